@@ -1,0 +1,89 @@
+"""The cleaned article with its metadata: what ingest produces and the content store keeps."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+
+
+# Ids are URL path segments and file names: lowercase ASCII letters, digits and inner hyphens.
+ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
+
+
+def is_valid_id(value: str) -> bool:
+    return bool(ID_PATTERN.match(value))
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    language: str
+    body: str                      # Markdown; raw article text is escaped so it is never markup
+    kicker: str | None = None
+    date: str | None = None        # ISO 8601: "2021-01-22" or "2021-01-22T10:42:00+00:00"
+    date_precision: str | None = None  # "day" | "minute"
+    date_inferred: bool = False    # taken from the event's other coverage, not from the article
+    source: str | None = None      # id in content/sources.toml
+    section: str | None = None
+    author: str | None = None
+    place: str | None = None
+    event: str | None = None
+    seed: str | None = None        # raw file path relative to the project root
+    source_url: str | None = None
+    raw_sha256: str | None = None
+
+    def with_changes(self, **changes) -> "Article":
+        return replace(self, **changes)
+
+
+# The order in which fields appear in front matter, so files stay stable and diffable.
+FRONT_MATTER_FIELDS = (
+    "id", "title", "kicker", "date", "date_precision", "date_inferred", "source", "section",
+    "author", "place", "language", "event", "seed", "source_url", "raw_sha256",
+)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One issue with one input, worded for the archivist who has to fix it."""
+
+    path: str
+    message: str
+    record: str | None = None
+    severity: str = "warning"      # "warning" (the article is built) or "error" (it is skipped)
+
+    def __str__(self) -> str:
+        where = f"{self.path} (record {self.record})" if self.record else self.path
+        return f"{self.severity}: {where}: {self.message}"
+
+
+@dataclass
+class Problems:
+    items: list[Problem] = field(default_factory=list)
+
+    def warn(self, path: str, message: str, record: str | None = None) -> None:
+        self.items.append(Problem(path, message, record, "warning"))
+
+    def error(self, path: str, message: str, record: str | None = None) -> None:
+        self.items.append(Problem(path, message, record, "error"))
+
+    def extend(self, other: "Problems") -> None:
+        self.items.extend(other.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def sorted(self) -> list[Problem]:
+        return sorted(self.items, key=lambda p: (p.path, p.record or "", p.message))
+
+
+def parse_iso_date(value: str) -> datetime | None:
+    """An article date as stored ("2021-01-22" or with time and offset), or None if malformed."""
+    try:
+        if len(value) == 10:
+            return datetime.combine(date.fromisoformat(value), datetime.min.time())
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None

@@ -1,0 +1,117 @@
+"""The build pipeline: ingest -> store -> link -> model -> render -> export -> index -> publish.
+
+Each stage reads only what the one before it produced. Content is gathered and linked in full
+before anything renders, and the site is written to a staging folder that replaces site/ only
+when every stage has succeeded.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from generator import output
+from generator.article import Article, Problems
+from generator.config import Config
+from generator.content import article_path, load_articles, write_article
+from generator.export import write_export
+from generator.ingest import ingest_seeds
+from generator.link import assign_events
+from generator.model import Archive, build_archive
+from generator.progress import Progress
+from generator.render import Renderer
+from generator.search import build_index
+from generator.sources import load_sources
+
+
+@dataclass
+class IngestSummary:
+    articles: list[Article]
+    problems: Problems
+    written: list[str] = field(default_factory=list)      # content files (re)generated
+    kept_edited: list[str] = field(default_factory=list)  # hand-edited files left untouched
+
+
+@dataclass
+class BuildSummary:
+    articles: int
+    events: int
+    pages: int
+    problems: Problems
+    seconds: float
+
+
+def _relative(config: Config, path) -> str:
+    return path.relative_to(config.root).as_posix()
+
+
+def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset()) -> IngestSummary:
+    """Read seeds/, reconcile with content/articles/, assign events and write generator-owned files.
+
+    `force` names article ids whose hand-edited files should be regenerated from their seeds.
+    """
+    registry = load_sources(config.paths.content)
+    problems = Problems()
+    with progress.stage("ingest") as advance:
+        result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance)
+    problems.extend(result.problems)
+    stored = load_articles(config.paths.content, config.root, problems)
+
+    chosen: dict[str, Article] = {}
+    machine_owned: set[str] = set()
+    kept_edited = []
+    for article in result.articles:
+        previous = stored.get(article.id)
+        if previous is None or previous[1] or article.id in force:
+            # Keep an assigned event: event ids never change once given.
+            event = previous[0].event if previous else None
+            chosen[article.id] = article.with_changes(event=event)
+            machine_owned.add(article.id)
+        else:
+            chosen[article.id] = previous[0]
+            kept_edited.append(_relative(config, article_path(config.paths.content, article.id)))
+    for article_id, (article, machine_written) in stored.items():
+        if article_id not in chosen:
+            chosen[article_id] = article  # curated article, or its seed was removed: keep it
+            if machine_written and article.seed and not (config.root / article.seed).exists():
+                problems.warn(_relative(config, article_path(config.paths.content, article_id)),
+                              f"its seed {article.seed} is gone; the article is kept "
+                              "(delete this file to remove it from the archive)")
+
+    with progress.stage("link"):
+        assignments = assign_events(list(chosen.values()))
+    for article_id, event_id in assignments.items():
+        if chosen[article_id].event != event_id:
+            chosen[article_id] = chosen[article_id].with_changes(event=event_id)
+            if article_id not in machine_owned:
+                problems.warn(_relative(config, article_path(config.paths.content, article_id)),
+                              f"hand-edited file has no event; linked to {event_id} for this build "
+                              f"(add 'event: {event_id}' to keep it)")
+
+    written = []
+    for article_id in sorted(machine_owned):
+        if write_article(config.paths.content, chosen[article_id]):
+            written.append(_relative(config, article_path(config.paths.content, article_id)))
+    return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, written, sorted(kept_edited))
+
+
+def build(config: Config, progress: Progress) -> BuildSummary:
+    started = time.perf_counter()
+    ingested = ingest(config, progress)
+    registry = load_sources(config.paths.content)
+    archive: Archive = build_archive(ingested.articles, registry)
+
+    staging = output.start(config.paths.output)
+    try:
+        renderer = Renderer(config, archive)
+        with progress.stage("render") as advance:
+            pages = renderer.write(staging, on_page=advance)
+            write_export(staging, archive, renderer.urls, config.site.default_language)
+        with progress.stage("index"):
+            build_index(staging)
+        output.publish(config.paths.output)
+    except BaseException:
+        output.abandon(config.paths.output)
+        raise
+    return BuildSummary(len(archive.articles), len(archive.events), pages, ingested.problems,
+                        time.perf_counter() - started)

@@ -1,0 +1,82 @@
+"""Command line: `archive build`, `archive ingest`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from generator import __version__
+from generator.build import build, ingest
+from generator.config import ConfigError, load_config
+from generator.content import ContentError
+from generator.output import OutputError
+from generator.progress import Progress
+from generator.render.i18n import StringsError
+from generator.search import SearchIndexError
+from generator.sources import SourcesError
+
+EXIT_OK, EXIT_FAILED, EXIT_WARNINGS = 0, 1, 3
+_EXPECTED_FAILURES = (ConfigError, SourcesError, ContentError, StringsError, SearchIndexError, OutputError)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="archive", description="Static archive generator for Arabic and English news.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--project", type=Path, default=Path("."), help="project folder holding archive.toml (default: .)")
+    parser.add_argument("--quiet", action="store_true", help="print only problems and the summary")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    build_cmd = commands.add_parser("build", help="ingest seeds/, link events and write the site")
+    build_cmd.add_argument("--base-url", help="override site.base_url (e.g. the GitHub Pages URL)")
+    build_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
+
+    ingest_cmd = commands.add_parser("ingest", help="only turn seeds/ into content/articles/")
+    ingest_cmd.add_argument("--report", action="store_true", help="list every problem per article")
+    ingest_cmd.add_argument("--force", nargs="+", metavar="ID", default=[],
+                            help="regenerate these hand-edited articles from their seeds (their edits are lost)")
+    ingest_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
+    return parser
+
+
+def _print_problems(problems, stream) -> None:
+    for problem in problems.sorted():
+        print(problem, file=stream)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    progress = Progress(quiet=args.quiet)
+    try:
+        overrides = {"site": {"base_url": args.base_url}} if getattr(args, "base_url", None) else None
+        config = load_config(args.project, overrides)
+        if args.command == "ingest":
+            summary = ingest(config, progress, force=frozenset(args.force))
+            problems = summary.problems
+            if args.report or problems:
+                _print_problems(problems, sys.stderr)
+            for path in summary.kept_edited:
+                print(f"kept hand-edited {path} (use --force {Path(path).stem} to regenerate it)", file=sys.stderr)
+            print(f"ingest: {len(summary.articles)} articles, {len(summary.written)} files written, "
+                  f"{len(summary.kept_edited)} hand-edited kept, {len(problems)} problems")
+        else:
+            summary = build(config, progress)
+            problems = summary.problems
+            _print_problems(problems, sys.stderr)
+            warnings = sum(1 for p in problems.items if p.severity == "warning")
+            errors = len(problems) - warnings
+            print(f"built {config.paths.output.name}/: {summary.articles} articles, {summary.events} events, "
+                  f"{summary.pages} pages, {warnings} warnings, {errors} errors, {summary.seconds:.1f} s")
+    except _EXPECTED_FAILURES as error:
+        print(f"archive: error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("archive: interrupted; the previous site is unchanged", file=sys.stderr)
+        return 130
+    if args.strict and len(problems):
+        return EXIT_WARNINGS
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,134 @@
+"""The content store: one Markdown file with YAML front matter per article under content/articles/.
+
+Files the generator wrote carry a `machine_checksum` of their own text. A file whose text no
+longer matches it was edited by a person and is never overwritten; a file without one was written
+by a person from the start. Writing is skipped when the bytes would not change, so running ingest
+twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import fields
+from pathlib import Path
+
+import yaml
+
+from generator.article import FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, parse_iso_date
+
+ARTICLES_DIRNAME = "articles"
+CHECKSUM_KEY = "machine_checksum"
+_CHECKSUM_LINE = re.compile(rf"^{CHECKSUM_KEY}: [0-9a-f]+\n", re.MULTILINE)
+_FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?(.*)\Z", re.DOTALL)
+_ARTICLE_FIELDS = {f.name: f for f in fields(Article)}
+_OPTIONAL_STR_FIELDS = {name for name in FRONT_MATTER_FIELDS if name not in ("id", "title", "language", "date_inferred")}
+
+
+class ContentError(Exception):
+    pass
+
+
+def _checksum(text_without_checksum: str) -> str:
+    return hashlib.sha256(text_without_checksum.encode("utf-8")).hexdigest()[:16]
+
+
+def serialise(article: Article) -> str:
+    """The file text for a generator-written article, checksum included."""
+    meta = {name: getattr(article, name) for name in FRONT_MATTER_FIELDS}
+    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    unsigned = f"---\n{front}---\n\n{article.body}"
+    return f"---\n{front}{CHECKSUM_KEY}: {_checksum(unsigned)}\n---\n\n{article.body}"
+
+
+def is_machine_written(text: str) -> bool:
+    """True when `text` is exactly what the generator wrote (no person has edited it since)."""
+    match = _CHECKSUM_LINE.search(text)
+    if not match:
+        return False
+    stored = match.group(0).split(": ")[1].strip()
+    return _checksum(text[: match.start()] + text[match.end():]) == stored
+
+
+def parse(text: str, path: str) -> Article:
+    """Parse an article file, validating its front matter. Raises ContentError naming the problem."""
+    match = _FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError("no YAML front matter (the file must start with a '---' line)")
+    try:
+        meta = yaml.safe_load(match.group(1)) or {}
+    except yaml.YAMLError as error:
+        raise ContentError(f"front matter is not valid YAML: {error}".replace("\n", " ")) from None
+    if not isinstance(meta, dict):
+        raise ContentError("front matter must be a mapping of keys to values")
+    meta.pop(CHECKSUM_KEY, None)
+    unknown = sorted(set(meta) - set(FRONT_MATTER_FIELDS))
+    if unknown:
+        raise ContentError(f"unknown front matter key {unknown[0]!r}")
+    for key in ("id", "title", "language"):
+        if not isinstance(meta.get(key), str) or not meta[key].strip():
+            raise ContentError(f"front matter key {key!r} is required and must be text")
+    if not is_valid_id(meta["id"]):
+        raise ContentError(f"id {meta['id']!r} must be lowercase letters, digits and '-' (it is a URL segment)")
+    if meta["language"] not in ("ar", "en"):
+        raise ContentError(f"language must be 'ar' or 'en', got {meta['language']!r}")
+    for key in _OPTIONAL_STR_FIELDS:
+        value = meta.get(key)
+        if value is not None and not isinstance(value, str):
+            if key == "date" and hasattr(value, "isoformat"):
+                meta[key] = value.isoformat()  # YAML reads an unquoted 2021-01-22 as a date
+                continue
+            raise ContentError(f"front matter key {key!r} must be text, got {value!r}")
+    if not isinstance(meta.get("date_inferred", False), bool):
+        raise ContentError("front matter key 'date_inferred' must be true or false")
+    if meta.get("date"):
+        if parse_iso_date(meta["date"]) is None:
+            raise ContentError(f"date {meta['date']!r} is not an ISO 8601 date such as 2021-01-22 or 2021-01-22T10:42:00+00:00")
+    meta.setdefault("date_inferred", False)
+    return Article(body=match.group(2).lstrip("\n"), **{k: v for k, v in meta.items() if k in _ARTICLE_FIELDS})
+
+
+def article_path(content_dir: Path, article_id: str) -> Path:
+    return content_dir / ARTICLES_DIRNAME / f"{article_id}.md"
+
+
+def load_articles(content_dir: Path, root: Path, problems: Problems) -> dict[str, tuple[Article, bool]]:
+    """All articles in the store: id -> (article, machine_written). Broken files are reported and skipped."""
+    found: dict[str, tuple[Article, bool]] = {}
+    folder = content_dir / ARTICLES_DIRNAME
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*.md")):
+        shown = _relative(path, root)
+        try:
+            text = path.read_text(encoding="utf-8")
+            article = parse(text, shown)
+        except (ContentError, UnicodeDecodeError, OSError) as error:
+            problems.error(shown, f"{error}; the file is left as it is and skipped")
+            continue
+        if path.stem != article.id:
+            problems.error(shown, f"file name must be its id ({article.id}.md); skipped")
+            continue
+        found[article.id] = (article, is_machine_written(text))
+    return found
+
+
+def write_article(content_dir: Path, article: Article) -> bool:
+    """Write a generator-owned article file if its bytes change. Returns True when written."""
+    path = article_path(content_dir, article.id)
+    text = serialise(article)
+    if path.exists() and path.read_bytes() == text.encode("utf-8"):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)  # never leave a half-written article behind
+    return True
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,64 @@
+"""Ingest: raw files under seeds/ -> cleaned articles with metadata (nothing is written here)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from generator.article import Article, Problems
+from generator.ingest.decode import DecodeError, decode_bytes
+from generator.ingest.readers import READERS, RawFile
+from generator.sources import SourceRegistry
+
+
+@dataclass
+class IngestResult:
+    articles: list[Article]
+    problems: Problems
+    files_read: int
+
+
+def _seed_files(seeds_dir: Path) -> list[Path]:
+    # Sorted so that reports, and which of two identical files wins, never depend on the file system.
+    return sorted((p for p in seeds_dir.rglob("*") if p.is_file() and not p.name.startswith(".")),
+                  key=lambda p: p.relative_to(seeds_dir).as_posix())
+
+
+def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
+                 on_file: Callable[[], None] | None = None) -> IngestResult:
+    problems = Problems()
+    articles: dict[str, Article] = {}
+    files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
+    for path in files:
+        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        try:
+            for article in _read_file(path, shown, seeds_dir, registry, problems):
+                if article.id in articles:
+                    problems.warn(shown, f"same article as {articles[article.id].seed} (id {article.id}); kept that one")
+                    continue
+                articles[article.id] = article
+        except Exception as error:  # one broken article must never stop the rest of the build
+            problems.error(shown, f"could not be read ({type(error).__name__}: {error}); skipped")
+        if on_file:
+            on_file()
+    return IngestResult(list(articles.values()), problems, len(files))
+
+
+def _read_file(path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry,
+               problems: Problems) -> list[Article]:
+    reader = READERS.get(path.suffix.lower())
+    if reader is None:
+        problems.warn(shown, f"unsupported file type {path.suffix or '(none)'!r}; skipped "
+                             f"(supported: {', '.join(sorted(READERS))})")
+        return []
+    try:
+        text, _encoding = decode_bytes(path.read_bytes())
+    except DecodeError as error:
+        problems.error(shown, f"{error}; skipped")
+        return []
+    relative_parts = path.relative_to(seeds_dir).parts
+    folder_source = None
+    if len(relative_parts) > 1 and registry.get(relative_parts[0]):
+        folder_source = relative_parts[0]
+    return reader(RawFile(shown, text, folder_source), registry, problems)

@@ -1,0 +1,70 @@
+"""Turn the bytes of a raw file into text, choosing the encoding by evidence.
+
+A BOM is proof; otherwise UTF-8 is accepted only if the whole file decodes strictly, and
+Windows-1256 only if the bytes look like Arabic in that code page. Anything else is reported
+rather than guessed, because a wrong guess silently corrupts an article.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+MAX_BYTES = 50 * 1024 * 1024
+
+
+class DecodeError(Exception):
+    pass
+
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:4096]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return controls > len(sample) * 0.05
+
+
+def _cp1256_evidence(data: bytes) -> bool:
+    """True when high bytes are mostly Arabic letters in Windows-1256 (0xC1-0xFE range)."""
+    high = [b for b in data if b >= 0x80]
+    if not high:
+        return False
+    arabic_letters = sum(1 for b in high if 0xC1 <= b <= 0xFE and b not in (0xD7, 0xE0, 0xE2, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEE, 0xEF, 0xF4, 0xF9, 0xFB, 0xFC))
+    return arabic_letters >= 0.7 * len(high)
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Return (text, encoding name). Line ends become LF; text is NFC-normalised."""
+    if len(data) > MAX_BYTES:
+        raise DecodeError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    text = encoding = None
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                text, encoding = data.decode(name), name.replace("-sig", "") + " with BOM"
+            except UnicodeDecodeError as error:
+                raise DecodeError(f"starts with a {name} byte-order mark but does not decode: {error.reason} at byte {error.start}") from None
+            break
+    if text is None:
+        if _looks_binary(data):
+            raise DecodeError("looks like a binary file, not text")
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as error:
+            if _cp1256_evidence(data):
+                text, encoding = data.decode("cp1256", errors="strict"), "windows-1256"
+            else:
+                raise DecodeError(f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}) "
+                                  "and not recognisably Windows-1256; re-save it as UTF-8") from None
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text), encoding

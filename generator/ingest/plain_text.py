@@ -1,0 +1,136 @@
+"""Read a crawled plain-text article: find its title, kicker, date and outlet, and rebuild paragraphs.
+
+Crawled text comes in a handful of recurring layouts (see the ingestion issue and the seeds):
+a `kicker:` line before the headline, the headline repeated, a date line, an `outlet - section`
+line, paragraphs one per line, or a whole body on one line joined by `.,`/`,,` artefacts.
+Metadata lines are taken out of the body; every other word stays, in order.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from generator.arabic import arabic_share, fold
+from generator.ingest.dates import FoundDate, parse_date_line
+from generator.sources import Source, SourceRegistry
+
+_SPACES = re.compile(r"[ \t\u00A0\u2000-\u200A\u202F\u205F\u3000]+")
+_INVISIBLE = re.compile(r"[\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
+_TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+([^-–—|]{2,60})$")
+_OUTLET_SECTION = re.compile(r"^([^-–—|]{2,40}?)\s+[-–—|]\s+([^-–—|]{2,40})$")
+# Separator artefacts of some crawlers: paragraphs glued with ",," or ".," (Arabic prose uses the
+# Arabic comma "،", so a Latin comma straight after a full stop is not the author's punctuation).
+_DOUBLE_COMMA = re.compile(r"\s*,,+\s*")
+_STOP_COMMA = re.compile(r"(?<=[.!?؟])\s*,\s+")
+_KICKER_MAX_WORDS = 8
+_METADATA_LINE_MAX_WORDS = 14
+_SUBHEADING_MAX_WORDS = 8
+_SENTENCE_END = tuple('.!?؟:؛;،,"»”)\'…')
+
+
+@dataclass
+class ParsedText:
+    title: str
+    kicker: str | None = None
+    date: FoundDate | None = None
+    source: Source | None = None
+    section: str | None = None
+    blocks: list[tuple[str, str]] = field(default_factory=list)  # ("p" | "h", text)
+    notes: list[str] = field(default_factory=list)  # doubts worth an archivist's look
+
+
+def clean_line(line: str) -> str:
+    return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
+
+
+def _word_count(text: str) -> int:
+    return len(text.split())
+
+
+def _split_glued_paragraphs(text: str) -> list[str]:
+    parts = _DOUBLE_COMMA.split(text)
+    if arabic_share(text) >= 0.5:
+        parts = [piece for part in parts for piece in _STOP_COMMA.split(part)]
+    return [part.strip() for part in parts if part.strip()]
+
+
+def _strip_title_suffix(title: str, registry: SourceRegistry) -> tuple[str, Source | None]:
+    match = _TITLE_SUFFIX.search(title)
+    if match:
+        source = registry.match_name(match.group(1))
+        if source:
+            return title[: match.start()].strip(), source
+    return title, None
+
+
+def _outlet_line(line: str, registry: SourceRegistry) -> tuple[Source, str | None] | None:
+    """`العالم - العراق` -> (Al-Alam, "العراق"); a bare registered outlet name -> (source, None)."""
+    if _word_count(line) > 6:
+        return None
+    match = _OUTLET_SECTION.match(line)
+    if match:
+        source = registry.match_name(match.group(1))
+        if source:
+            return source, match.group(2).strip()
+    source = registry.match_name(line)
+    return (source, None) if source else None
+
+
+def _is_subheading(line: str, previous_kind: str | None, next_line: str | None) -> bool:
+    return (
+        previous_kind == "p"
+        and next_line is not None
+        and _word_count(line) <= _SUBHEADING_MAX_WORDS
+        and not line.endswith(_SENTENCE_END)
+        and _word_count(next_line) > _SUBHEADING_MAX_WORDS
+    )
+
+
+def parse_plain_text(text: str, registry: SourceRegistry) -> ParsedText:
+    lines = [clean_line(line) for line in text.split("\n")]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise ValueError("no text")
+
+    position = 0
+    kicker = None
+    first = lines[0]
+    if (first.endswith((":", "：")) and len(lines) > 1
+            and _word_count(first) <= _KICKER_MAX_WORDS):
+        kicker = first.rstrip(":：").strip()
+        position = 1
+    title, source = _strip_title_suffix(lines[position], registry)
+    position += 1
+    parsed = ParsedText(title=title, kicker=kicker, source=source)
+
+    folded_title = fold(title)
+    body_lines = lines[position:]
+    kinds: list[str] = []
+    for index, line in enumerate(body_lines):
+        if fold(_strip_title_suffix(line, registry)[0]) == folded_title:
+            continue  # the headline repeated by the page template
+        if _word_count(line) <= _METADATA_LINE_MAX_WORDS:
+            if parsed.date is None:
+                found = parse_date_line(line)
+                if found:
+                    parsed.date = found
+                    continue
+            outlet = _outlet_line(line, registry)
+            if outlet and (parsed.source is None or parsed.source == outlet[0]):
+                parsed.source, parsed.section = outlet[0], outlet[1] or parsed.section
+                continue
+        next_line = body_lines[index + 1] if index + 1 < len(body_lines) else None
+        if _is_subheading(line, kinds[-1] if kinds else None, next_line):
+            parsed.blocks.append(("h", line))
+            kinds.append("h")
+            continue
+        for paragraph in _split_glued_paragraphs(line):
+            parsed.blocks.append(("p", paragraph))
+            kinds.append("p")
+
+    if _word_count(title) > 30 or title.endswith((".", "،", ",")):
+        parsed.notes.append("doubtful title: it reads like a sentence of the body; check the first line")
+    if not any(kind == "p" for kind, _ in parsed.blocks):
+        parsed.notes.append("no body text after the title")
+    return parsed

@@ -1,0 +1,96 @@
+"""The archive model: every article, event, source and date, gathered before anything renders.
+
+Like MkDocs, the build first collects all data so that every page sees the same consistent
+archive; rendering then only reads this model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from generator.article import Article, parse_iso_date
+from generator.sources import Source, SourceRegistry
+
+
+def sort_instant(article: Article) -> datetime | None:
+    """The article's moment as a UTC-naive datetime for ordering (day-precision dates at 00:00)."""
+    when = parse_iso_date(article.date) if article.date else None
+    if when is None:
+        return None
+    if when.tzinfo:
+        when = when.astimezone(timezone.utc).replace(tzinfo=None)
+    return when
+
+
+def newest_first(articles: list[Article]) -> list[Article]:
+    dated = sorted((a for a in articles if a.date), key=lambda a: (sort_instant(a), a.id), reverse=True)
+    undated = sorted((a for a in articles if not a.date), key=lambda a: a.id)
+    return dated + undated
+
+
+def oldest_first(articles: list[Article]) -> list[Article]:
+    dated = sorted((a for a in articles if a.date), key=lambda a: (sort_instant(a), a.id))
+    return dated + sorted((a for a in articles if not a.date), key=lambda a: a.id)
+
+
+@dataclass
+class Event:
+    id: str
+    articles: list[Article]  # oldest first: the event's timeline
+
+    @property
+    def title(self) -> str:
+        return self.articles[0].title
+
+    @property
+    def language(self) -> str:
+        return self.articles[0].language
+
+    @property
+    def first_date(self) -> str | None:
+        return next((a.date for a in self.articles if a.date), None)
+
+    @property
+    def last_date(self) -> str | None:
+        return next((a.date for a in reversed(self.articles) if a.date), None)
+
+    @property
+    def source_ids(self) -> list[str]:
+        return sorted({a.source for a in self.articles if a.source})
+
+
+@dataclass
+class Archive:
+    articles: list[Article]          # newest first
+    events: dict[str, Event]
+    sources: SourceRegistry
+    by_id: dict[str, Article] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.by_id = {a.id: a for a in self.articles}
+
+    def source(self, article: Article) -> Source | None:
+        return self.sources.get(article.source)
+
+    def event_of(self, article: Article) -> Event | None:
+        return self.events.get(article.event) if article.event else None
+
+    def other_coverage(self, article: Article) -> list[Article]:
+        event = self.event_of(article)
+        return [a for a in event.articles if a.id != article.id] if event else []
+
+    def events_by_coverage(self) -> list[Event]:
+        return sorted(self.events.values(), key=lambda e: (-len(e.articles), e.first_date or "", e.id))
+
+
+def build_archive(articles: list[Article], sources: SourceRegistry) -> Archive:
+    members: dict[str, list[Article]] = {}
+    for article in articles:
+        if article.event:
+            members.setdefault(article.event, []).append(article)
+    events = {
+        event_id: Event(event_id, oldest_first(group))
+        for event_id, group in sorted(members.items())
+    }
+    return Archive(newest_first(articles), events, sources)

@@ -1,0 +1,73 @@
+"""Interface strings and locale-aware date display for the two interfaces."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from generator.article import parse_iso_date
+
+DIRECTION = {"ar": "rtl", "en": "ltr"}
+
+_MONTHS = {
+    "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+           "أكتوبر", "نوفمبر", "ديسمبر"),
+    "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"),
+}
+_WEEKDAYS = {
+    "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
+    "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+}
+
+
+class StringsError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Strings:
+    by_language: dict[str, dict[str, str]]
+
+    def get(self, lang: str, key: str, **values) -> str:
+        try:
+            text = self.by_language[lang][key]
+        except KeyError:
+            raise StringsError(f"interface string {key!r} is missing for language {lang!r}") from None
+        return text.format(**values) if values else text
+
+
+def load_strings(templates_dir: Path, languages: tuple[str, ...]) -> Strings:
+    tables = {}
+    for lang in languages:
+        path = templates_dir / "i18n" / f"{lang}.toml"
+        try:
+            tables[lang] = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, tomllib.TOMLDecodeError) as error:
+            raise StringsError(f"{path}: {error}") from None
+    keys = [set(t) for t in tables.values()]
+    missing = set.union(*keys) - set.intersection(*keys)
+    if missing:
+        raise StringsError(f"interface strings differ between languages: {', '.join(sorted(missing))}")
+    return Strings(tables)
+
+
+def format_date(iso: str | None, precision: str | None, lang: str) -> str:
+    """'الجمعة 22 يناير 2021، 10:42 ت.غ' / 'Friday 22 January 2021, 10:42 GMT'."""
+    when = parse_iso_date(iso) if iso else None
+    if when is None:
+        return ""
+    day = f"{_WEEKDAYS[lang][when.weekday()]} {when.day} {_MONTHS[lang][when.month - 1]} {when.year}"
+    if precision != "minute":
+        return day
+    offset = when.utcoffset()
+    if offset is None:
+        zone = ""
+    elif offset.total_seconds() == 0:
+        zone = " ت.غ" if lang == "ar" else " GMT"
+    else:
+        minutes = int(offset.total_seconds() // 60)
+        zone = f" UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+    separator = "، " if lang == "ar" else ", "
+    return f"{day}{separator}{when.hour:02d}:{when.minute:02d}{zone}"

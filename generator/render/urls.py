@@ -1,0 +1,60 @@
+"""Where every page lives: one place that maps pages to URLs and URLs to files in site/.
+
+The default interface language is served at the base path; the other under /<lang>/. All links
+carry the base path, so the site works under a GitHub Pages project sub-path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+
+@dataclass(frozen=True)
+class UrlScheme:
+    base_url: str          # absolute, ends with "/"
+    default_language: str
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path
+
+    def _prefix(self, lang: str) -> str:
+        return self.base_path if lang == self.default_language else f"{self.base_path}{lang}/"
+
+    def home(self, lang: str) -> str:
+        return self._prefix(lang)
+
+    def article(self, lang: str, article_id: str) -> str:
+        return f"{self._prefix(lang)}articles/{article_id}/"
+
+    def event(self, lang: str, event_id: str) -> str:
+        return f"{self._prefix(lang)}events/{event_id}/"
+
+    def events(self, lang: str) -> str:
+        return f"{self._prefix(lang)}events/"
+
+    def search(self, lang: str) -> str:
+        return f"{self._prefix(lang)}search/"
+
+    def asset(self, name: str) -> str:
+        return f"{self.base_path}assets/{name}"
+
+    def pagefind(self) -> str:
+        return f"{self.base_path}pagefind/"
+
+    def absolute(self, url_path: str) -> str:
+        origin = self.base_url[: len(self.base_url) - len(self.base_path)]
+        return origin + url_path
+
+    def output_file(self, url_path: str) -> str:
+        """The file under site/ that serves `url_path` (a path inside the base path)."""
+        if not url_path.startswith(self.base_path):
+            raise ValueError(f"{url_path!r} is outside the site's base path {self.base_path!r}")
+        relative = url_path[len(self.base_path):]
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        parts = relative.split("/")
+        if any(part in ("", ".", "..") for part in parts):
+            raise ValueError(f"unsafe output path {url_path!r}")
+        return relative

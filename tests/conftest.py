@@ -1,0 +1,59 @@
+"""Shared fixtures: a demo project copied into a temporary folder, built for real."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+# What a fresh clone holds that a build reads.
+PROJECT_INPUTS = ("archive.toml", "seeds", "content", "templates")
+
+
+def copy_project(target: Path, extra_seeds: tuple[str, ...] = (), base_url: str | None = None) -> Path:
+    target.mkdir(parents=True, exist_ok=True)
+    for name in PROJECT_INPUTS:
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        else:
+            shutil.copy2(source, target / name)
+    for name in extra_seeds:
+        shutil.copy2(FIXTURES / "seeds" / name, target / "seeds" / name)
+    if base_url:
+        config = target / "archive.toml"
+        text = config.read_text(encoding="utf-8")
+        text = "\n".join(f'base_url = "{base_url}"' if line.startswith("base_url") else line
+                         for line in text.splitlines()) + "\n"
+        config.write_text(text, encoding="utf-8")
+    return target
+
+
+def run_archive(project: Path, *args: str) -> tuple[int, str, str]:
+    """Run the real CLI in-process against `project`; returns (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from generator.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["--project", str(project), *args])
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture(scope="session")
+def demo_project(tmp_path_factory) -> Path:
+    """The demo archive plus one unrelated article, built once under a GitHub-Pages-like sub-path."""
+    project = copy_project(tmp_path_factory.mktemp("demo") / "project",
+                           extra_seeds=("unrelated-cairo-football.txt",),
+                           base_url="http://127.0.0.1/archive/")
+    code, out, err = run_archive(project, "build")
+    assert code == 0, f"build failed: {out}\n{err}"
+    return project

@@ -1,0 +1,170 @@
+"""The demo archive built end to end, checked file by file on disk."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from conftest import copy_project, run_archive
+
+SEED_000_TITLE = "الكاظمي: تفجير بغداد خرق أمني لن نسمح بتكراره"
+SEED_002_TITLE = "من لا يستطيع حماية المواطنين عليه ان يتنحى من موقعه"
+
+
+def _records(project: Path) -> dict[str, dict]:
+    data = json.loads((project / "site/data/articles.json").read_text(encoding="utf-8"))
+    return {record["seed"]: record for record in data}
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.hrefs, self.html_attrs, self.alternates = [], {}, {}
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.html_attrs = attrs
+        if tag == "a" and "href" in attrs:
+            self.hrefs.append(attrs["href"])
+        if tag == "link" and attrs.get("rel") == "alternate" and "hreflang" in attrs:
+            self.alternates[attrs["hreflang"]] = attrs["href"]
+
+
+def _parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def test_export_lists_both_seeds_in_one_event_and_not_the_unrelated_article(demo_project):
+    records = _records(demo_project)
+    seed_000 = records["seeds/000_5d9b0c9880b52963.txt"]
+    seed_002 = records["seeds/002_c645db0d12d9f96d.txt"]
+    unrelated = records["seeds/unrelated-cairo-football.txt"]
+    assert seed_000["event"] and seed_000["event"] == seed_002["event"]
+    assert unrelated["event"] != seed_000["event"]
+    assert seed_000["title"] == SEED_000_TITLE
+    assert seed_002["title"] == SEED_002_TITLE
+    assert seed_002["date"] == "2021-01-22T10:42:00+00:00"
+    assert seed_002["source"] == "alalam"
+    for record in records.values():
+        assert set(record) == {"id", "seed", "url", "source_url", "title", "date", "source", "language", "event"}
+        assert record["language"] == "ar"
+        assert record["url"] == f"http://127.0.0.1/archive/articles/{record['id']}/"
+        assert re.fullmatch(r"[a-z0-9-]+", record["id"])
+
+
+def test_arabic_article_pages_are_right_to_left_in_both_interfaces(demo_project):
+    for record in _records(demo_project).values():
+        for prefix in ("", "en/"):
+            page = _parse(demo_project / f"site/{prefix}articles/{record['id']}/index.html")
+            assert page.html_attrs == {"lang": "ar", "dir": "rtl"}
+
+
+def test_interfaces_cross_reference_each_other_with_hreflang(demo_project):
+    record = _records(demo_project)["seeds/002_c645db0d12d9f96d.txt"]
+    for prefix in ("", "en/"):
+        page = _parse(demo_project / f"site/{prefix}articles/{record['id']}/index.html")
+        assert page.alternates == {
+            "ar": f"http://127.0.0.1/archive/articles/{record['id']}/",
+            "en": f"http://127.0.0.1/archive/en/articles/{record['id']}/",
+            "x-default": f"http://127.0.0.1/archive/articles/{record['id']}/",
+        }
+    arabic = (demo_project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    english = (demo_project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    assert '<body lang="ar" dir="rtl"' in arabic and '<body lang="en" dir="ltr"' in english
+    assert f'href="/archive/en/articles/{record["id"]}/" hreflang="en"' in arabic
+    assert f'href="/archive/articles/{record["id"]}/" hreflang="ar"' in english
+    assert "Other coverage of this event" in english and "تغطيات أخرى لهذا الحدث" in arabic
+
+
+def test_seed_articles_link_to_each_other_and_to_their_event_page(demo_project):
+    records = _records(demo_project)
+    first, second = records["seeds/000_5d9b0c9880b52963.txt"], records["seeds/002_c645db0d12d9f96d.txt"]
+    for prefix in ("/archive/", "/archive/en/"):
+        site_prefix = prefix.removeprefix("/archive/")
+        for this, other in ((first, second), (second, first)):
+            links = _parse(demo_project / f"site/{site_prefix}articles/{this['id']}/index.html").hrefs
+            assert f"{prefix}articles/{other['id']}/" in links
+            assert f"{prefix}events/{this['event']}/" in links
+        event_links = _parse(demo_project / f"site/{site_prefix}events/{first['event']}/index.html").hrefs
+        assert f"{prefix}articles/{first['id']}/" in event_links
+        assert f"{prefix}articles/{second['id']}/" in event_links
+        assert f"{prefix}articles/{records['seeds/unrelated-cairo-football.txt']['id']}/" not in event_links
+
+
+def test_home_lists_articles_newest_first_in_both_interfaces(demo_project):
+    records = _records(demo_project)
+    newest = records["seeds/unrelated-cairo-football.txt"]["id"]     # 23 January
+    dated = records["seeds/002_c645db0d12d9f96d.txt"]["id"]          # 22 January
+    undated = records["seeds/000_5d9b0c9880b52963.txt"]["id"]
+    for prefix, home in (("/archive/", "site/index.html"), ("/archive/en/", "site/en/index.html")):
+        links = [h for h in _parse(demo_project / home).hrefs if "/articles/" in h]
+        order = [links.index(f"{prefix}articles/{i}/") for i in (newest, dated, undated)]
+        assert order == sorted(order)
+
+
+def test_every_link_inside_the_site_resolves_to_a_file(demo_project):
+    site = demo_project / "site"
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= 14
+    for page in pages:
+        for href in _parse(page).hrefs:
+            if href.startswith(("http://", "https://", "#")):
+                continue
+            assert href.startswith("/archive/"), f"{page}: link {href} ignores the base path"
+            target = site / href.removeprefix("/archive/").split("?")[0]
+            if href.endswith("/"):
+                target = target / "index.html"
+            assert target.exists(), f"{page.relative_to(site)} links to missing {href}"
+
+
+def test_article_body_renders_paragraphs_without_the_repeated_headline(demo_project):
+    record = _records(demo_project)["seeds/002_c645db0d12d9f96d.txt"]
+    html = (demo_project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    body = html.split('<div class="article-body">')[1].split("</div>")[0]
+    assert SEED_002_TITLE not in body
+    assert body.count("<p>") == 8  # the lead and the seven paragraphs after the outlet line
+    assert "العالم - العراق" not in body and "بتوقيت غرينتش" not in body
+
+
+def test_search_index_is_built(demo_project):
+    assert (demo_project / "site/pagefind/pagefind.js").exists()
+    assert list((demo_project / "site/pagefind/fragment").iterdir())
+
+
+def test_ingest_writes_front_matter_and_is_idempotent(demo_project):
+    articles = sorted((demo_project / "content/articles").glob("*.md"))
+    assert len(articles) == 3
+    text = articles[0].read_text(encoding="utf-8")
+    for key in ("id", "title", "date", "source", "language", "event", "seed", "raw_sha256"):
+        assert re.search(rf"^{key}:", text, re.MULTILINE), key
+    before = {p: p.read_bytes() for p in articles}
+    code, out, _ = run_archive(demo_project, "ingest")
+    assert code == 0 and "0 files written" in out
+    assert {p: p.read_bytes() for p in sorted((demo_project / "content/articles").glob("*.md"))} == before
+
+
+def test_two_builds_give_byte_identical_sites(tmp_path):
+    sites = []
+    for name in ("one", "two"):
+        project = copy_project(tmp_path / name, extra_seeds=("unrelated-cairo-football.txt",))
+        assert run_archive(project, "build")[0] == 0
+        sites.append({p.relative_to(project / "site"): p.read_bytes()
+                      for p in sorted((project / "site").rglob("*")) if p.is_file()})
+    assert sites[0].keys() == sites[1].keys()
+    different = [path for path in sites[0] if sites[0][path] != sites[1][path]]
+    assert different == []
+
+
+def test_fresh_project_without_content_links_the_seeds_into_one_event(tmp_path):
+    project = copy_project(tmp_path / "p", extra_seeds=("unrelated-cairo-football.txt",))
+    for path in (project / "content/articles").glob("*.md"):
+        path.unlink()
+    assert run_archive(project, "build")[0] == 0
+    records = _records(project)
+    assert records["seeds/000_5d9b0c9880b52963.txt"]["event"] == records["seeds/002_c645db0d12d9f96d.txt"]["event"]
+    assert records["seeds/unrelated-cairo-football.txt"]["event"] != records["seeds/000_5d9b0c9880b52963.txt"]["event"]

@@ -110,6 +110,10 @@ def build(config: Config, progress: Progress) -> BuildSummary:
         with progress.stage("index"):
             build_index(staging)
         output.publish(config.paths.output)
+    except OSError as error:
+        output.abandon(config.paths.output)
+        raise output.OutputError(f"cannot write the site ({error.filename or staging}): "
+                                 f"{error.strerror or error}; the previous site is unchanged") from None
     except BaseException:
         output.abandon(config.paths.output)
         raise

@@ -12,12 +12,13 @@ from generator.config import ConfigError, load_config
 from generator.content import ContentError
 from generator.output import OutputError
 from generator.progress import Progress
+from generator.render import RenderError
 from generator.render.i18n import StringsError
 from generator.search import SearchIndexError
 from generator.sources import SourcesError
 
 EXIT_OK, EXIT_FAILED, EXIT_WARNINGS = 0, 1, 3
-_EXPECTED_FAILURES = (ConfigError, SourcesError, ContentError, StringsError, SearchIndexError, OutputError)
+_EXPECTED_FAILURES = (ConfigError, SourcesError, ContentError, StringsError, RenderError, SearchIndexError, OutputError)
 
 
 def _parser() -> argparse.ArgumentParser:

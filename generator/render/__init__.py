@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 
 from generator.article import Article
 from generator.config import Config
@@ -17,6 +17,10 @@ from generator.render.markdown import render_body
 from generator.render.urls import UrlScheme
 
 ASSETS_DIRNAME = "assets"
+
+
+class RenderError(Exception):
+    """A template that cannot render, named with its file and line."""
 
 
 @dataclass
@@ -108,8 +112,21 @@ class Renderer:
     # -- writing ---------------------------------------------------------------------------------
 
     def render_page(self, page: Page) -> str:
-        template = self.env.get_template(page.template)
-        return template.render(**self._globals(page), **page.context)
+        try:
+            template = self.env.get_template(page.template)
+            return template.render(**self._globals(page), **page.context)
+        except TemplateSyntaxError as error:
+            where = self._template_path(error.filename or page.template)
+            raise RenderError(f"{where}:{error.lineno}: template syntax error: {error.message}") from None
+        except TemplateError as error:
+            raise RenderError(f"{self._template_path(page.template)}: cannot render {page.url}: {error}") from None
+
+    def _template_path(self, filename: str) -> str:
+        path = self.config.paths.templates / filename
+        try:
+            return Path(filename).resolve().relative_to(self.config.root).as_posix()
+        except ValueError:
+            return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
 
     def write(self, out_dir: Path, on_page: Callable[[], None] | None = None) -> int:
         pages = self.pages()

@@ -25,8 +25,11 @@ class UrlScheme:
     def home(self, lang: str) -> str:
         return self._prefix(lang)
 
+    def articles_root(self, lang: str) -> str:
+        return f"{self._prefix(lang)}articles/"
+
     def article(self, lang: str, article_id: str) -> str:
-        return f"{self._prefix(lang)}articles/{article_id}/"
+        return f"{self.articles_root(lang)}{article_id}/"
 
     def event(self, lang: str, event_id: str) -> str:
         return f"{self._prefix(lang)}events/{event_id}/"

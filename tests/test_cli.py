@@ -1,0 +1,102 @@
+"""The `archive` command as a user runs it: errors, strictness, curated content, atomic output."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import copy_project, run_archive
+
+
+def test_unknown_config_key_is_an_error_naming_the_key(tmp_path):
+    project = copy_project(tmp_path / "p")
+    config = project / "archive.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace("[paths]", 'titel = "x"\n\n[paths]'), encoding="utf-8")
+    code, _, err = run_archive(project, "build")
+    assert code == 1
+    assert "archive.toml" in err and "site.titel" in err
+    assert not (project / "site").exists()
+
+
+def test_bad_base_url_is_an_error_naming_the_key(tmp_path):
+    project = copy_project(tmp_path / "p")
+    code, _, err = run_archive(project, "build", "--base-url", "not-a-url")
+    assert code == 1 and "site.base_url" in err
+
+
+def test_strict_turns_warnings_into_a_failing_exit(tmp_path):
+    project = copy_project(tmp_path / "p")
+    code, _, err = run_archive(project, "build")
+    assert code == 0 and "seeds/000_5d9b0c9880b52963.txt: no date found" in err
+    code, _, _ = run_archive(project, "build", "--strict")
+    assert code == 3
+
+
+def test_broken_inputs_are_reported_by_name_and_the_rest_still_builds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "seeds/empty.txt").write_bytes(b"")
+    (project / "seeds/blank.txt").write_bytes(b" \n\t\n")
+    (project / "seeds/picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    (project / "seeds/latin1.txt").write_bytes("Caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
+    (project / "content/articles/broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
+    broken_before = (project / "content/articles/broken.md").read_bytes()
+    code, out, err = run_archive(project, "build")
+    assert code == 0
+    for name, problem in (("seeds/empty.txt", "empty"), ("seeds/blank.txt", "empty"),
+                          ("seeds/picture.txt", "binary"), ("seeds/latin1.txt", "UTF-8"),
+                          ("content/articles/broken.md", "YAML")):
+        lines = [line for line in err.splitlines() if name in line]
+        assert len(lines) == 1 and problem in lines[0], (name, err)
+    assert "2 articles" in out
+    assert (project / "content/articles/broken.md").read_bytes() == broken_before
+
+
+def test_hand_edited_article_is_never_overwritten_until_forced(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run_archive(project, "build")[0] == 0
+    path = next(p for p in (project / "content/articles").glob("*.md") if "000_" in p.read_text(encoding="utf-8"))
+    edited = path.read_text(encoding="utf-8").replace("title: 'الكاظمي: تفجير بغداد خرق أمني لن نسمح بتكراره'",
+                                                     "title: 'عنوان صححه المؤرشف'")
+    assert "عنوان صححه المؤرشف" in edited
+    path.write_text(edited, encoding="utf-8")
+
+    code, _, err = run_archive(project, "build")
+    assert code == 0
+    assert path.read_text(encoding="utf-8") == edited
+    assert "عنوان صححه المؤرشف" in (project / f"site/articles/{path.stem}/index.html").read_text(encoding="utf-8")
+    code, out, err = run_archive(project, "ingest")
+    assert f"kept hand-edited content/articles/{path.name}" in err
+
+    code, out, _ = run_archive(project, "ingest", "--force", path.stem)
+    assert code == 0 and "1 files written" in out
+    assert "عنوان صححه المؤرشف" not in path.read_text(encoding="utf-8")
+
+
+def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run_archive(project, "build")[0] == 0
+    before = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    template = project / "templates/article.html"
+    template.write_text(template.read_text(encoding="utf-8") + "{% if %}", encoding="utf-8")
+    code, _, err = run_archive(project, "build")
+    assert code == 1 and "templates/article.html" in err
+    after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    assert not (project / "site.building").exists()
+
+
+def test_leftover_staging_folder_of_a_killed_build_is_replaced(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "site.building/articles").mkdir(parents=True)
+    (project / "site.building/articles/half-written.html").write_text("<p>", encoding="utf-8")
+    assert run_archive(project, "build")[0] == 0
+    assert not (project / "site.building").exists()
+    assert not (project / "site/articles/half-written.html").exists()
+
+
+def test_python_dash_m_generator_runs_the_same_command(tmp_path):
+    project = copy_project(tmp_path / "p")
+    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), "--quiet", "build"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "built site/: 2 articles, 1 events" in result.stdout

@@ -63,6 +63,7 @@ class Renderer:
             articles=self.archive.articles, events=self.archive.events_by_coverage()[:10])
         add("events", "events.html", self.urls.events, events=self.archive.events_by_coverage())
         add("search", "search.html", self.urls.search)
+        add("not_found", "404.html", self.urls.not_found)
         for event in self.archive.events.values():
             add("event", "event.html", lambda lang, e=event: self.urls.event(lang, e.id), event=event)
         for article in self.archive.articles:

@@ -40,6 +40,10 @@ class UrlScheme:
     def search(self, lang: str) -> str:
         return f"{self._prefix(lang)}search/"
 
+    def not_found(self, lang: str) -> str:
+        # GitHub Pages serves /404.html for any missing path of the site.
+        return f"{self._prefix(lang)}404.html"
+
     def asset(self, name: str) -> str:
         return f"{self.base_path}assets/{name}"
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Container
 
 from pyarabic import araby
 
@@ -31,12 +32,14 @@ _FOLD = str.maketrans(
 ARABIC_INDIC_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
                                      **{chr(0x06F0 + d): str(d) for d in range(10)}})
 
-_TOKEN = re.compile(r"[\w\u0600-\u06FF]+", re.UNICODE)
+# Letters and digits only: Arabic punctuation (، ؛ ؟) lies inside the Arabic block but ends a word.
+_TOKEN = re.compile(r"[^\W_]+")
 
-# Proclitics are stripped only when what remains is still a plausible word (>= 3 letters), so that
-# words which merely begin with these letters (وزير، بلد، والد) are not cut down to nonsense roots
-# too often; the comparison stays symmetric because both sides go through the same function.
+# The article with its proclitics is stripped when at least three letters remain.
 _ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فال", "وال", "بال", "كال", "لل", "ال")
+# A lone proclitic letter is ambiguous: وبغداد is و+بغداد but بغداد, وزارة and فلسطين merely
+# begin with one. Only a lexicon of words seen standing alone can tell, so these are stripped
+# only when the remainder is a known word (then بغداد and وبغداد meet, and بغداد stays بغداد).
 _SINGLE_PREFIXES = ("و", "ف", "ب", "ل", "ك")
 
 
@@ -45,14 +48,18 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
 
 
-def strip_clitics(token: str) -> str:
-    """Remove conjunction/preposition prefixes and the article from a folded Arabic token."""
+def strip_clitics(token: str, lexicon: Container[str] = frozenset()) -> str:
+    """Remove the article with its proclitics, and a lone proclitic letter where `lexicon` shows
+    that what follows it is a word of its own, from a folded Arabic token."""
     for prefix in _ARTICLE_PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= 3:
             return token[len(prefix):]
-    for prefix in _SINGLE_PREFIXES:
-        if token.startswith(prefix) and len(token) - 1 >= 4:
-            return token[1:]
+    if token[:1] in _SINGLE_PREFIXES and len(token) >= 4:
+        rest = token[1:]
+        if rest in lexicon:
+            return rest
+        if rest[:1] in _SINGLE_PREFIXES and rest[1:] in lexicon:  # وب+غداد: two proclitics
+            return rest[1:]
     return token
 
 

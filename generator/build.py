@@ -53,7 +53,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     registry = load_sources(config.paths.content)
     problems = Problems()
     with progress.stage("ingest") as advance:
-        result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance)
+        result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
+                              dump_fields=config.dump_fields)
     problems.extend(result.problems)
     stored = load_articles(config.paths.content, config.root, problems)
 

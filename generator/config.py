@@ -6,6 +6,7 @@ is reported with the key's full name instead of surfacing later as a confusing b
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,11 +45,28 @@ class PathsConfig:
     templates: Path
 
 
+DUMP_FIELDS = ("title", "body", "date", "source", "url", "author", "id")
+
+
+@dataclass(frozen=True)
+class DumpFieldsConfig:
+    """For each article field, the record keys that may hold it in JSON/JSONL/CSV dumps (first present wins)."""
+
+    title: tuple[str, ...]
+    body: tuple[str, ...]
+    date: tuple[str, ...]
+    source: tuple[str, ...]
+    url: tuple[str, ...]
+    author: tuple[str, ...]
+    id: tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class Config:
     root: Path
     site: SiteConfig
     paths: PathsConfig
+    dump_fields: DumpFieldsConfig = field(default_factory=lambda: DEFAULT_DUMP_FIELDS)
     source_file: Path | None = None
     interface_languages: tuple[str, ...] = field(default=INTERFACE_LANGUAGES)
 
@@ -67,10 +85,18 @@ def _check_base_url(key: str, value: Any) -> str:
                           f"'https://user.github.io/archive/', got {value!r}")
     if parts.query or parts.fragment:
         raise ConfigError(f"{key}: must not carry a query or fragment, got {value!r}")
-    path = parts.path or "/"
+    # Empty segments would make "//archive/" links protocol-relative (pointing at another host).
+    path = re.sub(r"/{2,}", "/", parts.path or "/")
     if not path.endswith("/"):
         path += "/"
     return f"{parts.scheme}://{parts.netloc}{path}"
+
+
+def _check_field_names(key: str, value: Any) -> tuple[str, ...]:
+    names = [value] if isinstance(value, str) else value
+    if not isinstance(names, list) or not names or not all(isinstance(n, str) and n for n in names):
+        raise ConfigError(f"{key}: expected a record key or a list of record keys, got {value!r}")
+    return tuple(names)
 
 
 def _check_language(key: str, value: Any) -> str:
@@ -101,7 +127,19 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "output": (_check_relative_dir, "site"),
         "templates": (_check_relative_dir, "templates"),
     },
+    "dump_fields": {
+        "title": (_check_field_names, ("title", "headline")),
+        "body": (_check_field_names, ("body", "content", "text")),
+        "date": (_check_field_names, ("date", "published", "date_published")),
+        "source": (_check_field_names, ("source", "outlet")),
+        "url": (_check_field_names, ("url", "link")),
+        "author": (_check_field_names, ("author", "byline")),
+        "id": (_check_field_names, ("id",)),
+    },
 }
+
+
+DEFAULT_DUMP_FIELDS = DumpFieldsConfig(**{name: default for name, (_, default) in _SCHEMA["dump_fields"].items()})
 
 
 def _validated_section(name: str, raw: Any) -> dict[str, Any]:
@@ -117,17 +155,32 @@ def _validated_section(name: str, raw: Any) -> dict[str, Any]:
     return values
 
 
+def _check_output_is_separate(root: Path, paths: dict[str, str]) -> None:
+    """The output folder is replaced wholesale by every build, so it must hold nothing else."""
+    output = (root / paths["output"]).resolve()
+    if output == root:
+        raise ConfigError(f"paths.output: must be a sub-folder of the project, not the project itself ({paths['output']!r})")
+    for key in ("seeds", "content", "templates"):
+        other = (root / paths[key]).resolve()
+        if output == other or output in other.parents or other in output.parents:
+            raise ConfigError(f"paths.output: must be separate from paths.{key} ({paths['output']!r} and "
+                              f"{paths[key]!r}); every build replaces the output folder")
+
+
 def config_from_mapping(data: dict[str, Any], root: Path, source_file: Path | None = None) -> Config:
     unknown = sorted(set(data) - set(_SCHEMA))
     if unknown:
         raise ConfigError(f"{unknown[0]}: unknown section or key (known sections: {', '.join(_SCHEMA)})")
     site = _validated_section("site", data.get("site", {}))
     paths = _validated_section("paths", data.get("paths", {}))
+    dump_fields = _validated_section("dump_fields", data.get("dump_fields", {}))
     root = root.resolve()
+    _check_output_is_separate(root, paths)
     return Config(
         root=root,
         site=SiteConfig(**site),
         paths=PathsConfig(**{key: root / value for key, value in paths.items()}),
+        dump_fields=DumpFieldsConfig(**dump_fields),
         source_file=source_file,
     )
 
@@ -142,7 +195,9 @@ def load_config(root: Path, overrides: dict[str, dict[str, Any]] | None = None) 
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
             raise ConfigError(f"{path}: not valid TOML: {error}") from error
     for section, values in (overrides or {}).items():
-        data.setdefault(section, {}).update(values)
+        if not isinstance(data.setdefault(section, {}), dict):
+            raise ConfigError(f"{path.name}: [{section}]: expected a table, got {data[section]!r}")
+        data[section].update(values)
     try:
         return config_from_mapping(data, root, path if path.exists() else None)
     except ConfigError as error:

@@ -30,6 +30,20 @@ class ContentError(Exception):
     pass
 
 
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _FrontMatterLoader(_BaseLoader):
+    """Safe YAML that keeps dates as text, so a bad date is reported against its key."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _checksum(text_without_checksum: str) -> str:
     return hashlib.sha256(text_without_checksum.encode("utf-8")).hexdigest()[:16]
 
@@ -37,7 +51,7 @@ def _checksum(text_without_checksum: str) -> str:
 def serialise(article: Article) -> str:
     """The file text for a generator-written article, checksum included."""
     meta = {name: getattr(article, name) for name in FRONT_MATTER_FIELDS}
-    front = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=10_000)
+    front = yaml.dump(meta, Dumper=_BaseDumper, allow_unicode=True, sort_keys=False, width=10_000)
     unsigned = f"---\n{front}---\n\n{article.body}"
     return f"---\n{front}{CHECKSUM_KEY}: {_checksum(unsigned)}\n---\n\n{article.body}"
 
@@ -57,7 +71,7 @@ def parse(text: str, path: str) -> Article:
     if not match:
         raise ContentError("no YAML front matter (the file must start with a '---' line)")
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
+        meta = yaml.load(match.group(1), Loader=_FrontMatterLoader) or {}
     except yaml.YAMLError as error:
         raise ContentError(f"front matter is not valid YAML: {error}".replace("\n", " ")) from None
     if not isinstance(meta, dict):
@@ -76,9 +90,6 @@ def parse(text: str, path: str) -> Article:
     for key in _OPTIONAL_STR_FIELDS:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
-            if key == "date" and hasattr(value, "isoformat"):
-                meta[key] = value.isoformat()  # YAML reads an unquoted 2021-01-22 as a date
-                continue
             raise ContentError(f"front matter key {key!r} must be text, got {value!r}")
     if not isinstance(meta.get("date_inferred", False), bool):
         raise ContentError("front matter key 'date_inferred' must be true or false")
@@ -102,7 +113,7 @@ def load_articles(content_dir: Path, root: Path, problems: Problems) -> dict[str
     for path in sorted(folder.rglob("*.md")):
         shown = _relative(path, root)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")  # editors on Windows may add a BOM
             article = parse(text, shown)
         except (ContentError, UnicodeDecodeError, OSError) as error:
             problems.error(shown, f"{error}; the file is left as it is and skipped")

@@ -1,7 +1,9 @@
 """Events: group articles that cover the same event (first version: centroid clustering).
 
-Each article is compared with each open event as a whole (the normalised sum of its members'
-term vectors), not with a single neighbour, so coverage cannot chain from one story into another.
+Each article is compared with candidate events as wholes (the sum of their members' TF-IDF
+vectors), never with a single neighbour, so coverage cannot chain from one story into another.
+Candidates come from an inverted index of each event's most distinctive terms, within a date
+window, so the cost grows with the archive rather than with its square.
 An article that already names an event (a person pinned it, or an earlier build assigned it)
 keeps it: event ids never change once given.
 """
@@ -9,23 +11,25 @@ keeps it: event ids never change once given.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from generator.arabic import strip_clitics, tokens
-from generator.article import Article, parse_iso_date
+from generator.article import Article
+from generator.model import sort_instant
 
 SAME_EVENT_THRESHOLD = 0.25
 DATE_WINDOW = timedelta(days=3)
 TITLE_WEIGHT = 3
+KEY_TERMS = 12  # per article: its highest-weighted terms serve as blocking keys
 
 # Function words carry no evidence of the event; folded spelling (see arabic.fold).
 _STOPWORDS = frozenset("""
 في من الي علي عن مع ان او ما لا لم لن قد كان كانت يكون هذا هذه ذلك تلك التي الذي الذين اللذين
 هو هي هم هما نحن انا انت كما حيث بعد قبل عند خلال بين حتي منذ اذا اذ ثم كل بعض غير اي ايضا
 وقال قال قالت واضاف اضاف واكد اكد وتابع امس اليوم يوم اكثر اقل عليه عليها فيه فيها به بها له لها
-منه منها الا لكن بل انه انها وان وهو وهي التي ضد اجل لدي لقد وقد فقد ولا وما ومن وفي
+منه منها الا لكن بل انه انها وان وهو وهي ضد اجل لدي لقد وقد فقد ولا وما ومن وفي
 the a an of to in on for and or but is are was were be been by with at from as that this it its
 he she they we you his her their our said says has have had will would not no than then there
 """.split())
@@ -35,83 +39,99 @@ he she they we you his her their our said says has have had will would not no th
 class _Event:
     id: str
     members: list[str] = field(default_factory=list)
-    centroid: Counter = field(default_factory=Counter)
-    first_date: object = None
-    last_date: object = None
+    centroid: dict[str, float] = field(default_factory=dict)
+    norm: float = 0.0
+    first: datetime | None = None
+    last: datetime | None = None
+
+    def add(self, vector: dict[str, float], when: datetime | None) -> None:
+        for term, weight in vector.items():
+            self.centroid[term] = self.centroid.get(term, 0.0) + weight
+        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        if when is not None:
+            self.first = min(self.first or when, when)
+            self.last = max(self.last or when, when)
+
+    def accepts_date(self, when: datetime | None) -> bool:
+        if when is None or self.first is None:
+            return True
+        return self.first - DATE_WINDOW <= when <= self.last + DATE_WINDOW
+
+    def similarity(self, vector: dict[str, float]) -> float:
+        if not self.norm:
+            return 0.0
+        return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
 
 
-def _terms(article: Article) -> Counter:
+def _term_counts(article: Article, lexicon: set[str]) -> Counter:
     counts: Counter = Counter()
     for weight, text in ((TITLE_WEIGHT, article.title), (1, article.body)):
         for token in tokens(text):
-            term = strip_clitics(token)
-            if len(term) >= 2 and term not in _STOPWORDS and token not in _STOPWORDS:
+            if token in _STOPWORDS:
+                continue
+            term = strip_clitics(token, lexicon)
+            if len(term) >= 2 and term not in _STOPWORDS:
                 counts[term] += weight
     return counts
 
 
-def _normalised(counts: Counter) -> dict[str, float]:
-    norm = math.sqrt(sum(v * v for v in counts.values())) or 1.0
-    return {term: v / norm for term, v in counts.items()}
+def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
+    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
+    token_lists = {a.id: tokens(a.title + " " + a.body) for a in articles}
+    lexicon = {t for ts in token_lists.values() for t in ts}
+    counts = {a.id: _term_counts(a, lexicon) for a in articles}
+    document_frequency: Counter = Counter()
+    for c in counts.values():
+        document_frequency.update(c.keys())
+    total = len(articles)
+    vectors = {}
+    for article_id, c in counts.items():
+        weighted = {t: (1 + math.log(n)) * math.log(1 + total / document_frequency[t]) for t, n in c.items()}
+        norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
+        vectors[article_id] = {t: w / norm for t, w in weighted.items()}
+    return vectors
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(term, 0.0) for term, v in a.items())
-
-
-def _within_window(event: _Event, when) -> bool:
-    if when is None or event.first_date is None:
-        return True
-    return event.first_date - DATE_WINDOW <= when <= event.last_date + DATE_WINDOW
+def _key_terms(vector: dict[str, float]) -> list[str]:
+    return sorted(vector, key=lambda t: (-vector[t], t))[:KEY_TERMS]
 
 
 def event_id_for(founder: Article) -> str:
     return f"ev-{founder.id}"
 
 
-def _sort_key(article: Article) -> tuple:
-    when = parse_iso_date(article.date) if article.date else None
-    return (when is None, _naive(when) if when else None, article.id)
-
-
-def _naive(when):
-    return when.replace(tzinfo=None) - (when.utcoffset() or timedelta(0)) if when.tzinfo else when
-
-
 def assign_events(articles: list[Article]) -> dict[str, str]:
     """Map every article id to an event id, keeping the events articles already have."""
-    ordered = sorted(articles, key=_sort_key)
-    vectors = {a.id: _terms(a) for a in ordered}
+    ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
+    vectors = _vectors(ordered)
     events: dict[str, _Event] = {}
+    index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
 
-    def join(event: _Event, article: Article) -> None:
+    def join(event: _Event, article: Article, when: datetime | None) -> None:
         event.members.append(article.id)
-        event.centroid.update(vectors[article.id])
-        when = _naive(parse_iso_date(article.date)) if article.date else None
-        if when is not None:
-            event.first_date = min(event.first_date or when, when)
-            event.last_date = max(event.last_date or when, when)
+        event.add(vectors[article.id], when)
+        for term in _key_terms(vectors[article.id]):
+            index[term].add(event.id)
 
     for article in ordered:
         if article.event:
-            join(events.setdefault(article.event, _Event(article.event)), article)
+            join(events.setdefault(article.event, _Event(article.event)), article, sort_instant(article))
 
     for article in ordered:
         if article.event:
             continue
-        when = _naive(parse_iso_date(article.date)) if article.date else None
-        vector = _normalised(vectors[article.id])
+        when = sort_instant(article)
+        vector = vectors[article.id]
+        candidates = sorted({event_id for term in _key_terms(vector) for event_id in index.get(term, ())})
         best, best_score = None, SAME_EVENT_THRESHOLD
-        for event in events.values():
-            if not _within_window(event, when):
-                continue
-            score = _cosine(vector, _normalised(event.centroid))
-            if score >= best_score:
-                best, best_score = event, score
+        for event_id in candidates:
+            event = events[event_id]
+            if event.accepts_date(when):
+                score = event.similarity(vector)
+                if score >= best_score + 1e-12 or (best is None and score >= best_score):
+                    best, best_score = event, score
         if best is None:
             best = events.setdefault(event_id_for(article), _Event(event_id_for(article)))
-        join(best, article)
+        join(best, article, when)
 
     return {member: event.id for event in events.values() for member in event.members}

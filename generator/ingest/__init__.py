@@ -8,7 +8,8 @@ from typing import Callable
 
 from generator.article import Article, Problems
 from generator.ingest.decode import DecodeError, decode_bytes
-from generator.ingest.readers import READERS, RawFile
+from generator.config import DEFAULT_DUMP_FIELDS, DumpFieldsConfig
+from generator.ingest.readers import READERS, RawFile, ReadContext
 from generator.sources import SourceRegistry
 
 
@@ -26,14 +27,16 @@ def _seed_files(seeds_dir: Path) -> list[Path]:
 
 
 def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
-                 on_file: Callable[[], None] | None = None) -> IngestResult:
+                 on_file: Callable[[], None] | None = None,
+                 dump_fields: DumpFieldsConfig | None = None) -> IngestResult:
     problems = Problems()
+    context = ReadContext(registry, dump_fields or DEFAULT_DUMP_FIELDS, problems)
     articles: dict[str, Article] = {}
     files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
     for path in files:
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         try:
-            for article in _read_file(path, shown, seeds_dir, registry, problems):
+            for article in _read_file(path, shown, seeds_dir, context):
                 if article.id in articles:
                     problems.warn(shown, f"same article as {articles[article.id].seed} (id {article.id}); kept that one")
                     continue
@@ -45,8 +48,8 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
     return IngestResult(list(articles.values()), problems, len(files))
 
 
-def _read_file(path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry,
-               problems: Problems) -> list[Article]:
+def _read_file(path: Path, shown: str, seeds_dir: Path, context: ReadContext) -> list[Article]:
+    problems, registry = context.problems, context.registry
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         problems.warn(shown, f"unsupported file type {path.suffix or '(none)'!r}; skipped "
@@ -61,4 +64,4 @@ def _read_file(path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry
     folder_source = None
     if len(relative_parts) > 1 and registry.get(relative_parts[0]):
         folder_source = relative_parts[0]
-    return reader(RawFile(shown, text, folder_source), registry, problems)
+    return reader(RawFile(shown, text, folder_source), context)

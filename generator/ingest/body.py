@@ -12,6 +12,7 @@ import re
 _INLINE_SPECIALS = re.compile(r"([\\`*_\[\]<>&~])")
 # Block syntax only counts at the start of a paragraph (ingested paragraphs are single lines).
 _BLOCK_START = re.compile(r"^([#>=+\-]|\d{1,9}(?=[.)](?:\s|$)))")
+_UNESCAPED_HASH = re.compile(r"(?<!\\)#")
 
 
 def escape_markdown(text: str) -> str:
@@ -27,5 +28,6 @@ def blocks_to_markdown(blocks: list[tuple[str, str]]) -> str:
     parts = []
     for kind, text in blocks:
         escaped = escape_markdown(text)
-        parts.append(f"## {escaped}" if kind == "h" else escaped)
+        # In a heading a trailing "#" run would be read as the closing sequence and dropped.
+        parts.append("## " + _UNESCAPED_HASH.sub(r"\\#", escaped) if kind == "h" else escaped)
     return "\n\n".join(parts) + ("\n" if parts else "")

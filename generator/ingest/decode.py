@@ -35,12 +35,26 @@ def _looks_binary(data: bytes) -> bool:
 
 
 def _cp1256_evidence(data: bytes) -> bool:
-    """True when high bytes are mostly Arabic letters in Windows-1256 (0xC1-0xFE range)."""
-    high = [b for b in data if b >= 0x80]
+    """True when the bytes read as Arabic words in Windows-1256.
+
+    Latin-1 accented letters occupy the same byte range, so the byte values alone prove nothing;
+    the difference is shape: Arabic words are runs of high bytes between spaces, while accented
+    Latin letters sit alone inside words of ASCII letters (Größe, São).
+    """
+    try:
+        text = data.decode("cp1256")
+    except UnicodeDecodeError:
+        return False
+    high = [i for i, ch in enumerate(text) if ord(ch) >= 0x80]
     if not high:
         return False
-    arabic_letters = sum(1 for b in high if 0xC1 <= b <= 0xFE and b not in (0xD7, 0xE0, 0xE2, 0xE7, 0xE8, 0xE9, 0xEA, 0xEB, 0xEE, 0xEF, 0xF4, 0xF9, 0xFB, 0xFC))
-    return arabic_letters >= 0.7 * len(high)
+    arabic = sum(1 for i in high if "\u0621" <= text[i] <= "\u064A")
+    touching_latin = sum(
+        1 for i in high
+        if (i > 0 and text[i - 1].isascii() and text[i - 1].isalpha())
+        or (i + 1 < len(text) and text[i + 1].isascii() and text[i + 1].isalpha())
+    )
+    return arabic >= 0.7 * len(high) and touching_latin <= 0.1 * len(high)
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

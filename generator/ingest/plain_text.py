@@ -2,7 +2,8 @@
 
 Crawled text comes in a handful of recurring layouts (see the ingestion issue and the seeds):
 a `kicker:` line before the headline, the headline repeated, a date line, an `outlet - section`
-line, paragraphs one per line, or a whole body on one line joined by `.,`/`,,` artefacts.
+line, a `place - author` byline or a `place (agency) -` dateline, paragraphs one per line with
+short subheadings, or a whole body on one line joined by `.,`/`,,` artefacts.
 Metadata lines are taken out of the body; every other word stays, in order.
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.arabic import arabic_share, fold
+from generator.arabic import ARABIC_INDIC_DIGITS, arabic_share, fold
 from generator.ingest.dates import FoundDate, parse_date_line
 from generator.sources import Source, SourceRegistry
 
@@ -19,10 +20,17 @@ _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200A\u202F\u205F\u3000]+")
 _INVISIBLE = re.compile(r"[\u200B\u200E\u200F\u202A-\u202E\u2066-\u2069\uFEFF]")
 _TITLE_SUFFIX = re.compile(r"\s+[-–—|]\s+([^-–—|]{2,60})$")
 _OUTLET_SECTION = re.compile(r"^([^-–—|]{2,40}?)\s+[-–—|]\s+([^-–—|]{2,40})$")
+# `القاهرة - أحمد الريدي`: a place of one or two words, then a name of two to four words.
+_BYLINE = re.compile(r"^(?P<place>\S+(?: \S+)?)\s+[-–—]\s+(?P<author>\S+(?: \S+){1,3})$")
+# `بغداد (رويترز) -` or `BAGHDAD (Reuters) -` glued to the start of the first paragraph.
+_DATELINE = re.compile(r"^(?P<place>[^\s()]+(?: [^\s()]+){0,2})\s*\((?P<agency>[^()]{2,30})\)\s*[-–—:]\s*")
 # Separator artefacts of some crawlers: paragraphs glued with ",," or ".," (Arabic prose uses the
 # Arabic comma "،", so a Latin comma straight after a full stop is not the author's punctuation).
 _DOUBLE_COMMA = re.compile(r"\s*,,+\s*")
-_STOP_COMMA = re.compile(r"(?<=[.!?؟])\s*,\s+")
+# Only after Arabic text: in "the U.S., Iraq" the comma is the author's.
+_STOP_COMMA = re.compile(r"(?:(?<=[\u0621-\u064A][.!?؟])|(?<=[\u0621-\u064A][\"»”)][.!?؟]))\s*,\s+")
+# A line that is nothing but a numeric date (after digit folding), whether or not it exists.
+_NUMERIC_DATE_LINE = re.compile(r"^\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}$")
 _KICKER_MAX_WORDS = 8
 _METADATA_LINE_MAX_WORDS = 14
 _SUBHEADING_MAX_WORDS = 8
@@ -36,6 +44,8 @@ class ParsedText:
     date: FoundDate | None = None
     source: Source | None = None
     section: str | None = None
+    place: str | None = None
+    author: str | None = None
     blocks: list[tuple[str, str]] = field(default_factory=list)  # ("p" | "h", text)
     notes: list[str] = field(default_factory=list)  # doubts worth an archivist's look
 
@@ -44,11 +54,15 @@ def clean_line(line: str) -> str:
     return _SPACES.sub(" ", _INVISIBLE.sub("", line)).strip()
 
 
+def clean_lines(text: str) -> list[str]:
+    return [line for line in (clean_line(raw) for raw in text.split("\n")) if line]
+
+
 def _word_count(text: str) -> int:
     return len(text.split())
 
 
-def _split_glued_paragraphs(text: str) -> list[str]:
+def split_glued_paragraphs(text: str) -> list[str]:
     parts = _DOUBLE_COMMA.split(text)
     if arabic_share(text) >= 0.5:
         parts = [piece for part in parts for piece in _STOP_COMMA.split(part)]
@@ -77,6 +91,30 @@ def _outlet_line(line: str, registry: SourceRegistry) -> tuple[Source, str | Non
     return (source, None) if source else None
 
 
+def _place_name(text: str) -> str:
+    # English datelines shout the place (BAGHDAD); the page should not.
+    return text.title() if text.isupper() else text
+
+
+def _take_dateline(paragraph: str, parsed: ParsedText, registry: SourceRegistry) -> str:
+    """Remove a `place (agency) -` prefix from the first paragraph, keeping place and agency."""
+    match = _DATELINE.match(paragraph)
+    if not match:
+        return paragraph
+    agency = registry.match_name(match.group("agency"))
+    if agency is None:
+        return paragraph  # an unknown parenthesis is more likely prose than a dateline
+    parsed.place = parsed.place or _place_name(match.group("place"))
+    parsed.source = parsed.source or agency
+    return paragraph[match.end():]
+
+
+def _is_byline(line: str, registry: SourceRegistry) -> re.Match | None:
+    if line.endswith(_SENTENCE_END) or registry.match_name(line.split(" - ")[0]):
+        return None
+    return _BYLINE.match(line)
+
+
 def _is_subheading(line: str, previous_kind: str | None, next_line: str | None) -> bool:
     return (
         previous_kind == "p"
@@ -87,9 +125,46 @@ def _is_subheading(line: str, previous_kind: str | None, next_line: str | None) 
     )
 
 
+def body_blocks(lines: list[str], registry: SourceRegistry, parsed: ParsedText, *,
+                take_metadata: bool = True) -> None:
+    """Turn body lines into blocks on `parsed`, taking out metadata lines when `take_metadata`."""
+    folded_title = fold(parsed.title) if parsed.title else None
+    kinds: list[str] = []
+    for index, line in enumerate(lines):
+        if folded_title and fold(_strip_title_suffix(line, registry)[0]) == folded_title:
+            continue  # the headline repeated by the page template
+        if take_metadata and _word_count(line) <= _METADATA_LINE_MAX_WORDS:
+            if parsed.date is None:
+                found = parse_date_line(line)
+                if found:
+                    parsed.date = found
+                    continue
+                if _NUMERIC_DATE_LINE.match(line.translate(ARABIC_INDIC_DIGITS)):
+                    parsed.notes.append(f"date line {line!r} is not a real date; it was ignored")
+                    continue
+            outlet = _outlet_line(line, registry)
+            if outlet and (parsed.source is None or parsed.source == outlet[0]):
+                parsed.source, parsed.section = outlet[0], outlet[1] or parsed.section
+                continue
+            if not kinds and parsed.author is None:
+                byline = _is_byline(line, registry)
+                if byline:
+                    parsed.place, parsed.author = _place_name(byline.group("place")), byline.group("author")
+                    continue
+        next_line = lines[index + 1] if index + 1 < len(lines) else None
+        if _is_subheading(line, kinds[-1] if kinds else None, next_line):
+            parsed.blocks.append(("h", line))
+            kinds.append("h")
+            continue
+        for paragraph in split_glued_paragraphs(line):
+            if take_metadata and not kinds:
+                paragraph = _take_dateline(paragraph, parsed, registry)
+            parsed.blocks.append(("p", paragraph))
+            kinds.append("p")
+
+
 def parse_plain_text(text: str, registry: SourceRegistry) -> ParsedText:
-    lines = [clean_line(line) for line in text.split("\n")]
-    lines = [line for line in lines if line]
+    lines = clean_lines(text)
     if not lines:
         raise ValueError("no text")
 
@@ -101,33 +176,8 @@ def parse_plain_text(text: str, registry: SourceRegistry) -> ParsedText:
         kicker = first.rstrip(":：").strip()
         position = 1
     title, source = _strip_title_suffix(lines[position], registry)
-    position += 1
     parsed = ParsedText(title=title, kicker=kicker, source=source)
-
-    folded_title = fold(title)
-    body_lines = lines[position:]
-    kinds: list[str] = []
-    for index, line in enumerate(body_lines):
-        if fold(_strip_title_suffix(line, registry)[0]) == folded_title:
-            continue  # the headline repeated by the page template
-        if _word_count(line) <= _METADATA_LINE_MAX_WORDS:
-            if parsed.date is None:
-                found = parse_date_line(line)
-                if found:
-                    parsed.date = found
-                    continue
-            outlet = _outlet_line(line, registry)
-            if outlet and (parsed.source is None or parsed.source == outlet[0]):
-                parsed.source, parsed.section = outlet[0], outlet[1] or parsed.section
-                continue
-        next_line = body_lines[index + 1] if index + 1 < len(body_lines) else None
-        if _is_subheading(line, kinds[-1] if kinds else None, next_line):
-            parsed.blocks.append(("h", line))
-            kinds.append("h")
-            continue
-        for paragraph in _split_glued_paragraphs(line):
-            parsed.blocks.append(("p", paragraph))
-            kinds.append("p")
+    body_blocks(lines[position + 1:], registry, parsed)
 
     if _word_count(title) > 30 or title.endswith((".", "،", ",")):
         parsed.notes.append("doubtful title: it reads like a sentence of the body; check the first line")

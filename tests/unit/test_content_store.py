@@ -1,0 +1,271 @@
+"""generator.content: article files with YAML front matter, machine checksums, idempotent writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.article import Article, Problems
+from generator.content import (
+    CHECKSUM_KEY,
+    ContentError,
+    article_path,
+    is_machine_written,
+    load_articles,
+    parse,
+    serialise,
+    write_article,
+)
+
+BODY = (
+    "أكد رئيس الوزراء العراقي مصطفى الكاظمي أن الأمن ليس مجرد كلمة نتحدث بها في الإعلام.\n\n"
+    "## ردود الفعل\n\n"
+    "1\\. دانت الأمم المتحدة \\<التفجير\\> \\*بشدة\\*.\n"
+)
+
+ARTICLE = Article(
+    id="0e8ff96bc219",
+    title="من لا يستطيع حماية المواطنين عليه ان يتنحى من موقعه",
+    kicker="رئيس الوزراء العراقي",
+    language="ar",
+    body=BODY,
+    date="2021-01-22T10:42:00+00:00",
+    date_precision="minute",
+    source="alalam",
+    section="العراق",
+    event="ev-0e8ff96bc219",
+    seed="seeds/002_c645db0d12d9f96d.txt",
+    raw_sha256="0e8ff96bc219" + "0" * 52,
+)
+
+MINIMAL = "---\nid: abc\ntitle: عنوان\nlanguage: ar\n---\n\nنص\n"
+
+
+# -- round trip ------------------------------------------------------------------------------------
+
+
+def test_serialise_then_parse_gives_the_same_article():
+    assert parse(serialise(ARTICLE), "x.md") == ARTICLE
+
+
+@pytest.mark.parametrize("title", [
+    "الكاظمي: تفجير بغداد خرق أمني",  # ': ' would start a mapping if unquoted
+    "no", "null", "~", "2021-01-22", "123", "#hashtag", "- x", "---", "'quoted'", '"double"',
+    "Iraq: 32 dead, 110 hurt", "\u200fعنوان بعلامة اتجاه\u200f",
+])
+def test_round_trip_survives_yaml_special_values(title):
+    article = ARTICLE.with_changes(title=title, kicker=title, section=title)
+    assert parse(serialise(article), "x.md") == article
+
+
+def test_round_trip_with_only_required_fields_and_day_date():
+    article = Article(id="a1", title="Title", language="en", body="Text.\n", date="2021-01-22",
+                      date_precision="day", date_inferred=True)
+    assert parse(serialise(article), "x.md") == article
+
+
+def test_body_with_a_horizontal_rule_line_survives():
+    article = ARTICLE.with_changes(body="first\n\n---\n\nsecond\n")
+    assert parse(serialise(article), "x.md").body == "first\n\n---\n\nsecond\n"
+
+
+def test_serialised_front_matter_lists_fields_in_a_stable_order():
+    text = serialise(ARTICLE)
+    keys = [line.split(":")[0] for line in text.split("---\n")[1].splitlines()]
+    assert keys[:3] == ["id", "title", "kicker"]
+    assert keys[-1] == CHECKSUM_KEY
+    assert serialise(ARTICLE) == text  # deterministic
+
+
+def test_unquoted_yaml_date_is_read_as_iso_text():
+    text = MINIMAL.replace("language: ar\n", "language: ar\ndate: 2021-01-22\n")
+    assert parse(text, "x.md").date == "2021-01-22"
+
+
+# -- machine checksum ------------------------------------------------------------------------------
+
+
+def test_untouched_file_is_machine_written():
+    assert is_machine_written(serialise(ARTICLE))
+
+
+def test_editing_one_character_of_the_body_makes_it_hand_edited():
+    text = serialise(ARTICLE)
+    edited = text.replace("الإعلام", "الاعلام")
+    assert edited != text
+    assert not is_machine_written(edited)
+
+
+def test_editing_one_character_of_the_front_matter_makes_it_hand_edited():
+    text = serialise(ARTICLE)
+    edited = text.replace("section: العراق", "section: العراف")
+    assert edited != text
+    assert not is_machine_written(edited)
+
+
+def test_appending_a_newline_makes_it_hand_edited():
+    assert not is_machine_written(serialise(ARTICLE) + "\n")
+
+
+def test_editing_the_checksum_itself_makes_it_hand_edited():
+    text = serialise(ARTICLE)
+    line = next(line for line in text.splitlines() if line.startswith(CHECKSUM_KEY))
+    digit = line[-1]
+    edited = text.replace(line, line[:-1] + ("0" if digit != "0" else "1"))
+    assert not is_machine_written(edited)
+
+
+def test_file_without_checksum_is_not_machine_written():
+    assert not is_machine_written(MINIMAL)
+
+
+# -- write_article ---------------------------------------------------------------------------------
+
+
+def test_write_article_twice_writes_once(tmp_path):
+    content = tmp_path / "content"
+    assert write_article(content, ARTICLE) is True
+    path = article_path(content, ARTICLE.id)
+    first = path.read_bytes()
+
+    assert write_article(content, ARTICLE) is False
+    assert path.read_bytes() == first
+    assert first == serialise(ARTICLE).encode("utf-8")
+
+
+def test_write_article_rewrites_when_the_article_changes(tmp_path):
+    content = tmp_path / "content"
+    write_article(content, ARTICLE)
+    changed = ARTICLE.with_changes(section="عربي ودولي")
+    assert write_article(content, changed) is True
+    assert parse(article_path(content, ARTICLE.id).read_text(encoding="utf-8"), "x").section == "عربي ودولي"
+
+
+def test_write_article_leaves_no_temporary_file(tmp_path):
+    content = tmp_path / "content"
+    write_article(content, ARTICLE)
+    assert sorted(p.name for p in (content / "articles").iterdir()) == [f"{ARTICLE.id}.md"]
+
+
+# -- malformed front matter ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected_message"), [
+    ("id: abc\ntitle: عنوان\nlanguage: ar\n\nنص\n", "no YAML front matter"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\nنص بلا نهاية للرأس\n", "no YAML front matter"),
+    ("---\nid: abc\ntitle: [unclosed\nlanguage: ar\n---\n\nنص\n", "not valid YAML"),
+    ("---\n- a\n- b\n---\n\nنص\n", "must be a mapping"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ntitel: x\n---\n\nنص\n", "unknown front matter key 'titel'"),
+    ("---\nid: abc\nlanguage: ar\n---\n\nنص\n", "'title' is required"),
+    ("---\nid: abc\ntitle: '   '\nlanguage: ar\n---\n\nنص\n", "'title' is required"),
+    ("---\ntitle: عنوان\nlanguage: ar\n---\n\nنص\n", "'id' is required"),
+    ("---\nid: 123\ntitle: عنوان\nlanguage: ar\n---\n\nنص\n", "'id' is required"),
+    ("---\nid: ../x\ntitle: عنوان\nlanguage: ar\n---\n\nنص\n", "'../x'"),
+    ("---\nid: ABC\ntitle: عنوان\nlanguage: ar\n---\n\nنص\n", "lowercase"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: fr\n---\n\nنص\n", "language must be 'ar' or 'en'"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate: '2021-02-31'\n---\n\nنص\n", "2021-02-31"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate: 22/01/2021\n---\n\nنص\n", "ISO 8601"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\nsource: 3\n---\n\nنص\n", "'source' must be text"),
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate_inferred: maybe\n---\n\nنص\n", "true or false"),
+], ids=[
+    "no-dashes", "unclosed-front-matter", "bad-yaml", "not-a-mapping", "unknown-key", "missing-title",
+    "blank-title", "missing-id", "numeric-id", "path-traversal-id", "uppercase-id", "bad-language",
+    "quoted-impossible-date", "non-iso-date", "non-text-source", "non-bool-date-inferred",
+])
+def test_malformed_front_matter_raises_a_helpful_content_error(text, expected_message):
+    with pytest.raises(ContentError) as caught:
+        parse(text, "content/articles/abc.md")
+    assert expected_message in str(caught.value)
+
+
+_IMPOSSIBLE_DATES = pytest.mark.parametrize("date", ["2021-02-31", "2021-13-01"], ids=["feb-31", "month-13"])
+
+
+def _with_unquoted_date(date: str) -> str:
+    return f"---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate: {date}\n---\n\nنص\n"
+
+
+@_IMPOSSIBLE_DATES
+def test_unquoted_impossible_date_raises_content_error(date):
+    """Regression: YAML's own date reading raised a bare ValueError for these."""
+    with pytest.raises(ContentError):
+        parse(_with_unquoted_date(date), "content/articles/abc.md")
+
+
+@_IMPOSSIBLE_DATES
+def test_unquoted_impossible_date_error_names_the_key_and_value(date):
+    with pytest.raises(ContentError) as caught:
+        parse(_with_unquoted_date(date), "content/articles/abc.md")
+    assert "date" in str(caught.value)
+    assert date in str(caught.value)
+
+
+# -- load_articles ---------------------------------------------------------------------------------
+
+
+def _store(tmp_path):
+    articles = tmp_path / "content" / "articles"
+    articles.mkdir(parents=True)
+    return tmp_path / "content", articles
+
+
+def test_load_articles_skips_a_broken_file_and_loads_the_good_one(tmp_path):
+    content, folder = _store(tmp_path)
+    write_article(content, ARTICLE)
+    (folder / "broken.md").write_text("no front matter here\n", encoding="utf-8")
+    problems = Problems()
+
+    found = load_articles(content, tmp_path, problems)
+
+    assert list(found) == [ARTICLE.id]
+    assert found[ARTICLE.id] == (ARTICLE, True)
+    assert len(problems) == 1
+    problem = problems.items[0]
+    assert problem.severity == "error"
+    assert problem.path == "content/articles/broken.md"
+    assert "front matter" in problem.message
+
+
+def test_load_articles_reports_hand_written_files_as_not_machine_written(tmp_path):
+    content, folder = _store(tmp_path)
+    (folder / "abc.md").write_text(MINIMAL, encoding="utf-8")
+    problems = Problems()
+    found = load_articles(content, tmp_path, problems)
+    assert found["abc"][1] is False
+    assert found["abc"][0].body == "نص\n"
+    assert len(problems) == 0
+
+
+def test_load_articles_rejects_a_file_named_differently_from_its_id(tmp_path):
+    content, folder = _store(tmp_path)
+    (folder / "other-name.md").write_text(MINIMAL, encoding="utf-8")
+    problems = Problems()
+    assert load_articles(content, tmp_path, problems) == {}
+    assert problems.items[0].path == "content/articles/other-name.md"
+    assert "abc.md" in problems.items[0].message
+
+
+def test_load_articles_reports_a_file_that_is_not_utf8(tmp_path):
+    content, folder = _store(tmp_path)
+    (folder / "abc.md").write_bytes(MINIMAL.encode("cp1256"))
+    problems = Problems()
+    assert load_articles(content, tmp_path, problems) == {}
+    assert problems.items[0].severity == "error"
+    assert problems.items[0].path == "content/articles/abc.md"
+
+
+def test_load_articles_without_a_store_is_empty(tmp_path):
+    problems = Problems()
+    assert load_articles(tmp_path / "content", tmp_path, problems) == {}
+    assert len(problems) == 0
+
+
+def test_load_articles_survives_a_file_with_an_impossible_unquoted_date(tmp_path):
+    """Regression: the ValueError from YAML used to abort the whole ingest/build."""
+    content, folder = _store(tmp_path)
+    write_article(content, ARTICLE)
+    (folder / "abc.md").write_text(MINIMAL.replace("language: ar\n", "language: ar\ndate: 2021-02-31\n"),
+                                   encoding="utf-8")
+    problems = Problems()
+    found = load_articles(content, tmp_path, problems)
+    assert list(found) == [ARTICLE.id]
+    assert [(p.path, p.severity) for p in problems.items] == [("content/articles/abc.md", "error")]

@@ -1,0 +1,137 @@
+"""generator.link.assign_events: coverage of one event is grouped, unrelated stories are not."""
+
+from __future__ import annotations
+
+import random
+import shutil
+
+import pytest
+
+from generator.article import Article
+from generator.ingest import ingest_seeds
+from generator.link import assign_events, event_id_for
+
+from .helpers import FIXTURES_DIR, seed_path
+
+FOOTBALL_FIXTURE = FIXTURES_DIR / "ahly_zamalek_football.txt"
+
+SAUDI_ECONOMY = Article(
+    id="saudi-economy-1",
+    title="السعودية تسجل عجزا في الميزانية بعد تراجع أسعار النفط",
+    language="ar",
+    date="2021-01-21",
+    date_precision="day",
+    body=(
+        "أعلنت وزارة المالية السعودية أن ميزانية المملكة سجلت عجزا بلغ 298 مليار ريال في عام 2020، "
+        "متأثرة بتراجع أسعار النفط وتداعيات جائحة كورونا على الاقتصاد العالمي.\n\n"
+        "وقال وزير المالية محمد الجدعان إن الإيرادات غير النفطية ارتفعت بفضل مضاعفة ضريبة القيمة "
+        "المضافة إلى 15 في المئة، بينما تراجعت الإيرادات النفطية بنحو الثلث مقارنة بالعام السابق.\n\n"
+        "وتتوقع الحكومة أن ينخفض العجز في 2021 إلى 141 مليار ريال مع خفض الإنفاق العام وتعافي الطلب "
+        "على الخام، في حين يراهن صندوق الاستثمارات العامة على مشروعات جديدة في السياحة والترفيه.\n"
+    ),
+)
+
+
+@pytest.fixture(scope="module")
+def ingested(registry, tmp_path_factory):
+    """Both demo seeds plus the unrelated football report, read through the real ingest stage."""
+    root = tmp_path_factory.mktemp("project")
+    seeds = root / "seeds"
+    seeds.mkdir()
+    for prefix in ("000_", "002_"):
+        shutil.copy(seed_path(prefix), seeds)
+    shutil.copy(FOOTBALL_FIXTURE, seeds)
+    result = ingest_seeds(seeds, root, registry)
+    assert not [p for p in result.problems.items if p.severity == "error"]
+    by_seed = {article.seed.split("/")[-1][:4]: article for article in result.articles}
+    return by_seed
+
+
+@pytest.fixture()
+def seed_000(ingested) -> Article:
+    return ingested["000_"]
+
+
+@pytest.fixture()
+def seed_002(ingested) -> Article:
+    return ingested["002_"]
+
+
+@pytest.fixture()
+def football(ingested) -> Article:
+    return ingested["ahly"]
+
+
+def test_football_fixture_is_a_realistic_unrelated_article(football):
+    assert football.language == "ar"
+    assert football.date == "2021-01-23T21:15:00+00:00"  # within days of the Baghdad coverage
+    assert 100 <= len(football.body.split()) <= 200
+
+
+def test_both_seeds_share_one_event(seed_000, seed_002):
+    events = assign_events([seed_000, seed_002])
+    assert set(events) == {seed_000.id, seed_002.id}
+    assert events[seed_000.id] == events[seed_002.id]
+
+
+def test_event_is_named_after_its_earliest_dated_article(seed_000, seed_002):
+    # seed 002 is dated, seed 000 is not: dated articles are placed first and found the event.
+    events = assign_events([seed_000, seed_002])
+    assert events[seed_000.id] == event_id_for(seed_002) == f"ev-{seed_002.id}"
+
+
+def test_unrelated_football_report_gets_its_own_event(seed_000, seed_002, football):
+    events = assign_events([seed_000, seed_002, football])
+    assert events[seed_000.id] == events[seed_002.id]
+    assert events[football.id] != events[seed_002.id]
+    assert events[football.id] == event_id_for(football)
+
+
+def test_unrelated_saudi_economy_story_gets_its_own_event(seed_000, seed_002):
+    events = assign_events([seed_000, seed_002, SAUDI_ECONOMY])
+    assert events[SAUDI_ECONOMY.id] not in {events[seed_000.id], events[seed_002.id]}
+    assert len(set(events.values())) == 2
+
+
+def test_every_article_gets_exactly_one_event(seed_000, seed_002, football):
+    articles = [seed_000, seed_002, football, SAUDI_ECONOMY]
+    events = assign_events(articles)
+    assert sorted(events) == sorted(a.id for a in articles)
+    assert all(event_id.startswith("ev-") for event_id in events.values())
+
+
+def test_article_with_an_event_keeps_it(seed_000, seed_002, football):
+    pinned = football.with_changes(event="ev-pinned-by-hand")
+    events = assign_events([seed_000, seed_002, pinned])
+    assert events[pinned.id] == "ev-pinned-by-hand"
+    assert events[seed_000.id] == events[seed_002.id] != "ev-pinned-by-hand"
+
+
+def test_existing_event_attracts_new_coverage_of_the_same_story(seed_000, seed_002):
+    earlier = seed_002.with_changes(event="ev-baghdad-bombing")
+    events = assign_events([seed_000, earlier])
+    assert events == {seed_000.id: "ev-baghdad-bombing", seed_002.id: "ev-baghdad-bombing"}
+
+
+def test_two_articles_pinned_to_different_events_stay_apart(seed_000, seed_002):
+    events = assign_events([seed_000.with_changes(event="ev-a"), seed_002.with_changes(event="ev-b")])
+    assert events == {seed_000.id: "ev-a", seed_002.id: "ev-b"}
+
+
+def test_same_story_far_apart_in_time_is_not_linked(seed_000, seed_002):
+    a_year_later = seed_000.with_changes(id="later-copy", date="2022-01-22", date_precision="day")
+    events = assign_events([seed_002, a_year_later])
+    assert events[seed_002.id] != events[a_year_later.id]
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_result_does_not_depend_on_input_order(seed_000, seed_002, football, seed):
+    articles = [seed_000, seed_002, football, SAUDI_ECONOMY]
+    expected = assign_events(articles)
+    shuffled = articles[:]
+    random.Random(seed).shuffle(shuffled)
+    assert assign_events(shuffled) == expected
+
+
+def test_no_articles_no_events():
+    assert assign_events([]) == {}

@@ -16,6 +16,7 @@ from generator.config import Config
 from generator.content import article_path, load_articles, write_article
 from generator.export import write_export
 from generator.ingest import ingest_seeds
+from generator.inferred_dates import infer_dates
 from generator.link import assign_events
 from generator.model import Archive, build_archive
 from generator.progress import Progress
@@ -81,6 +82,9 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
 
     with progress.stage("link"):
         assignments = assign_events(list(chosen.values()))
+    inferred = infer_dates(list(chosen.values()), assignments)
+    for article_id, day in inferred.items():
+        chosen[article_id] = chosen[article_id].with_changes(date=day, date_precision="day", date_inferred=True)
     for article_id, event_id in assignments.items():
         if chosen[article_id].event != event_id:
             chosen[article_id] = chosen[article_id].with_changes(event=event_id)

@@ -42,7 +42,12 @@ class SourceRegistry:
         by_name: dict[str, str] = {}
         for source in self.sources.values():
             for name in (source.id, source.name_ar, source.name_en, *source.aliases):
-                by_name.setdefault(fold(name).strip(), source.id)
+                key = fold(name).strip()
+                if by_name.get(key, source.id) != source.id:
+                    # A shared name would attribute articles to an outlet by the order of the file.
+                    raise SourcesError(f"{SOURCES_FILENAME}: the name {name!r} is used by both "
+                                       f"[{by_name[key]}] and [{source.id}]; names and aliases must be unique")
+                by_name[key] = source.id
         object.__setattr__(self, "_by_name", by_name)
 
     def get(self, source_id: str | None) -> Source | None:

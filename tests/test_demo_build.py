@@ -57,6 +57,15 @@ def test_export_lists_both_seeds_in_one_event_and_not_the_unrelated_article(demo
         assert re.fullmatch(r"[a-z0-9-]+", record["id"])
 
 
+def test_undated_seed_takes_its_event_day_marked_as_inferred(demo_project):
+    record = _records(demo_project)["seeds/000_5d9b0c9880b52963.txt"]
+    assert record["date"] == "2021-01-22"  # "today, Friday" in an event dated Friday 22 January 2021
+    stored = (demo_project / f"content/articles/{record['id']}.md").read_text(encoding="utf-8")
+    assert "date_inferred: true" in stored
+    page = (demo_project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    assert "date inferred from the event" in page
+
+
 def test_arabic_article_pages_are_right_to_left_in_both_interfaces(demo_project):
     for record in _records(demo_project).values():
         for prefix in ("", "en/"):
@@ -99,8 +108,8 @@ def test_seed_articles_link_to_each_other_and_to_their_event_page(demo_project):
 def test_home_lists_articles_newest_first_in_both_interfaces(demo_project):
     records = _records(demo_project)
     newest = records["seeds/unrelated-cairo-football.txt"]["id"]     # 23 January
-    dated = records["seeds/002_c645db0d12d9f96d.txt"]["id"]          # 22 January
-    undated = records["seeds/000_5d9b0c9880b52963.txt"]["id"]
+    dated = records["seeds/002_c645db0d12d9f96d.txt"]["id"]          # 22 January, 10:42
+    undated = records["seeds/000_5d9b0c9880b52963.txt"]["id"]        # 22 January (inferred day)
     for prefix, home in (("/archive/", "site/index.html"), ("/archive/en/", "site/en/index.html")):
         links = [h for h in _parse(demo_project / home).hrefs if "/articles/" in h]
         order = [links.index(f"{prefix}articles/{i}/") for i in (newest, dated, undated)]

@@ -23,6 +23,7 @@ SAME_EVENT_THRESHOLD = 0.25
 DATE_WINDOW = timedelta(days=3)
 TITLE_WEIGHT = 3
 KEY_TERMS = 12  # per article: its highest-weighted terms serve as blocking keys
+VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
 # Function words carry no evidence of the event; folded spelling (see arabic.fold).
 _STOPWORDS = frozenset("""
@@ -63,23 +64,29 @@ class _Event:
         return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
 
 
-def _term_counts(article: Article, lexicon: set[str]) -> Counter:
+def _term_counts(title_tokens: list[str], body_tokens: list[str], term_of: dict[str, str | None]) -> Counter:
     counts: Counter = Counter()
-    for weight, text in ((TITLE_WEIGHT, article.title), (1, article.body)):
-        for token in tokens(text):
-            if token in _STOPWORDS:
-                continue
-            term = strip_clitics(token, lexicon)
-            if len(term) >= 2 and term not in _STOPWORDS:
+    for weight, words in ((TITLE_WEIGHT, title_tokens), (1, body_tokens)):
+        for token in words:
+            term = term_of[token]
+            if term is not None:
                 counts[term] += weight
     return counts
 
 
+def _term(token: str, lexicon: set[str]) -> str | None:
+    if token in _STOPWORDS:
+        return None
+    term = strip_clitics(token, lexicon)
+    return term if len(term) >= 2 and term not in _STOPWORDS else None
+
+
 def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
     """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
-    token_lists = {a.id: tokens(a.title + " " + a.body) for a in articles}
-    lexicon = {t for ts in token_lists.values() for t in ts}
-    counts = {a.id: _term_counts(a, lexicon) for a in articles}
+    token_lists = {a.id: (tokens(a.title), tokens(a.body)) for a in articles}
+    lexicon = {t for title, body in token_lists.values() for ts in (title, body) for t in ts}
+    term_of = {token: _term(token, lexicon) for token in lexicon}  # each distinct token once
+    counts = {a.id: _term_counts(*token_lists[a.id], term_of) for a in articles}
     document_frequency: Counter = Counter()
     for c in counts.values():
         document_frequency.update(c.keys())
@@ -87,6 +94,8 @@ def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
     vectors = {}
     for article_id, c in counts.items():
         weighted = {t: (1 + math.log(n)) * math.log(1 + total / document_frequency[t]) for t, n in c.items()}
+        if len(weighted) > VECTOR_TERMS:
+            weighted = dict(sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS])
         norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
         vectors[article_id] = {t: w / norm for t, w in weighted.items()}
     return vectors

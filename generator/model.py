@@ -6,6 +6,7 @@ archive; rendering then only reads this model.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -27,6 +28,23 @@ def newest_first(articles: list[Article]) -> list[Article]:
     dated = sorted((a for a in articles if a.date), key=lambda a: (sort_instant(a), a.id), reverse=True)
     undated = sorted((a for a in articles if not a.date), key=lambda a: a.id)
     return dated + undated
+
+
+WORDS_PER_MINUTE = {"ar": 180, "en": 230}  # typical silent reading speeds of news prose
+_WORD = re.compile(r"[^\W_]+")
+
+
+def word_count(article: Article) -> int:
+    return len(_WORD.findall(article.body))
+
+
+def reading_minutes(article: Article) -> int:
+    return max(1, round(word_count(article) / WORDS_PER_MINUTE.get(article.language, 200)))
+
+
+def lead(article: Article) -> str:
+    """The first paragraph of the body, as Markdown source."""
+    return next((block for block in article.body.split("\n\n") if block and not block.startswith("#")), "")
 
 
 def oldest_first(articles: list[Article]) -> list[Article]:

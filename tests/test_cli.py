@@ -100,3 +100,13 @@ def test_python_dash_m_generator_runs_the_same_command(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "built site/: 2 articles, 1 events" in result.stdout
+
+
+def test_a_20_megabyte_single_line_is_built_with_a_warning(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "seeds/one-line.txt").write_text("كلمة طويلة، " * 1_750_000, encoding="utf-8")
+    assert (project / "seeds/one-line.txt").stat().st_size > 20_000_000
+    code, out, err = run_archive(project, "build")
+    assert code == 0
+    assert "seeds/one-line.txt: no title line" in err
+    assert "3 articles" in out

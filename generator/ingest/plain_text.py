@@ -32,6 +32,8 @@ _STOP_COMMA = re.compile(r"(?:(?<=[\u0621-\u064A][.!?؟])|(?<=[\u0621-\u064A][\"
 # A line that is nothing but a numeric date (after digit folding), whether or not it exists.
 _NUMERIC_DATE_LINE = re.compile(r"^\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}$")
 _KICKER_MAX_WORDS = 8
+_TITLE_MAX_CHARS = 300  # a longer first line is a body without a title line (or a one-line dump)
+_FALLBACK_TITLE_WORDS = 12
 _METADATA_LINE_MAX_WORDS = 14
 _SUBHEADING_MAX_WORDS = 8
 _SENTENCE_END = tuple('.!?؟:؛;،,"»”)\'…')
@@ -131,7 +133,8 @@ def body_blocks(lines: list[str], registry: SourceRegistry, parsed: ParsedText, 
     folded_title = fold(parsed.title) if parsed.title else None
     kinds: list[str] = []
     for index, line in enumerate(lines):
-        if folded_title and fold(_strip_title_suffix(line, registry)[0]) == folded_title:
+        if (folded_title and len(line) < 2 * len(folded_title) + 80
+                and fold(_strip_title_suffix(line, registry)[0]) == folded_title):
             continue  # the headline repeated by the page template
         if take_metadata and _word_count(line) <= _METADATA_LINE_MAX_WORDS:
             if parsed.date is None:
@@ -175,7 +178,16 @@ def parse_plain_text(text: str, registry: SourceRegistry) -> ParsedText:
             and _word_count(first) <= _KICKER_MAX_WORDS):
         kicker = first.rstrip(":：").strip()
         position = 1
-    title, source = _strip_title_suffix(lines[position], registry)
+    first_line = lines[position]
+    if len(first_line) > _TITLE_MAX_CHARS:
+        words = first_line.split()
+        title = " ".join(words[:_FALLBACK_TITLE_WORDS]) + ("…" if len(words) > _FALLBACK_TITLE_WORDS else "")
+        parsed = ParsedText(title=title, kicker=kicker)
+        parsed.notes.append("no title line (the first line is a whole paragraph); "
+                            "its first words are used as the title")
+        body_blocks(lines[position:], registry, parsed)
+        return parsed
+    title, source = _strip_title_suffix(first_line, registry)
     parsed = ParsedText(title=title, kicker=kicker, source=source)
     body_blocks(lines[position + 1:], registry, parsed)
 

@@ -11,7 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from generator.article import Article
 from generator.config import Config
-from generator.model import Archive
+from generator.model import Archive, reading_minutes, word_count
 from generator.render.i18n import DIRECTION, Strings, format_date, load_strings
 from generator.render.markdown import render_body
 from generator.render.urls import UrlScheme
@@ -90,6 +90,8 @@ class Renderer:
             "event_date_text": lambda iso: format_date(iso, "day", lang),
             "source_name": self._source_name(lang),
             "body_html": self._body_html,
+            "reading_minutes": reading_minutes,
+            "word_count": word_count,
             "article_url": lambda a: self.urls.article(lang, a.id),
             "event_url": lambda e: self.urls.event(lang, e.id),
             # Each article is indexed once, from its default-interface page; the search page maps

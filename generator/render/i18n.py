@@ -26,15 +26,35 @@ class StringsError(Exception):
     pass
 
 
+def plural_category(lang: str, count: int) -> str:
+    """The CLDR plural category of `count` (Arabic has six, English two)."""
+    if lang == "ar":
+        if count == 0:
+            return "zero"
+        if count == 1:
+            return "one"
+        if count == 2:
+            return "two"
+        if 3 <= count % 100 <= 10:
+            return "few"
+        if 11 <= count % 100 <= 99:
+            return "many"
+        return "other"
+    return "one" if count == 1 else "other"
+
+
 @dataclass(frozen=True)
 class Strings:
-    by_language: dict[str, dict[str, str]]
+    by_language: dict[str, dict[str, str | dict[str, str]]]
 
     def get(self, lang: str, key: str, **values) -> str:
         try:
             text = self.by_language[lang][key]
         except KeyError:
             raise StringsError(f"interface string {key!r} is missing for language {lang!r}") from None
+        if isinstance(text, dict):  # plural forms, chosen by the `count` value
+            forms = text
+            text = forms.get(plural_category(lang, values.get("count", 0)), forms["other"])
         return text.format(**values) if values else text
 
 
@@ -50,6 +70,10 @@ def load_strings(templates_dir: Path, languages: tuple[str, ...]) -> Strings:
     missing = set.union(*keys) - set.intersection(*keys)
     if missing:
         raise StringsError(f"interface strings differ between languages: {', '.join(sorted(missing))}")
+    for lang, table in tables.items():
+        for key, value in table.items():
+            if isinstance(value, dict) and "other" not in value:
+                raise StringsError(f"templates/i18n/{lang}.toml: [{key}] needs an 'other' plural form")
     return Strings(tables)
 
 

@@ -34,22 +34,30 @@ def test_both_languages_have_the_same_keys():
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_no_value_is_empty_or_not_text(lang):
     for key, value in _table(lang).items():
-        assert isinstance(value, str), f"{lang}.toml: {key} is not a string"
-        assert value.strip(), f"{lang}.toml: {key} is empty"
+        forms = value if isinstance(value, dict) else {"": value}
+        assert isinstance(value, (str, dict)), f"{lang}.toml: {key} is neither text nor plural forms"
+        for form, text in forms.items():
+            assert isinstance(text, str) and text.strip(), f"{lang}.toml: {key} {form} is empty"
+        if isinstance(value, dict):
+            assert "other" in value, f"{lang}.toml: [{key}] lacks the 'other' form"
+
+
+def _flat(value) -> str:
+    return " ".join(value.values()) if isinstance(value, dict) else value
 
 
 def test_placeholders_agree_between_languages():
     ar, en = _table("ar"), _table("en")
     for key in ar:
-        assert _placeholders(ar[key]) == _placeholders(en[key]), key
+        assert _placeholders(_flat(ar[key])) - {"count"} == _placeholders(_flat(en[key])) - {"count"}, key
 
 
 def test_arabic_strings_are_arabic_and_english_strings_are_not():
     ar, en = _table("ar"), _table("en")
     arabic = set(chr(c) for c in range(0x0621, 0x064B))
-    untranslated = [k for k in ar if k != "other_language_switch" and not arabic & set(ar[k])]
+    untranslated = [k for k in ar if k != "other_language_switch" and not arabic & set(_flat(ar[k]))]
     assert untranslated == [], "Arabic table has entries without Arabic letters"
-    stray = [k for k in en if k != "other_language_switch" and arabic & set(en[k])]
+    stray = [k for k in en if k != "other_language_switch" and arabic & set(_flat(en[k]))]
     assert stray == []
 
 
@@ -121,3 +129,12 @@ def test_every_month_and_weekday_has_a_name():
             assert weekday and month_name and day == "1" and year == "2021"
     weekdays = {format_date(f"2021-01-{d:02d}", "day", "ar").split(" ")[0] for d in range(18, 25)}
     assert len(weekdays) == 7
+
+
+@pytest.mark.parametrize(("lang", "count", "text"), [
+    ("ar", 1, "مقال واحد"), ("ar", 2, "مقالان"), ("ar", 3, "3 مقالات"), ("ar", 10, "10 مقالات"),
+    ("ar", 11, "11 مقالاً"), ("ar", 100, "100 مقال"), ("ar", 103, "103 مقالات"),
+    ("en", 1, "1 article"), ("en", 2, "2 articles"), ("en", 0, "0 articles"),
+])
+def test_plural_forms_follow_the_language_rules(lang, count, text):
+    assert load_strings(TEMPLATES_DIR, LANGUAGES).get(lang, "articles_count", count=count) == text

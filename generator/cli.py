@@ -45,6 +45,25 @@ def _print_problems(problems, stream) -> None:
         print(problem, file=stream)
 
 
+def _print_report(problems, stream) -> None:
+    """Per input file (and record), what an archivist should check or fix, then counts by kind."""
+    by_input: dict[str, list[str]] = {}
+    kinds: dict[str, int] = {}
+    for problem in problems.sorted():
+        where = f"{problem.path} (record {problem.record})" if problem.record else problem.path
+        by_input.setdefault(where, []).append(f"{problem.severity}: {problem.message}")
+        kind = problem.message.split(":")[0].split(" (")[0]
+        kinds[kind] = kinds.get(kind, 0) + 1
+    for where, messages in by_input.items():
+        print(where, file=stream)
+        for message in messages:
+            print(f"    {message}", file=stream)
+    if kinds:
+        print("problems by kind:", file=stream)
+        for kind, count in sorted(kinds.items(), key=lambda item: (-item[1], item[0])):
+            print(f"  {count:6d}  {kind}", file=stream)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     progress = Progress(quiet=args.quiet)
@@ -54,7 +73,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "ingest":
             summary = ingest(config, progress, force=frozenset(args.force))
             problems = summary.problems
-            if args.report or problems:
+            if args.report:
+                _print_report(problems, sys.stderr)
+            elif problems:
                 _print_problems(problems, sys.stderr)
             for path in summary.kept_edited:
                 print(f"kept hand-edited {path} (use --force {Path(path).stem} to regenerate it)", file=sys.stderr)

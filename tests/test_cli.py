@@ -110,3 +110,15 @@ def test_a_20_megabyte_single_line_is_built_with_a_warning(tmp_path):
     assert code == 0
     assert "seeds/one-line.txt: no title line" in err
     assert "3 articles" in out
+
+
+def test_ingest_report_groups_problems_by_article_and_counts_them_by_kind(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "seeds/untitled.txt").write_text("جملة طويلة تبدأ بها المادة وتنتهي بنقطة.\nنص المقال هنا.\n", encoding="utf-8")
+    code, out, err = run_archive(project, "ingest", "--report")
+    assert code == 0
+    lines = err.splitlines()
+    start = lines.index("seeds/untitled.txt")
+    assert lines[start + 1].startswith("    warning: doubtful title")
+    assert any(line.strip().endswith("no date found in the text or the file path") and line.strip().startswith("2 ")
+               for line in lines[lines.index("problems by kind:"):])

@@ -9,7 +9,9 @@ from pathlib import Path
 from generator import __version__
 from generator.build import build, ingest
 from generator.config import ConfigError, load_config
-from generator.content import ContentError
+from generator.article import Problems
+from generator.content import ContentError, load_articles
+from generator.evaluation import LabelsError, read_labels, score_links
 from generator.output import OutputError
 from generator.progress import Progress
 from generator.render import RenderError
@@ -18,7 +20,7 @@ from generator.search import SearchIndexError
 from generator.sources import SourcesError
 
 EXIT_OK, EXIT_FAILED, EXIT_WARNINGS = 0, 1, 3
-_EXPECTED_FAILURES = (ConfigError, SourcesError, ContentError, StringsError, RenderError, SearchIndexError, OutputError)
+_EXPECTED_FAILURES = (ConfigError, LabelsError, SourcesError, ContentError, StringsError, RenderError, SearchIndexError, OutputError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,7 +39,26 @@ def _parser() -> argparse.ArgumentParser:
     ingest_cmd.add_argument("--force", nargs="+", metavar="ID", default=[],
                             help="regenerate these hand-edited articles from their seeds (their edits are lost)")
     ingest_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
+
+    eval_cmd = commands.add_parser("eval-links", help="score the archive's event links against labelled pairs")
+    eval_cmd.add_argument("labels", type=Path, help='JSONL file of {"a": ID, "b": ID, "label": "S"|"R"|"D"}')
+    eval_cmd.add_argument("--errors", action="store_true", help="list every wrongly linked or missed pair")
     return parser
+
+
+def _eval_links(config, args) -> int:
+    problems = Problems()
+    articles = [article for article, _ in load_articles(config.paths.content, config.root, problems).values()]
+    _print_problems(problems, sys.stderr)
+    scores = score_links(articles, read_labels(args.labels))
+    print(f"pairs scored: {scores.scored} (not in the archive: {scores.missing})")
+    print(f"true positives {scores.true_positives}, false positives {scores.false_positives}, "
+          f"false negatives {scores.false_negatives}, true negatives {scores.true_negatives}")
+    print(f"precision {scores.precision:.3f}  recall {scores.recall:.3f}  F1 {scores.f1:.3f}")
+    if args.errors:
+        for a, b, label, linked in scores.errors:
+            print(f"{'linked' if linked else 'missed'} {label}: {a}  {b}")
+    return EXIT_OK
 
 
 def _print_problems(problems, stream) -> None:
@@ -70,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         overrides = {"site": {"base_url": args.base_url}} if getattr(args, "base_url", None) else None
         config = load_config(args.project, overrides)
+        if args.command == "eval-links":
+            return _eval_links(config, args)
         if args.command == "ingest":
             summary = ingest(config, progress, force=frozenset(args.force))
             problems = summary.problems

@@ -122,3 +122,32 @@ def test_ingest_report_groups_problems_by_article_and_counts_them_by_kind(tmp_pa
     assert lines[start + 1].startswith("    warning: doubtful title")
     assert any(line.strip().endswith("no date found in the text or the file path") and line.strip().startswith("2 ")
                for line in lines[lines.index("problems by kind:"):])
+
+
+def test_eval_links_scores_the_linked_archive_against_labels(tmp_path):
+    project = copy_project(tmp_path / "p", extra_seeds=("unrelated-cairo-football.txt",))
+    assert run_archive(project, "ingest")[0] == 0
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text(
+        '{"a": "seeds/000_5d9b0c9880b52963.txt", "b": "seeds/002_c645db0d12d9f96d.txt", "label": "S"}\n'
+        '{"a": "seeds/000_5d9b0c9880b52963.txt", "b": "seeds/unrelated-cairo-football.txt", "label": "D"}\n'
+        '{"a": "seeds/002_c645db0d12d9f96d.txt", "b": "seeds/unrelated-cairo-football.txt", "label": "S"}\n'
+        '{"a": "https://example.org/not-in-archive", "b": "seeds/002_c645db0d12d9f96d.txt", "label": "S"}\n',
+        encoding="utf-8")
+    before = sorted(p.read_bytes() for p in (project / "content/articles").glob("*.md"))
+    code, out, _ = run_archive(project, "eval-links", str(labels), "--errors")
+    assert code == 0
+    assert "pairs scored: 3 (not in the archive: 1)" in out
+    assert "true positives 1, false positives 0, false negatives 1, true negatives 1" in out
+    assert "precision 1.000  recall 0.500  F1 0.667" in out
+    assert "missed S: seeds/002_c645db0d12d9f96d.txt  seeds/unrelated-cairo-football.txt" in out
+    assert sorted(p.read_bytes() for p in (project / "content/articles").glob("*.md")) == before
+    assert not (project / "site").exists()  # builds nothing
+
+
+def test_eval_links_reports_a_malformed_labels_file_by_line(tmp_path):
+    project = copy_project(tmp_path / "p")
+    labels = tmp_path / "labels.jsonl"
+    labels.write_text('{"a": "x", "b": "y", "label": "S"}\n{"a": "x", "label": "S"}\n', encoding="utf-8")
+    code, _, err = run_archive(project, "eval-links", str(labels))
+    assert code == 1 and f"{labels}:2" in err

@@ -1,0 +1,216 @@
+"""Atom 1.0 feeds of the archive: the site, each interface language, each source and each event.
+
+Feeds are written beside the pages they belong to and follow the site's URL scheme, so they work
+under a GitHub Pages project sub-path:
+
+    feed.xml                   the site feed = the default interface's feed (all articles)
+    <lang>/feed.xml            each other interface (all articles, linking that interface's pages)
+    sources/<source-id>/feed.xml   each source (default interface)
+    events/<event-id>/feed.xml     each event (default interface)
+
+Article text is untrusted: every value is escaped, and characters that XML 1.0 forbids (control
+characters, lone surrogates, U+FFFE/U+FFFF) are dropped. Output is byte-identical across runs: no
+timestamp comes from the clock; a feed's <updated> is its newest entry's date.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator.article import Article
+from generator.model import Archive, lead, sort_instant
+from generator.render.markdown import render_body
+from generator.render.urls import UrlScheme
+
+MAX_ENTRIES = 50                        # newest entries kept in each feed
+FEED_FILENAME = "feed.xml"
+EMPTY_FEED_UPDATED = "1970-01-01T00:00:00Z"  # <updated> of a feed without dated entries
+ATOM_NS = "http://www.w3.org/2005/Atom"
+FEED_KINDS = ("site", "language", "source", "event")
+
+# -- XML text ------------------------------------------------------------------------------------
+
+# Characters outside the XML 1.0 `Char` production cannot appear in a document, even escaped.
+_ILLEGAL_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters XML 1.0 forbids."""
+    return _ILLEGAL_XML.sub("", text)
+
+
+def xml_text(text: str) -> str:
+    """`text` escaped as XML character data (a carriage return survives as a reference)."""
+    return (xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("\r", "&#13;"))
+
+
+def xml_attr(text: str) -> str:
+    """`text` escaped for a double-quoted XML attribute value (whitespace kept as written)."""
+    return (xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
+
+
+# -- feed locations --------------------------------------------------------------------------------
+
+# Source ids as content/sources.toml allows them; an unregistered id on an article (hand-edited
+# front matter) gets a feed only if it is as safe as a path segment and URL.
+_SOURCE_ID = re.compile(r"^[a-z0-9-]+$")
+
+
+def feed_url(urls: UrlScheme, kind: str, key: str | None = None) -> str:
+    """The URL path (base path included) of a feed, for `<link rel="alternate" type="application/atom+xml">`.
+
+    kind "site" (no key), "language" (key: interface language), "source" (key: source id) or
+    "event" (key: event id). Wrap it in `urls.absolute(...)` where an absolute URL is needed.
+    """
+    if kind == "site":
+        return urls.home(urls.default_language) + FEED_FILENAME
+    if not key:
+        raise ValueError(f"a {kind!r} feed needs a key")
+    if kind == "language":
+        return urls.home(key) + FEED_FILENAME
+    if kind == "source":
+        return f"{urls.home(urls.default_language)}sources/{key}/{FEED_FILENAME}"
+    if kind == "event":
+        return urls.event(urls.default_language, key) + FEED_FILENAME
+    raise ValueError(f"unknown feed kind {kind!r}; expected one of {', '.join(FEED_KINDS)}")
+
+
+def _source_page(urls: UrlScheme, lang: str, source_id: str) -> str:
+    """The HTML page of a source; the interface's home until the URL scheme has source pages."""
+    page = getattr(urls, "source", None)
+    return page(lang, source_id) if callable(page) else urls.home(lang)
+
+
+# -- feed content ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Feed:
+    url: str                  # URL path of the feed file
+    alternate: str            # URL path of the HTML page the feed follows
+    lang: str                 # interface language: entry links and author names
+    title: str
+    title_lang: str
+    author: str               # feed-level author (the site), so every entry has one
+    articles: tuple[Article, ...]
+
+
+def atom_date(when: datetime) -> str:
+    """A UTC-naive datetime as an RFC 3339 timestamp ('2021-01-22T10:42:00Z')."""
+    return (f"{when.year:04d}-{when.month:02d}-{when.day:02d}"
+            f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z")
+
+
+def feed_entries(articles: list[Article] | tuple[Article, ...], limit: int | None = None) -> list[Article]:
+    """Dated articles newest first (ties by id, as on the site), at most `limit` (MAX_ENTRIES)."""
+    dated = [a for a in articles if sort_instant(a) is not None]
+    dated.sort(key=lambda a: (sort_instant(a), a.id), reverse=True)
+    return dated[: MAX_ENTRIES if limit is None else limit]
+
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+def plain_lead(article: Article) -> str:
+    """The lead paragraph as the reader sees it: Markdown escapes and syntax gone, one line."""
+    # Rendering resolves backslash escapes, entities and inline syntax exactly as the page does;
+    # raw HTML is off, so every "<" left in the output opens a tag the renderer wrote.
+    rendered = render_body(lead(article))
+    return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
+
+
+def _author_name(archive: Archive, article: Article, lang: str) -> str | None:
+    source = archive.source(article)
+    if source:
+        return source.name(lang)
+    return article.author or article.source
+
+
+def render_feed(feed: Feed, archive: Archive, urls: UrlScheme) -> str:
+    entries = feed_entries(feed.articles)
+    self_url = urls.absolute(feed.url)
+    updated = atom_date(sort_instant(entries[0])) if entries else EMPTY_FEED_UPDATED
+    lines = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        f'<feed xmlns="{ATOM_NS}" xml:lang="{xml_attr(feed.lang)}">',
+        f"  <id>{xml_text(self_url)}</id>",
+        f'  <title type="text" xml:lang="{xml_attr(feed.title_lang)}">{xml_text(feed.title)}</title>',
+        f"  <updated>{updated}</updated>",
+        f'  <link rel="self" type="application/atom+xml" href="{xml_attr(self_url)}"/>',
+        f'  <link rel="alternate" type="text/html" href="{xml_attr(urls.absolute(feed.alternate))}"/>',
+        f"  <author><name>{xml_text(feed.author)}</name></author>",
+    ]
+    for article in entries:
+        page = urls.absolute(urls.article(feed.lang, article.id))
+        when = atom_date(sort_instant(article))
+        lang = xml_attr(article.language)
+        lines += [
+            "  <entry>",
+            f"    <id>{xml_text(page)}</id>",
+            f'    <title type="text" xml:lang="{lang}">{xml_text(article.title)}</title>',
+            f'    <link rel="alternate" type="text/html" href="{xml_attr(page)}"/>',
+            f"    <published>{when}</published>",
+            f"    <updated>{when}</updated>",
+        ]
+        author = _author_name(archive, article, feed.lang)
+        if author:
+            lines.append(f"    <author><name>{xml_text(author)}</name></author>")
+        summary = plain_lead(article)
+        if summary:
+            lines.append(f'    <summary type="text" xml:lang="{lang}">{xml_text(summary)}</summary>')
+        lines += [
+            f'    <content type="html" xml:lang="{lang}">{xml_text(render_body(article.body))}</content>',
+            "  </entry>",
+        ]
+    lines.append("</feed>")
+    return "\n".join(lines) + "\n"
+
+
+def _source_ids(archive: Archive) -> list[str]:
+    """Every registered source and every source id an article carries (if usable in a path)."""
+    ids = set(archive.sources.sources) | {a.source for a in archive.articles if a.source}
+    return sorted(i for i in ids if _SOURCE_ID.match(i))
+
+
+def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
+                  languages: tuple[str, ...], default_language: str) -> list[Feed]:
+    """Every feed of the archive, the site feed first, then other languages, sources, events."""
+    if default_language != urls.default_language:
+        raise ValueError(f"default language {default_language!r} differs from the URL scheme's "
+                         f"{urls.default_language!r}")
+    every = tuple(archive.articles)
+    feeds = [
+        Feed(feed_url(urls, "language", lang), urls.home(lang), lang, site_titles[lang], lang,
+             site_titles[lang], every)
+        for lang in dict.fromkeys((default_language, *languages))
+    ]
+    site_title = site_titles[default_language]
+    for source_id in _source_ids(archive):
+        source = archive.sources.get(source_id)
+        name = source.name(default_language) if source else source_id
+        articles = tuple(a for a in every if a.source == source_id)
+        feeds.append(Feed(feed_url(urls, "source", source_id), _source_page(urls, default_language, source_id),
+                          default_language, f"{name} — {site_title}", default_language, site_title, articles))
+    for event_id, event in sorted(archive.events.items()):
+        feeds.append(Feed(feed_url(urls, "event", event_id), urls.event(default_language, event_id),
+                          default_language, event.title, event.language, site_title, tuple(event.articles)))
+    return feeds
+
+
+def write_feeds(out_dir: Path, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
+                languages: tuple[str, ...], default_language: str) -> list[str]:
+    """Write every feed under `out_dir`; returns the files written, relative to it (POSIX paths)."""
+    written = []
+    for feed in archive_feeds(archive, urls, site_titles, languages, default_language):
+        relative = urls.output_file(feed.url)
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(render_feed(feed, archive, urls).encode("utf-8"))
+        written.append(relative)
+    return written

@@ -1,0 +1,132 @@
+"""sitemap.xml with hreflang alternates, and robots.txt pointing at it.
+
+Every page of every interface is listed with absolute URLs (so the site works under a GitHub Pages
+project sub-path), each with `<xhtml:link rel="alternate">` for all its language versions and an
+`x-default` (the default interface). Output is sorted and carries no clock time: the only
+`<lastmod>` is an article page's own (non-inferred) date.
+
+Past MAX_URLS URLs (the sitemaps.org limit per file), the URLs go into sitemap-1.xml, sitemap-2.xml
+and so on, and sitemap.xml becomes a sitemap index that lists them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Protocol
+
+from generator.feeds import atom_date, xml_attr, xml_text
+from generator.model import sort_instant
+from generator.render.urls import UrlScheme
+
+SITEMAP_FILENAME = "sitemap.xml"
+ROBOTS_FILENAME = "robots.txt"
+MAX_URLS = 50_000                  # sitemaps.org: at most 50,000 URLs per sitemap file
+SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+X_DEFAULT = "x-default"
+
+
+class PageLike(Protocol):
+    url: str                       # URL path, base path included
+    lang: str
+    alternates: dict[str, str]     # interface language -> URL path
+
+
+@dataclass(frozen=True)
+class SitemapEntry:
+    loc: str                       # absolute URL
+    lastmod: str | None
+    alternates: tuple[tuple[str, str], ...]   # (hreflang, absolute URL), x-default last
+
+
+def _is_not_found(url_path: str) -> bool:
+    return url_path.endswith("404.html")
+
+
+def _lastmod(page: PageLike) -> str | None:
+    """An article page's date (W3C datetime); None for other pages and for inferred dates."""
+    context = getattr(page, "context", None) or {}
+    article = context.get("article")  # only article pages carry one (see Renderer.pages)
+    if article is None or not getattr(article, "date", None) or getattr(article, "date_inferred", False):
+        return None
+    when = sort_instant(article)
+    if when is None:
+        return None
+    if len(article.date) == 10:   # day precision: the date as written, no invented time of day
+        return article.date
+    return atom_date(when)
+
+
+def sitemap_entries(pages: Iterable[PageLike], urls: UrlScheme) -> list[SitemapEntry]:
+    """One entry per page URL (404 pages left out), sorted by URL."""
+    entries: dict[str, SitemapEntry] = {}
+    for page in pages:
+        if _is_not_found(page.url):
+            continue
+        loc = urls.absolute(page.url)
+        if loc in entries:
+            continue
+        versions = dict(page.alternates or {})
+        alternates: list[tuple[str, str]] = []
+        if versions:
+            versions.setdefault(page.lang, page.url)
+            alternates = [(lang, urls.absolute(path)) for lang, path in sorted(versions.items())]
+            default = versions.get(urls.default_language)
+            if default is not None:
+                alternates.append((X_DEFAULT, urls.absolute(default)))
+        entries[loc] = SitemapEntry(loc, _lastmod(page), tuple(alternates))
+    return [entries[loc] for loc in sorted(entries)]
+
+
+def render_urlset(entries: list[SitemapEntry]) -> str:
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
+    ]
+    for entry in entries:
+        lines += ["  <url>", f"    <loc>{xml_text(entry.loc)}</loc>"]
+        if entry.lastmod:
+            lines.append(f"    <lastmod>{xml_text(entry.lastmod)}</lastmod>")
+        for hreflang, href in entry.alternates:
+            lines.append(f'    <xhtml:link rel="alternate" hreflang="{xml_attr(hreflang)}" href="{xml_attr(href)}"/>')
+        lines.append("  </url>")
+    lines.append("</urlset>")
+    return "\n".join(lines) + "\n"
+
+
+def render_index(sitemap_urls: list[str]) -> str:
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', f'<sitemapindex xmlns="{SITEMAP_NS}">']
+    lines += [f"  <sitemap><loc>{xml_text(url)}</loc></sitemap>" for url in sitemap_urls]
+    lines.append("</sitemapindex>")
+    return "\n".join(lines) + "\n"
+
+
+def sitemap_url(urls: UrlScheme) -> str:
+    """The absolute URL of sitemap.xml (the sitemap, or the index when it is split)."""
+    return urls.absolute(urls.base_path + SITEMAP_FILENAME)
+
+
+def render_robots(urls: UrlScheme) -> str:
+    return f"User-agent: *\nAllow: /\nSitemap: {sitemap_url(urls)}\n"
+
+
+def write_sitemap(out_dir: Path, pages: Iterable[PageLike], urls: UrlScheme) -> list[str]:
+    """Write sitemap.xml (split past MAX_URLS) and robots.txt; returns the files written, relative."""
+    entries = sitemap_entries(pages, urls)
+    files: dict[str, str] = {}
+    if len(entries) <= MAX_URLS:
+        files[SITEMAP_FILENAME] = render_urlset(entries)
+    else:
+        parts = []
+        for number, start in enumerate(range(0, len(entries), MAX_URLS), start=1):
+            name = f"sitemap-{number}.xml"
+            files[name] = render_urlset(entries[start:start + MAX_URLS])
+            parts.append(urls.absolute(urls.base_path + name))
+        files[SITEMAP_FILENAME] = render_index(parts)
+    files[ROBOTS_FILENAME] = render_robots(urls)
+    for name, text in files.items():
+        target = out_dir / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+    return list(files)

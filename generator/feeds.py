@@ -121,7 +121,7 @@ def plain_lead(article: Article) -> str:
     """The lead paragraph as the reader sees it: Markdown escapes and syntax gone, one line."""
     # Rendering resolves backslash escapes, entities and inline syntax exactly as the page does;
     # raw HTML is off, so every "<" left in the output opens a tag the renderer wrote.
-    rendered = render_body(lead(article))
+    rendered = render_body(xml_safe(lead(article)))  # (markdown-it would turn NUL into U+FFFD)
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 
@@ -165,7 +165,7 @@ def render_feed(feed: Feed, archive: Archive, urls: UrlScheme) -> str:
         if summary:
             lines.append(f'    <summary type="text" xml:lang="{lang}">{xml_text(summary)}</summary>')
         lines += [
-            f'    <content type="html" xml:lang="{lang}">{xml_text(render_body(article.body))}</content>',
+            f'    <content type="html" xml:lang="{lang}">{xml_text(render_body(xml_safe(article.body)))}</content>',
             "  </entry>",
         ]
     lines.append("</feed>")

@@ -15,15 +15,24 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from generator.arabic import strip_clitics, tokens
+import Stemmer
+
+from generator.arabic import fold, strip_clitics, tokens
 from generator.article import Article
 from generator.model import sort_instant
 
-SAME_EVENT_THRESHOLD = 0.25
+SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
 DATE_WINDOW = timedelta(days=3)
 TITLE_WEIGHT = 3
 KEY_TERMS = 12  # per article: its highest-weighted terms serve as blocking keys
+SAME_SOURCE_PENALTY = 0.15  # an outlet seldom files two reports of one event; a follow-up is likelier
+TIME_SCALE_HOURS = 36.0  # similarity fades with the time between a report and the event
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
+
+def _stopword_list() -> list[str]:
+    from arabicstopwords.arabicstopwords import stopwords_list
+    return stopwords_list()
+
 
 # Function words carry no evidence of the event; folded spelling (see arabic.fold).
 _STOPWORDS = frozenset("""
@@ -33,13 +42,14 @@ _STOPWORDS = frozenset("""
 منه منها الا لكن بل انه انها وان وهو وهي ضد اجل لدي لقد وقد فقد ولا وما ومن وفي
 the a an of to in on for and or but is are was were be been by with at from as that this it its
 he she they we you his her their our said says has have had will would not no than then there
-""".split())
+""".split()) | frozenset(fold(word) for word in _stopword_list())
 
 
 @dataclass
 class _Event:
     id: str
     members: list[str] = field(default_factory=list)
+    sources: set[str] = field(default_factory=set)
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     first: datetime | None = None
@@ -63,6 +73,15 @@ class _Event:
             return 0.0
         return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
 
+    def score(self, vector: dict[str, float], when: datetime | None, source: str | None) -> float:
+        score = self.similarity(vector)
+        if when is not None and self.first is not None:
+            gap = max(self.first - when, when - self.last, timedelta(0))
+            score *= math.exp(-gap.total_seconds() / 3600 / TIME_SCALE_HOURS)
+        if source and source in self.sources:
+            score -= SAME_SOURCE_PENALTY
+        return score
+
 
 def _term_counts(title_tokens: list[str], body_tokens: list[str], term_of: dict[str, str | None]) -> Counter:
     counts: Counter = Counter()
@@ -74,11 +93,20 @@ def _term_counts(title_tokens: list[str], body_tokens: list[str], term_of: dict[
     return counts
 
 
+_ARABIC_STEMMER = Stemmer.Stemmer("arabic")
+_ENGLISH_STEMMER = Stemmer.Stemmer("english")
+
+
 def _term(token: str, lexicon: set[str]) -> str | None:
-    if token in _STOPWORDS:
+    if token in _STOPWORDS or token.isdigit() and len(token) < 2:
         return None
     term = strip_clitics(token, lexicon)
-    return term if len(term) >= 2 and term not in _STOPWORDS else None
+    if term in _STOPWORDS or len(term) < 2:
+        return None
+    if term.isdigit():
+        return term
+    stemmer = _ARABIC_STEMMER if "\u0621" <= term[0] <= "\u064A" else _ENGLISH_STEMMER
+    return stemmer.stemWord(term)
 
 
 def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
@@ -118,6 +146,8 @@ def assign_events(articles: list[Article]) -> dict[str, str]:
 
     def join(event: _Event, article: Article, when: datetime | None) -> None:
         event.members.append(article.id)
+        if article.source:
+            event.sources.add(article.source)
         event.add(vectors[article.id], when)
         for term in _key_terms(vectors[article.id]):
             index[term].add(event.id)
@@ -136,7 +166,7 @@ def assign_events(articles: list[Article]) -> dict[str, str]:
         for event_id in candidates:
             event = events[event_id]
             if event.accepts_date(when):
-                score = event.similarity(vector)
+                score = event.score(vector, when, article.source)
                 if score >= best_score + 1e-12 or (best is None and score >= best_score):
                     best, best_score = event, score
         if best is None:

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from generator.article import ID_PATTERN
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.ingest.ids import article_id_from_digest, article_id_from_key, raw_text_digest
-from generator.ingest.plain_text import parse_plain_text
+from generator.arabic import fold
+from generator.ingest.plain_text import clean_line, parse_plain_text
 from generator.sources import SourceRegistry
 
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
@@ -37,7 +38,9 @@ def _in_order(needles: list[str], haystack: list[str]) -> bool:
 @settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 @given(title=lines, body=st.lists(lines, min_size=1, max_size=8), blank_lines=st.booleans())
 def test_every_word_of_the_raw_body_survives_cleaning_in_order(title, body, blank_lines):
-    body = [line for line in body if line != title] or ["نص"]
+    # A body line that repeats the headline (up to spacing and spelling variants) is dropped on purpose.
+    same_as_title = fold(clean_line(title))
+    body = [line for line in body if fold(clean_line(line)) != same_as_title] or ["نص"]
     raw = title + "\n\n" + ("\n\n" if blank_lines else "\n").join(body)
     parsed = parse_plain_text(raw, EMPTY_REGISTRY)
     raw_body_words = WORD.findall(" ".join(body))

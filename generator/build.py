@@ -15,6 +15,7 @@ from generator.article import Article, Problems
 from generator.config import Config
 from generator.content import article_path, load_articles, write_article
 from generator.export import write_export
+from generator.feeds import write_feeds
 from generator.ingest import ingest_seeds
 from generator.inferred_dates import infer_dates
 from generator.link import assign_events
@@ -22,6 +23,7 @@ from generator.model import Archive, build_archive
 from generator.progress import Progress
 from generator.render import Renderer
 from generator.search import build_index
+from generator.sitemap import write_sitemap
 from generator.sources import load_sources
 
 
@@ -109,9 +111,14 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     staging = output.start(config.paths.output)
     try:
         renderer = Renderer(config, archive)
-        with progress.stage("render") as advance:
-            pages = renderer.write(staging, on_page=advance)
+        pages = renderer.pages()
+        with progress.stage("render", total=len(pages)) as advance:
+            renderer.write(staging, pages, on_page=advance)
             write_export(staging, archive, renderer.urls, config.site.default_language)
+            write_feeds(staging, archive, renderer.urls,
+                        {lang: config.site.title(lang) for lang in config.interface_languages},
+                        config.interface_languages, config.site.default_language)
+            write_sitemap(staging, pages, renderer.urls)
         with progress.stage("index"):
             build_index(staging)
         output.publish(config.paths.output)
@@ -122,5 +129,5 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     except BaseException:
         output.abandon(config.paths.output)
         raise
-    return BuildSummary(len(archive.articles), len(archive.events), pages, ingested.problems,
+    return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started)

@@ -177,3 +177,23 @@ def test_fresh_project_without_content_links_the_seeds_into_one_event(tmp_path):
     records = _records(project)
     assert records["seeds/000_5d9b0c9880b52963.txt"]["event"] == records["seeds/002_c645db0d12d9f96d.txt"]["event"]
     assert records["seeds/unrelated-cairo-football.txt"]["event"] != records["seeds/000_5d9b0c9880b52963.txt"]["event"]
+
+
+def test_feeds_sitemap_and_robots_are_published_under_the_base_path(demo_project):
+    import xml.etree.ElementTree as ET
+
+    site = demo_project / "site"
+    records = _records(demo_project)
+    seed = records["seeds/002_c645db0d12d9f96d.txt"]
+    atom = "{http://www.w3.org/2005/Atom}"
+    for feed in ("feed.xml", "en/feed.xml", f"events/{seed['event']}/feed.xml"):
+        root = ET.parse(site / feed).getroot()
+        links = [e.find(f"{atom}link").get("href") for e in root.findall(f"{atom}entry")]
+        assert any(link.endswith(f"/articles/{seed['id']}/") for link in links), feed
+        assert all(link.startswith("http://127.0.0.1/archive/") for link in links)
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"<loc>http://127.0.0.1/archive/articles/{seed['id']}/</loc>" in sitemap
+    assert f'hreflang="en" href="http://127.0.0.1/archive/en/articles/{seed["id"]}/"' in sitemap
+    assert "Sitemap: http://127.0.0.1/archive/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'type="application/atom+xml"' in home and 'href="/archive/feed.xml"' in home

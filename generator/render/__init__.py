@@ -11,6 +11,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from generator.article import Article
 from generator.config import Config
+from generator.feeds import feed_url
 from generator.model import Archive, reading_minutes, word_count
 from generator.render.i18n import DIRECTION, Strings, format_date, load_strings
 from generator.render.markdown import render_body
@@ -91,6 +92,7 @@ class Renderer:
             "source_name": self._source_name(lang),
             "body_html": self._body_html,
             "reading_minutes": reading_minutes,
+            "feed_url": lambda kind, key=None: feed_url(self.urls, kind, key),
             "word_count": word_count,
             "article_url": lambda a: self.urls.article(lang, a.id),
             "event_url": lambda e: self.urls.event(lang, e.id),
@@ -131,8 +133,7 @@ class Renderer:
         except ValueError:
             return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
 
-    def write(self, out_dir: Path, on_page: Callable[[], None] | None = None) -> int:
-        pages = self.pages()
+    def write(self, out_dir: Path, pages: list[Page], on_page: Callable[[], None] | None = None) -> None:
         for page in pages:
             target = out_dir / self.urls.output_file(page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -142,4 +143,3 @@ class Renderer:
         assets = self.config.paths.templates / ASSETS_DIRNAME
         if assets.is_dir():
             shutil.copytree(assets, out_dir / ASSETS_DIRNAME, dirs_exist_ok=True)
-        return len(pages)

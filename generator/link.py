@@ -11,6 +11,7 @@ keeps it: event ids never change once given.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +28,8 @@ TITLE_WEIGHT = 3
 KEY_TERMS = 12  # per article: its highest-weighted terms serve as blocking keys
 SAME_SOURCE_PENALTY = 0.15  # an outlet seldom files two reports of one event; a follow-up is likelier
 TIME_SCALE_HOURS = 36.0  # similarity fades with the time between a report and the event
+SHARED_NUMBER_BONUS = 0.1  # the same casualty count or index level is strong evidence of one event
+NUMBER_CONFLICT_PENALTY = 0.1  # headlines with numbers that share none usually report different events
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
 def _stopword_list() -> list[str]:
@@ -50,6 +53,7 @@ class _Event:
     id: str
     members: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     first: datetime | None = None
@@ -73,8 +77,11 @@ class _Event:
             return 0.0
         return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
 
-    def score(self, vector: dict[str, float], when: datetime | None, source: str | None) -> float:
+    def score(self, vector: dict[str, float], when: datetime | None, source: str | None,
+              numbers: frozenset[str]) -> float:
         score = self.similarity(vector)
+        if numbers and self.numbers:
+            score += SHARED_NUMBER_BONUS if numbers & self.numbers else -NUMBER_CONFLICT_PENALTY
         if when is not None and self.first is not None:
             gap = max(self.first - when, when - self.last, timedelta(0))
             score *= math.exp(-gap.total_seconds() / 3600 / TIME_SCALE_HOURS)
@@ -129,6 +136,17 @@ def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
     return vectors
 
 
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
+_LEAD_CHARACTERS = 400
+
+
+def _numbers(article: Article) -> frozenset[str]:
+    """Distinctive numbers of the headline and lead (years and single digits say little)."""
+    text = fold(article.title + " " + article.body[:_LEAD_CHARACTERS])
+    return frozenset(n for n in _NUMBER.findall(text)
+                     if len(n) >= 2 and not (len(n) == 4 and n[:2] in ("19", "20")))
+
+
 def _key_terms(vector: dict[str, float]) -> list[str]:
     return sorted(vector, key=lambda t: (-vector[t], t))[:KEY_TERMS]
 
@@ -144,8 +162,11 @@ def assign_events(articles: list[Article]) -> dict[str, str]:
     events: dict[str, _Event] = {}
     index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
 
+    numbers = {a.id: _numbers(a) for a in ordered}
+
     def join(event: _Event, article: Article, when: datetime | None) -> None:
         event.members.append(article.id)
+        event.numbers |= numbers[article.id]
         if article.source:
             event.sources.add(article.source)
         event.add(vectors[article.id], when)
@@ -166,7 +187,7 @@ def assign_events(articles: list[Article]) -> dict[str, str]:
         for event_id in candidates:
             event = events[event_id]
             if event.accepts_date(when):
-                score = event.score(vector, when, article.source)
+                score = event.score(vector, when, article.source, numbers[article.id])
                 if score >= best_score + 1e-12 or (best is None and score >= best_score):
                     best, best_score = event, score
         if best is None:

@@ -17,6 +17,7 @@ from generator.content import article_path, load_articles, write_article
 from generator.export import write_export
 from generator.feeds import write_feeds
 from generator.ingest import ingest_seeds
+from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
 from generator.link import assign_events
 from generator.model import Archive, build_archive
@@ -83,7 +84,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               "(delete this file to remove it from the archive)")
 
     with progress.stage("link"):
-        assignments = assign_events(list(chosen.values()))
+        assignments = assign_events(list(chosen.values()), load_gazetteer(config.paths.content))
     inferred = infer_dates(list(chosen.values()), assignments)
     for article_id, day in inferred.items():
         chosen[article_id] = chosen[article_id].with_changes(date=day, date_precision="day", date_inferred=True)

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 import Stemmer
 
 from generator.arabic import fold, strip_clitics, tokens
+from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
 
@@ -30,6 +31,11 @@ SAME_SOURCE_PENALTY = 0.15  # an outlet seldom files two reports of one event; a
 TIME_SCALE_HOURS = 36.0  # similarity fades with the time between a report and the event
 SHARED_NUMBER_BONUS = 0.1  # the same casualty count or index level is strong evidence of one event
 NUMBER_CONFLICT_PENALTY = 0.1  # headlines with numbers that share none usually report different events
+# Across languages the words differ; what the reports share is names (through the gazetteer),
+# numbers and time. An article joins an event in another language when most of its anchors are
+# the event's, and there are enough of them to be specific.
+CROSS_LANGUAGE_THRESHOLD = 0.6
+MIN_SHARED_ANCHORS = 3
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
 def _stopword_list() -> list[str]:
@@ -48,43 +54,65 @@ he she they we you his her their our said says has have had will would not no th
 """.split()) | frozenset(fold(word) for word in _stopword_list())
 
 
+Span = tuple[datetime, datetime]  # when an article appeared: a moment, or a whole day
+
+
+def _span(article: Article) -> Span | None:
+    start = sort_instant(article)
+    if start is None:
+        return None
+    return (start, start + timedelta(days=1)) if article.date_precision != "minute" else (start, start)
+
+
 @dataclass
 class _Event:
     id: str
     members: list[str] = field(default_factory=list)
     sources: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
+    anchors: set[str] = field(default_factory=set)
+    languages: set[str] = field(default_factory=set)
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     first: datetime | None = None
     last: datetime | None = None
 
-    def add(self, vector: dict[str, float], when: datetime | None) -> None:
+    def add(self, vector: dict[str, float], when: Span | None) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
         self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
         if when is not None:
-            self.first = min(self.first or when, when)
-            self.last = max(self.last or when, when)
+            self.first = min(self.first or when[0], when[0])
+            self.last = max(self.last or when[1], when[1])
 
-    def accepts_date(self, when: datetime | None) -> bool:
-        if when is None or self.first is None:
-            return True
-        return self.first - DATE_WINDOW <= when <= self.last + DATE_WINDOW
+    def _gap(self, when: Span) -> timedelta:
+        return max(self.first - when[1], when[0] - self.last, timedelta(0))
+
+    def accepts_date(self, when: Span | None) -> bool:
+        return when is None or self.first is None or self._gap(when) <= DATE_WINDOW
 
     def similarity(self, vector: dict[str, float]) -> float:
         if not self.norm:
             return 0.0
         return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
 
-    def score(self, vector: dict[str, float], when: datetime | None, source: str | None,
+    def _time_factor(self, when: Span | None) -> float:
+        if when is None or self.first is None:
+            return 1.0
+        return math.exp(-self._gap(when).total_seconds() / 3600 / TIME_SCALE_HOURS)
+
+    def cross_language_score(self, anchors: frozenset[str], when: Span | None) -> float:
+        shared = anchors & self.anchors
+        if len(shared) < MIN_SHARED_ANCHORS:
+            return 0.0
+        return len(shared) / len(anchors) * self._time_factor(when)
+
+    def score(self, vector: dict[str, float], when: Span | None, source: str | None,
               numbers: frozenset[str]) -> float:
         score = self.similarity(vector)
         if numbers and self.numbers:
             score += SHARED_NUMBER_BONUS if numbers & self.numbers else -NUMBER_CONFLICT_PENALTY
-        if when is not None and self.first is not None:
-            gap = max(self.first - when, when - self.last, timedelta(0))
-            score *= math.exp(-gap.total_seconds() / 3600 / TIME_SCALE_HOURS)
+        score *= self._time_factor(when)
         if source and source in self.sources:
             score -= SAME_SOURCE_PENALTY
         return score
@@ -155,18 +183,25 @@ def event_id_for(founder: Article) -> str:
     return f"ev-{founder.id}"
 
 
-def assign_events(articles: list[Article]) -> dict[str, str]:
+def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -> dict[str, str]:
     """Map every article id to an event id, keeping the events articles already have."""
+    gazetteer = gazetteer or empty_gazetteer()
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
     vectors = _vectors(ordered)
     events: dict[str, _Event] = {}
     index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
 
     numbers = {a.id: _numbers(a) for a in ordered}
+    anchors = {a.id: frozenset({f"@{name}" for name in gazetteer.anchors(a.title + " " + a.body)}
+                               | {f"#{n}" for n in numbers[a.id]}) for a in ordered}
 
-    def join(event: _Event, article: Article, when: datetime | None) -> None:
+    def join(event: _Event, article: Article, when: Span | None) -> None:
         event.members.append(article.id)
         event.numbers |= numbers[article.id]
+        event.anchors |= anchors[article.id]
+        event.languages.add(article.language)
+        for anchor in anchors[article.id]:
+            index[anchor].add(event.id)
         if article.source:
             event.sources.add(article.source)
         event.add(vectors[article.id], when)
@@ -175,21 +210,27 @@ def assign_events(articles: list[Article]) -> dict[str, str]:
 
     for article in ordered:
         if article.event:
-            join(events.setdefault(article.event, _Event(article.event)), article, sort_instant(article))
+            join(events.setdefault(article.event, _Event(article.event)), article, _span(article))
 
     for article in ordered:
         if article.event:
             continue
-        when = sort_instant(article)
+        when = _span(article)
         vector = vectors[article.id]
-        candidates = sorted({event_id for term in _key_terms(vector) for event_id in index.get(term, ())})
-        best, best_score = None, SAME_EVENT_THRESHOLD
+        keys = [*_key_terms(vector), *sorted(anchors[article.id])]
+        candidates = sorted({event_id for key in keys for event_id in index.get(key, ())})
+        best, best_margin = None, 0.0
         for event_id in candidates:
             event = events[event_id]
-            if event.accepts_date(when):
+            if not event.accepts_date(when):
+                continue
+            if article.language in event.languages:
                 score = event.score(vector, when, article.source, numbers[article.id])
-                if score >= best_score + 1e-12 or (best is None and score >= best_score):
-                    best, best_score = event, score
+                margin = score - SAME_EVENT_THRESHOLD
+            else:
+                margin = event.cross_language_score(anchors[article.id], when) - CROSS_LANGUAGE_THRESHOLD
+            if margin > best_margin + 1e-12 or (best is None and margin >= 0):
+                best, best_margin = event, margin
         if best is None:
             best = events.setdefault(event_id_for(article), _Event(event_id_for(article)))
         join(best, article, when)

@@ -47,7 +47,7 @@ def test_broken_inputs_are_reported_by_name_and_the_rest_still_builds(tmp_path):
                           ("content/articles/broken.md", "YAML")):
         lines = [line for line in err.splitlines() if name in line]
         assert len(lines) == 1 and problem in lines[0], (name, err)
-    assert "2 articles" in out
+    assert "3 articles" in out
     assert (project / "content/articles/broken.md").read_bytes() == broken_before
 
 
@@ -99,7 +99,7 @@ def test_python_dash_m_generator_runs_the_same_command(tmp_path):
     result = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), "--quiet", "build"],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert "built site/: 2 articles, 1 events" in result.stdout
+    assert "built site/: 3 articles, 1 events" in result.stdout
 
 
 def test_a_20_megabyte_single_line_is_built_with_a_warning(tmp_path):
@@ -109,7 +109,7 @@ def test_a_20_megabyte_single_line_is_built_with_a_warning(tmp_path):
     code, out, err = run_archive(project, "build")
     assert code == 0
     assert "seeds/one-line.txt: no title line" in err
-    assert "3 articles" in out
+    assert "4 articles" in out
 
 
 def test_ingest_report_groups_problems_by_article_and_counts_them_by_kind(tmp_path):

@@ -46,13 +46,15 @@ def test_export_lists_both_seeds_in_one_event_and_not_the_unrelated_article(demo
     unrelated = records["seeds/unrelated-cairo-football.txt"]
     assert seed_000["event"] and seed_000["event"] == seed_002["event"]
     assert unrelated["event"] != seed_000["event"]
+    english = records["seeds/en-baghdad-bombing-kadhimi.txt"]
+    assert english["language"] == "en" and english["event"] == seed_000["event"]  # through the gazetteer
     assert seed_000["title"] == SEED_000_TITLE
     assert seed_002["title"] == SEED_002_TITLE
     assert seed_002["date"] == "2021-01-22T10:42:00+00:00"
     assert seed_002["source"] == "alalam"
     for record in records.values():
         assert set(record) == {"id", "seed", "url", "source_url", "title", "date", "source", "language", "event"}
-        assert record["language"] == "ar"
+        assert record["language"] == ("en" if record["seed"].startswith("seeds/en-") else "ar")
         assert record["url"] == f"http://127.0.0.1/archive/articles/{record['id']}/"
         assert re.fullmatch(r"[a-z0-9-]+", record["id"])
 
@@ -66,11 +68,12 @@ def test_undated_seed_takes_its_event_day_marked_as_inferred(demo_project):
     assert "date inferred from the event" in page
 
 
-def test_arabic_article_pages_are_right_to_left_in_both_interfaces(demo_project):
+def test_article_pages_take_the_article_language_and_direction_in_both_interfaces(demo_project):
     for record in _records(demo_project).values():
+        expected = {"lang": "ar", "dir": "rtl"} if record["language"] == "ar" else {"lang": "en", "dir": "ltr"}
         for prefix in ("", "en/"):
             page = _parse(demo_project / f"site/{prefix}articles/{record['id']}/index.html")
-            assert page.html_attrs == {"lang": "ar", "dir": "rtl"}
+            assert page.html_attrs == expected
 
 
 def test_interfaces_cross_reference_each_other_with_hreflang(demo_project):
@@ -147,7 +150,7 @@ def test_search_index_is_built(demo_project):
 
 def test_ingest_writes_front_matter_and_is_idempotent(demo_project):
     articles = sorted((demo_project / "content/articles").glob("*.md"))
-    assert len(articles) == 3
+    assert len(articles) == 4
     text = articles[0].read_text(encoding="utf-8")
     for key in ("id", "title", "date", "source", "language", "event", "seed", "raw_sha256"):
         assert re.search(rf"^{key}:", text, re.MULTILINE), key

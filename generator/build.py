@@ -14,6 +14,7 @@ from generator import output
 from generator.article import Article, Problems
 from generator.config import Config
 from generator.content import article_path, load_articles, write_article
+from generator.curated_events import load_curated_events, resolve_merges
 from generator.export import write_export
 from generator.feeds import write_feeds
 from generator.ingest import ingest_seeds
@@ -107,7 +108,9 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     started = time.perf_counter()
     ingested = ingest(config, progress)
     registry = load_sources(config.paths.content)
-    archive: Archive = build_archive(ingested.articles, registry)
+    curated = load_curated_events(config.paths.content, config.root, ingested.problems)
+    merges = resolve_merges(curated, ingested.problems)
+    archive: Archive = build_archive(ingested.articles, registry, curated, merges)
 
     staging = output.start(config.paths.output)
     try:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from generator.article import Article, parse_iso_date
+from generator.curated_events import CuratedEvent
 from generator.sources import Source, SourceRegistry
 
 
@@ -56,10 +57,19 @@ def oldest_first(articles: list[Article]) -> list[Article]:
 class Event:
     id: str
     articles: list[Article]  # oldest first: the event's timeline
+    curated: CuratedEvent | None = None
+    merged_from: tuple[str, ...] = ()  # ids of events an archivist merged into this one
 
     @property
     def title(self) -> str:
+        """The first report's headline (in that report's language)."""
         return self.articles[0].title
+
+    def curated_title(self, lang: str) -> str | None:
+        return self.curated.title(lang) if self.curated else None
+
+    def summary(self, lang: str) -> str | None:
+        return self.curated.summary(lang) if self.curated else None
 
     @property
     def language(self) -> str:
@@ -102,13 +112,21 @@ class Archive:
         return sorted(self.events.values(), key=lambda e: (-len(e.articles), e.first_date or "", e.id))
 
 
-def build_archive(articles: list[Article], sources: SourceRegistry) -> Archive:
+def build_archive(articles: list[Article], sources: SourceRegistry,
+                  curated: dict[str, CuratedEvent] | None = None,
+                  merges: dict[str, str] | None = None) -> Archive:
+    """Gather the archive; `merges` maps merged event ids to the event they were merged into."""
+    curated, merges = curated or {}, merges or {}
+    articles = [a.with_changes(event=merges.get(a.event, a.event)) if a.event else a for a in articles]
     members: dict[str, list[Article]] = {}
     for article in articles:
         if article.event:
             members.setdefault(article.event, []).append(article)
+    merged_from: dict[str, list[str]] = {}
+    for old, new in sorted(merges.items()):
+        merged_from.setdefault(new, []).append(old)
     events = {
-        event_id: Event(event_id, oldest_first(group))
+        event_id: Event(event_id, oldest_first(group), curated.get(event_id), tuple(merged_from.get(event_id, ())))
         for event_id, group in sorted(members.items())
     }
     return Archive(newest_first(articles), events, sources)

@@ -67,6 +67,9 @@ class Renderer:
         add("not_found", "404.html", self.urls.not_found)
         for event in self.archive.events.values():
             add("event", "event.html", lambda lang, e=event: self.urls.event(lang, e.id), event=event)
+            for old_id in event.merged_from:  # the merged event's address keeps working
+                add("event_redirect", "redirect.html", lambda lang, i=old_id: self.urls.event(lang, i),
+                    target=event)
         for article in self.archive.articles:
             add("article", "article.html", lambda lang, a=article: self.urls.article(lang, a.id),
                 article=article, event=self.archive.event_of(article),
@@ -96,6 +99,8 @@ class Renderer:
             "word_count": word_count,
             "article_url": lambda a: self.urls.article(lang, a.id),
             "event_url": lambda e: self.urls.event(lang, e.id),
+            "event_title": lambda e: e.curated_title(lang) or e.title,
+            "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
             # Each article is indexed once, from its default-interface page; the search page maps
             # results to the reader's interface.
             "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,

@@ -1,0 +1,74 @@
+"""Archivists' edits to events in content/: titles, summaries, merges, pins and splits."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import copy_project, run_archive
+
+
+def _records(project):
+    data = json.loads((project / "site/data/articles.json").read_text(encoding="utf-8"))
+    return {record["seed"]: record for record in data}
+
+
+SEED_EVENT = "ev-0e8ff96bc219"
+
+
+def test_curated_titles_and_summary_show_in_each_interface(demo_project):
+    arabic = (demo_project / f"site/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
+    english = (demo_project / f"site/en/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
+    assert "تفجير ساحة الطيران في بغداد ورد الحكومة العراقية</h1>" in arabic
+    assert "Tayaran Square bombing and the Iraqi government&#39;s response</h1>" in english
+    assert "فجّر انتحاريان" in arabic and "Two suicide bombers" in english
+
+
+def test_merging_an_event_moves_its_articles_and_keeps_its_old_address(tmp_path):
+    project = copy_project(tmp_path / "p", extra_seeds=("unrelated-cairo-football.txt",))
+    assert run_archive(project, "build")[0] == 0
+    football = _records(project)["seeds/unrelated-cairo-football.txt"]
+    old_event = football["event"]
+    assert old_event != SEED_EVENT
+    (project / f"content/events/{old_event}.toml").write_text(f'merge_into = "{SEED_EVENT}"\n', encoding="utf-8")
+
+    code, out, _ = run_archive(project, "build")
+    assert code == 0 and "1 events" in out
+    assert _records(project)["seeds/unrelated-cairo-football.txt"]["event"] == SEED_EVENT
+    for prefix in ("", "en/"):
+        redirect = (project / f"site/{prefix}events/{old_event}/index.html").read_text(encoding="utf-8")
+        assert f'url=/events/{SEED_EVENT}/' in redirect.replace("/en/", "/") and 'rel="canonical"' in redirect
+    # relinking never undoes the merge, and taking the file away undoes it
+    assert run_archive(project, "build")[0] == 0
+    assert _records(project)["seeds/unrelated-cairo-football.txt"]["event"] == SEED_EVENT
+    (project / f"content/events/{old_event}.toml").unlink()
+    assert run_archive(project, "build")[0] == 0
+    assert _records(project)["seeds/unrelated-cairo-football.txt"]["event"] == old_event
+
+
+def test_an_article_pinned_to_a_new_event_is_split_off_and_stays_there(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run_archive(project, "build")[0] == 0
+    record = _records(project)["seeds/000_5d9b0c9880b52963.txt"]
+    path = project / f"content/articles/{record['id']}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(f"event: {SEED_EVENT}", "event: ev-kadhimi-statement"),
+                    encoding="utf-8")
+    for _ in range(2):
+        code, out, _ = run_archive(project, "build")
+        assert code == 0 and "2 events" in out
+        records = _records(project)
+        assert records["seeds/000_5d9b0c9880b52963.txt"]["event"] == "ev-kadhimi-statement"
+        assert records["seeds/002_c645db0d12d9f96d.txt"]["event"] == SEED_EVENT
+    assert (project / "site/events/ev-kadhimi-statement/index.html").exists()
+
+
+def test_broken_event_files_are_reported_by_name_and_ignored(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "content/events/ev-typo.toml").write_text('titel_ar = "x"\n', encoding="utf-8")
+    (project / "content/events/ev-a.toml").write_text('merge_into = "ev-b"\n', encoding="utf-8")
+    (project / "content/events/ev-b.toml").write_text('merge_into = "ev-a"\n', encoding="utf-8")
+    (project / "content/events/ev-bad-toml.toml").write_text('title_ar = \n', encoding="utf-8")
+    code, out, err = run_archive(project, "build")
+    assert code == 0 and "3 articles, 1 events" in out
+    assert "content/events/ev-typo.toml: unknown key 'titel_ar'" in err
+    assert "content/events/ev-bad-toml.toml: not valid TOML" in err
+    assert "cycle" in err

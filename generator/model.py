@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from generator.article import Article, parse_iso_date
 from generator.curated_events import CuratedEvent
+from generator.duplicates import near_duplicate_groups
 from generator.sources import Source, SourceRegistry
 
 
@@ -59,6 +60,13 @@ class Event:
     articles: list[Article]  # oldest first: the event's timeline
     curated: CuratedEvent | None = None
     merged_from: tuple[str, ...] = ()  # ids of events an archivist merged into this one
+    copies: dict[str, list[Article]] = field(default_factory=dict)  # original id -> its reprints
+
+    @property
+    def reports(self) -> list[Article]:
+        """The timeline without reprints: each near-duplicate group appears once, as its original."""
+        reprinted = {copy.id for group in self.copies.values() for copy in group}
+        return [a for a in self.articles if a.id not in reprinted]
 
     @property
     def title(self) -> str:
@@ -105,11 +113,30 @@ class Archive:
         return self.events.get(article.event) if article.event else None
 
     def other_coverage(self, article: Article) -> list[Article]:
+        """Other reports of the article's event (each reprinted report once, not its copies)."""
         event = self.event_of(article)
-        return [a for a in event.articles if a.id != article.id] if event else []
+        if not event:
+            return []
+        same_report = {a.id for a in self.same_report(article)} | {article.id}
+        return [a for a in event.reports if a.id not in same_report]
+
+    def same_report(self, article: Article) -> list[Article]:
+        """The other outlets' copies of this very report (wire copy, or the same article twice)."""
+        event = self.event_of(article)
+        if not event:
+            return []
+        for original_id, copies in event.copies.items():
+            group = [self.by_id[original_id], *copies]
+            if article in group:
+                return [a for a in group if a.id != article.id]
+        return []
+
+    def reprints(self, article: Article) -> list[Article]:
+        event = self.event_of(article)
+        return event.copies.get(article.id, []) if event else []
 
     def events_by_coverage(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (-len(e.articles), e.first_date or "", e.id))
+        return sorted(self.events.values(), key=lambda e: (-len(e.reports), e.first_date or "", e.id))
 
 
 def build_archive(articles: list[Article], sources: SourceRegistry,
@@ -125,8 +152,10 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
     merged_from: dict[str, list[str]] = {}
     for old, new in sorted(merges.items()):
         merged_from.setdefault(new, []).append(old)
-    events = {
-        event_id: Event(event_id, oldest_first(group), curated.get(event_id), tuple(merged_from.get(event_id, ())))
-        for event_id, group in sorted(members.items())
-    }
+    events = {}
+    for event_id, group in sorted(members.items()):
+        timeline = oldest_first(group)
+        copies = {g[0].id: g[1:] for g in near_duplicate_groups(timeline)} if len(timeline) > 1 else {}
+        events[event_id] = Event(event_id, timeline, curated.get(event_id),
+                                 tuple(merged_from.get(event_id, ())), copies)
     return Archive(newest_first(articles), events, sources)

@@ -200,3 +200,22 @@ def test_feeds_sitemap_and_robots_are_published_under_the_base_path(demo_project
     assert "Sitemap: http://127.0.0.1/archive/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home and 'href="/archive/feed.xml"' in home
+
+
+def test_a_reprinted_report_is_shown_as_also_published_by_and_counted_once(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "seeds/reprint").mkdir()
+    import shutil
+    shutil.copy(Path(__file__).parent / "fixtures/seeds/reprint/alalam-reprint.txt", project / "seeds/reprint/")
+    assert run_archive(project, "build")[0] == 0
+    records = _records(project)
+    original = records["seeds/002_c645db0d12d9f96d.txt"]
+    reprint = records["seeds/reprint/alalam-reprint.txt"]
+    assert reprint["event"] == original["event"]
+    page = (project / f"site/en/articles/{original['id']}/index.html").read_text(encoding="utf-8")
+    assert "Also published by" in page and f"/en/articles/{reprint['id']}/" in page
+    event_page = (project / f"site/en/events/{original['event']}/index.html").read_text(encoding="utf-8")
+    assert "<dd>3 reports</dd>" in event_page  # four articles, one of them a reprint
+    other = _parse(project / f"site/en/articles/{records['seeds/000_5d9b0c9880b52963.txt']['id']}/index.html")
+    other_coverage_links = [h for h in other.hrefs if "/articles/" in h]
+    assert f"/en/articles/{original['id']}/" in other_coverage_links

@@ -73,7 +73,8 @@ class Renderer:
         for article in self.archive.articles:
             add("article", "article.html", lambda lang, a=article: self.urls.article(lang, a.id),
                 article=article, event=self.archive.event_of(article),
-                other_coverage=self.archive.other_coverage(article))
+                other_coverage=self.archive.other_coverage(article),
+                same_report=self.archive.same_report(article))
         return pages
 
     def _globals(self, page: Page) -> dict:
@@ -99,6 +100,7 @@ class Renderer:
             "word_count": word_count,
             "article_url": lambda a: self.urls.article(lang, a.id),
             "event_url": lambda e: self.urls.event(lang, e.id),
+            "reprints": self.archive.reprints,
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
             # Each article is indexed once, from its default-interface page; the search page maps

@@ -1,0 +1,33 @@
+"""Near-duplicate reports inside an event."""
+
+from __future__ import annotations
+
+from generator.article import Article
+from generator.duplicates import near_duplicate_groups
+
+BODY = ("أكد رئيس الوزراء العراقي مصطفى الكاظمي أن الأمن ليس مجرد كلمة نتحدث بها في الإعلام بل مسؤولية "
+        "وأن حياة الناس ليست مجاملة وأن من لا يرتقي إلى مستوى المسؤولية عليه أن يتنحى من موقعه")
+
+
+def _article(article_id: str, body: str) -> Article:
+    return Article(id=article_id, title=article_id, language="ar", body=body)
+
+
+def test_lightly_edited_wire_copy_is_a_near_duplicate_of_the_original():
+    original = _article("a", BODY)
+    copy = _article("b", BODY.replace("في الإعلام", "في وسائل الإعلام") + " وفق ما نقلت الوكالة")
+    other = _article("c", "شهدت العاصمة بغداد أمس تفجيرا انتحاريا مزدوجا في ساحة الطيران أوقع عشرات القتلى والجرحى")
+    assert near_duplicate_groups([original, copy, other]) == [[original, copy]]
+
+
+def test_reports_in_their_own_words_are_not_duplicates():
+    original = _article("a", BODY)
+    rewritten = _article("b", "قال الكاظمي إن حماية المواطنين مسؤولية وإن على المقصرين أن يتركوا مناصبهم بعد التفجير")
+    assert near_duplicate_groups([original, rewritten]) == []
+
+
+def test_copies_of_copies_join_the_original_without_chaining():
+    a = _article("a", BODY)
+    b = _article("b", BODY + " نص إضافي قصير")
+    c = _article("c", BODY + " نص إضافي آخر")
+    assert near_duplicate_groups([a, b, c]) == [[a, b, c]]

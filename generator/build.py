@@ -20,7 +20,7 @@ from generator.feeds import write_feeds
 from generator.ingest import ingest_seeds
 from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
-from generator.link import assign_events
+from generator.link import link_articles
 from generator.model import Archive, build_archive
 from generator.progress import Progress
 from generator.render import Renderer
@@ -33,6 +33,7 @@ from generator.sources import load_sources
 class IngestSummary:
     articles: list[Article]
     problems: Problems
+    related_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
     written: list[str] = field(default_factory=list)      # content files (re)generated
     kept_edited: list[str] = field(default_factory=list)  # hand-edited files left untouched
 
@@ -85,7 +86,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               "(delete this file to remove it from the archive)")
 
     with progress.stage("link"):
-        assignments = assign_events(list(chosen.values()), load_gazetteer(config.paths.content))
+        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content))
+    assignments = linking.events
     inferred = infer_dates(list(chosen.values()), assignments)
     for article_id, day in inferred.items():
         chosen[article_id] = chosen[article_id].with_changes(date=day, date_precision="day", date_inferred=True)
@@ -101,7 +103,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     for article_id in sorted(machine_owned):
         if write_article(config.paths.content, chosen[article_id]):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
-    return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, written, sorted(kept_edited))
+    return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
+                         written, sorted(kept_edited))
 
 
 def build(config: Config, progress: Progress) -> BuildSummary:
@@ -110,7 +113,7 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     registry = load_sources(config.paths.content)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
-    archive: Archive = build_archive(ingested.articles, registry, curated, merges)
+    archive: Archive = build_archive(ingested.articles, registry, curated, merges, ingested.related_events)
 
     staging = output.start(config.paths.output)
     try:

@@ -6,6 +6,7 @@ things. Archivists extend it; each entry is an id with its Arabic and English sp
 from __future__ import annotations
 
 import tomllib
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,8 +26,13 @@ class Gazetteer:
 
     def anchors(self, text: str) -> set[str]:
         """Ids of the entries named in `text` (any spelling variant, article or clitic attached)."""
-        words = tokens(text)
-        found = set()
+        return self.anchors_in_tokens(tokens(text))
+
+    def anchors_in_tokens(self, words: list[str]) -> set[str]:
+        """Like `anchors`, for text already split by `arabic.tokens`."""
+        found: set[str] = set()
+        if not self._by_first_token:
+            return found
         for index, word in enumerate(words):
             for candidate in (word, *_without_proclitics(word)):
                 for name, entry_id in self._by_first_token.get(candidate, ()):
@@ -36,6 +42,7 @@ class Gazetteer:
         return found
 
 
+@lru_cache(maxsize=200_000)
 def _without_proclitics(word: str) -> tuple[str, ...]:
     """The word without attached و/ف and ب/ك/ل (وبغداد, لبغداد -> بغداد; وللعراق -> العراق)."""
     forms = []

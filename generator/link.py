@@ -36,6 +36,11 @@ NUMBER_CONFLICT_PENALTY = 0.1  # headlines with numbers that share none usually 
 # the event's, and there are enough of them to be specific.
 CROSS_LANGUAGE_THRESHOLD = 0.6
 MIN_SHARED_ANCHORS = 3
+RELATED_THRESHOLD = 0.2   # centroid cosine of two events of one story (below the same-event bar)
+RELATED_MIN_SHARED_KEYS = 2
+RELATED_WINDOW = timedelta(days=14)
+RELATED_LIMIT = 5
+MAX_CANDIDATES = 40  # events compared in full with each article
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
 def _stopword_list() -> list[str]:
@@ -144,9 +149,9 @@ def _term(token: str, lexicon: set[str]) -> str | None:
     return stemmer.stemWord(term)
 
 
-def _vectors(articles: list[Article]) -> dict[str, dict[str, float]]:
+def _vectors(articles: list[Article], token_lists: dict[str, tuple[list[str], list[str]]]
+             ) -> dict[str, dict[str, float]]:
     """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
-    token_lists = {a.id: (tokens(a.title), tokens(a.body)) for a in articles}
     lexicon = {t for title, body in token_lists.values() for ts in (title, body) for t in ts}
     term_of = {token: _term(token, lexicon) for token in lexicon}  # each distinct token once
     counts = {a.id: _term_counts(*token_lists[a.id], term_of) for a in articles}
@@ -179,20 +184,41 @@ def _key_terms(vector: dict[str, float]) -> list[str]:
     return sorted(vector, key=lambda t: (-vector[t], t))[:KEY_TERMS]
 
 
+def _candidates(index: dict[str, set[str]], keys: list[str]) -> list[str]:
+    """Events sharing the most blocking keys with an article, best first: a common term alone
+    would make almost every event a candidate; the strongest few are the only plausible ones."""
+    shared: Counter = Counter(event_id for key in keys for event_id in index.get(key, ()))
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]
+    return sorted(event_id for event_id, _ in ranked)
+
+
 def event_id_for(founder: Article) -> str:
     return f"ev-{founder.id}"
 
 
+@dataclass(frozen=True)
+class Linking:
+    events: dict[str, str]                    # article id -> event id
+    related: dict[str, tuple[str, ...]]       # event id -> related events (same story, another event)
+
+
 def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -> dict[str, str]:
     """Map every article id to an event id, keeping the events articles already have."""
+    return link_articles(articles, gazetteer).events
+
+
+def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -> Linking:
+    """Events for every article (keeping those articles already have), and related events."""
     gazetteer = gazetteer or empty_gazetteer()
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
-    vectors = _vectors(ordered)
+    token_lists = {a.id: (tokens(a.title), tokens(a.body)) for a in ordered}
+    vectors = _vectors(ordered, token_lists)
     events: dict[str, _Event] = {}
     index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
 
     numbers = {a.id: _numbers(a) for a in ordered}
-    anchors = {a.id: frozenset({f"@{name}" for name in gazetteer.anchors(a.title + " " + a.body)}
+    anchors = {a.id: frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(
+                                   token_lists[a.id][0] + token_lists[a.id][1])}
                                | {f"#{n}" for n in numbers[a.id]}) for a in ordered}
 
     def join(event: _Event, article: Article, when: Span | None) -> None:
@@ -217,8 +243,7 @@ def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -
             continue
         when = _span(article)
         vector = vectors[article.id]
-        keys = [*_key_terms(vector), *sorted(anchors[article.id])]
-        candidates = sorted({event_id for key in keys for event_id in index.get(key, ())})
+        candidates = _candidates(index, [*_key_terms(vector), *sorted(anchors[article.id])])
         best, best_margin = None, 0.0
         for event_id in candidates:
             event = events[event_id]
@@ -235,4 +260,37 @@ def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -
             best = events.setdefault(event_id_for(article), _Event(event_id_for(article)))
         join(best, article, when)
 
-    return {member: event.id for event in events.values() for member in event.members}
+    assignments = {member: event.id for event in events.values() for member in event.members}
+    return Linking(assignments, _related_events(events, index))
+
+
+def _related_events(events: dict[str, _Event], index: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+    """For each event, the most similar other events of the same story: a follow-up, a reaction
+    days later. Weaker than the same-event test; each relation is kept from both ends."""
+    profiles = {event_id: _profile(event.centroid) for event_id, event in events.items()}
+    related: dict[str, dict[str, float]] = defaultdict(dict)
+    for event_id in sorted(events):
+        event, profile = events[event_id], profiles[event_id]
+        shared: Counter = Counter(other for term in _key_terms(profile) for other in index.get(term, ())
+                                  if other > event_id)  # each pair once
+        for other_id, count in sorted(shared.items()):
+            if count < RELATED_MIN_SHARED_KEYS:
+                continue
+            other = events[other_id]
+            if event.first and other.first and (other.first - event.last > RELATED_WINDOW
+                                                or event.first - other.last > RELATED_WINDOW):
+                continue
+            other_profile = profiles[other_id]
+            score = sum(w * other_profile.get(term, 0.0) for term, w in profile.items())
+            if score >= RELATED_THRESHOLD:
+                related[event_id][other_id] = related[other_id][event_id] = score
+    return {event_id: tuple(other for other, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+                            [:RELATED_LIMIT])
+            for event_id, scores in sorted(related.items())}
+
+
+def _profile(centroid: dict[str, float]) -> dict[str, float]:
+    """An event's most distinctive terms, as a unit vector."""
+    top = dict(sorted(centroid.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS])
+    norm = math.sqrt(sum(w * w for w in top.values())) or 1.0
+    return {term: w / norm for term, w in top.items()}

@@ -61,6 +61,7 @@ class Event:
     curated: CuratedEvent | None = None
     merged_from: tuple[str, ...] = ()  # ids of events an archivist merged into this one
     copies: dict[str, list[Article]] = field(default_factory=dict)  # original id -> its reprints
+    related: tuple[str, ...] = ()  # ids of events of the same story (follow-ups, reactions)
 
     @property
     def reports(self) -> list[Article]:
@@ -135,13 +136,18 @@ class Archive:
         event = self.event_of(article)
         return event.copies.get(article.id, []) if event else []
 
+    def related_events(self, article: Article) -> list[Event]:
+        event = self.event_of(article)
+        return [self.events[other] for other in event.related] if event else []
+
     def events_by_coverage(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda e: (-len(e.reports), e.first_date or "", e.id))
 
 
 def build_archive(articles: list[Article], sources: SourceRegistry,
                   curated: dict[str, CuratedEvent] | None = None,
-                  merges: dict[str, str] | None = None) -> Archive:
+                  merges: dict[str, str] | None = None,
+                  related: dict[str, tuple[str, ...]] | None = None) -> Archive:
     """Gather the archive; `merges` maps merged event ids to the event they were merged into."""
     curated, merges = curated or {}, merges or {}
     articles = [a.with_changes(event=merges.get(a.event, a.event)) if a.event else a for a in articles]
@@ -158,4 +164,8 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
         copies = {g[0].id: g[1:] for g in near_duplicate_groups(timeline)} if len(timeline) > 1 else {}
         events[event_id] = Event(event_id, timeline, curated.get(event_id),
                                  tuple(merged_from.get(event_id, ())), copies)
+    for event_id, event in events.items():
+        # Relations follow merges, and never point at the event itself.
+        targets = (merges.get(other, other) for other in (related or {}).get(event_id, ()))
+        event.related = tuple(dict.fromkeys(t for t in targets if t != event_id and t in events))
     return Archive(newest_first(articles), events, sources)

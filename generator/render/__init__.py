@@ -66,7 +66,8 @@ class Renderer:
         add("search", "search.html", self.urls.search)
         add("not_found", "404.html", self.urls.not_found)
         for event in self.archive.events.values():
-            add("event", "event.html", lambda lang, e=event: self.urls.event(lang, e.id), event=event)
+            add("event", "event.html", lambda lang, e=event: self.urls.event(lang, e.id), event=event,
+                related_events=[self.archive.events[other] for other in event.related])
             for old_id in event.merged_from:  # the merged event's address keeps working
                 add("event_redirect", "redirect.html", lambda lang, i=old_id: self.urls.event(lang, i),
                     target=event)
@@ -74,7 +75,8 @@ class Renderer:
             add("article", "article.html", lambda lang, a=article: self.urls.article(lang, a.id),
                 article=article, event=self.archive.event_of(article),
                 other_coverage=self.archive.other_coverage(article),
-                same_report=self.archive.same_report(article))
+                same_report=self.archive.same_report(article),
+                related_events=self.archive.related_events(article))
         return pages
 
     def _globals(self, page: Page) -> dict:

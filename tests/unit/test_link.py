@@ -135,3 +135,25 @@ def test_result_does_not_depend_on_input_order(seed_000, seed_002, football, see
 
 def test_no_articles_no_events():
     assert assign_events([]) == {}
+
+
+def test_a_follow_up_days_later_is_related_coverage_not_the_same_event():
+    from generator.link import link_articles
+
+    def article(article_id, title, body, date):
+        return Article(id=article_id, title=title, language="ar", body=body, date=date, date_precision="day")
+
+    bombing = ("فجر انتحاريان نفسيهما في سوق شعبية بساحة الطيران وسط بغداد ما أدى إلى مقتل 32 شخصا "
+               "وإصابة أكثر من 110 بجروح وأعلن رئيس الوزراء مصطفى الكاظمي الاستنفار الأمني")
+    first = article("b1", "تفجير انتحاري مزدوج في ساحة الطيران ببغداد", bombing, "2021-01-21")
+    second = article("b2", "مقتل 32 في تفجيري ساحة الطيران ببغداد", bombing + " وملاحقة المتورطين", "2021-01-21")
+    follow_up = article("f1", "الكاظمي يقيل قادة أمنيين بعد تفجير ساحة الطيران في بغداد",
+                        "أقال رئيس الوزراء مصطفى الكاظمي قائد عمليات بغداد وعددا من القادة الأمنيين بعد تفجير "
+                        "ساحة الطيران الانتحاري الذي أوقع 32 قتيلا في سوق شعبية وسط بغداد", "2021-01-27")
+    football = article("s1", "الأهلي يفوز على الزمالك في الدوري المصري",
+                       "فاز الأهلي على الزمالك بهدفين مقابل هدف في مباراة الدوري المصري على ستاد القاهرة", "2021-01-23")
+    linking = link_articles([first, second, follow_up, football])
+    assert linking.events["b1"] == linking.events["b2"] != linking.events["f1"]
+    assert linking.related[linking.events["b1"]] == (linking.events["f1"],)
+    assert linking.related[linking.events["f1"]] == (linking.events["b1"],)
+    assert linking.events["s1"] not in linking.related

@@ -6,6 +6,7 @@ The whole folder is indexed in one run of the Pagefind binary: per-file API call
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -17,6 +18,13 @@ class SearchIndexError(Exception):
 
 
 def pagefind_executable() -> Path:
+    """The Pagefind binary: `ARCHIVE_PAGEFIND` if set (another build of Pagefind), else the one
+    installed with `pagefind[bin]`."""
+    override = os.environ.get("ARCHIVE_PAGEFIND")
+    if override:
+        if not Path(override).is_file():
+            raise SearchIndexError(f"the Pagefind binary named by ARCHIVE_PAGEFIND is missing: {override}")
+        return Path(override)
     try:
         from pagefind_bin import get_executable
     except ImportError:

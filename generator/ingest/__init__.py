@@ -20,9 +20,19 @@ class IngestResult:
     files_read: int
 
 
+# Files that operating systems and tools leave behind; anything else is read or reported.
+_SYSTEM_JUNK = {".DS_Store", "Thumbs.db", "desktop.ini", ".gitkeep", ".gitignore"}
+
+
+def _is_input(path: Path, seeds_dir: Path) -> bool:
+    parts = path.relative_to(seeds_dir).parts
+    return (path.is_file() and path.name not in _SYSTEM_JUNK and not path.name.startswith("._")
+            and not any(part.startswith(".") for part in parts[:-1]))  # .git/ and the like
+
+
 def _seed_files(seeds_dir: Path) -> list[Path]:
     # Sorted so that reports, and which of two identical files wins, never depend on the file system.
-    return sorted((p for p in seeds_dir.rglob("*") if p.is_file() and not p.name.startswith(".")),
+    return sorted((p for p in seeds_dir.rglob("*") if _is_input(p, seeds_dir)),
                   key=lambda p: p.relative_to(seeds_dir).as_posix())
 
 

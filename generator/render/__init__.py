@@ -96,6 +96,7 @@ class Renderer:
             "date_text": lambda a: format_date(a.date, a.date_precision, lang),
             "event_date_text": lambda iso: format_date(iso, "day", lang),
             "source_name": self._source_name(lang),
+            "source_label": lambda source_id: self._source_label(lang, source_id),
             "body_html": self._body_html,
             "reading_minutes": reading_minutes,
             "feed_url": lambda kind, key=None: feed_url(self.urls, kind, key),
@@ -110,13 +111,12 @@ class Renderer:
             "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,
         }
 
+    def _source_label(self, lang: str, source_id: str | None) -> str | None:
+        source = self.archive.sources.get(source_id)
+        return source.name(lang) if source else source_id  # an id missing from the registry is shown as given
+
     def _source_name(self, lang: str) -> Callable[[Article], str | None]:
-        def name(article: Article) -> str | None:
-            source = self.archive.source(article)
-            if source:
-                return source.name(lang)
-            return article.source  # an id missing from the registry is shown as given
-        return name
+        return lambda article: self._source_label(lang, article.source)
 
     def _body_html(self, article: Article) -> str:
         if article.id not in self._bodies:

@@ -56,11 +56,6 @@ def xml_attr(text: str) -> str:
 
 # -- feed locations --------------------------------------------------------------------------------
 
-# Source ids as content/sources.toml allows them; an unregistered id on an article (hand-edited
-# front matter) gets a feed only if it is as safe as a path segment and URL.
-_SOURCE_ID = re.compile(r"^[a-z0-9-]+$")
-
-
 def feed_url(urls: UrlScheme, kind: str, key: str | None = None) -> str:
     """The URL path (base path included) of a feed, for `<link rel="alternate" type="application/atom+xml">`.
 
@@ -78,12 +73,6 @@ def feed_url(urls: UrlScheme, kind: str, key: str | None = None) -> str:
     if kind == "event":
         return urls.event(urls.default_language, key) + FEED_FILENAME
     raise ValueError(f"unknown feed kind {kind!r}; expected one of {', '.join(FEED_KINDS)}")
-
-
-def _source_page(urls: UrlScheme, lang: str, source_id: str) -> str:
-    """The HTML page of a source; the interface's home until the URL scheme has source pages."""
-    page = getattr(urls, "source", None)
-    return page(lang, source_id) if callable(page) else urls.home(lang)
 
 
 # -- feed content ------------------------------------------------------------------------------------
@@ -172,12 +161,6 @@ def render_feed(feed: Feed, archive: Archive, urls: UrlScheme) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _source_ids(archive: Archive) -> list[str]:
-    """Every registered source and every source id an article carries (if usable in a path)."""
-    ids = set(archive.sources.sources) | {a.source for a in archive.articles if a.source}
-    return sorted(i for i in ids if _SOURCE_ID.match(i))
-
-
 def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
                   languages: tuple[str, ...], default_language: str) -> list[Feed]:
     """Every feed of the archive, the site feed first, then other languages, sources, events."""
@@ -191,11 +174,11 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
         for lang in dict.fromkeys((default_language, *languages))
     ]
     site_title = site_titles[default_language]
-    for source_id in _source_ids(archive):
+    for source_id in archive.source_ids():
         source = archive.sources.get(source_id)
         name = source.name(default_language) if source else source_id
         articles = tuple(a for a in every if a.source == source_id)
-        feeds.append(Feed(feed_url(urls, "source", source_id), _source_page(urls, default_language, source_id),
+        feeds.append(Feed(feed_url(urls, "source", source_id), urls.source(default_language, source_id),
                           default_language, f"{name} — {site_title}", default_language, site_title, articles))
     for event_id, event in sorted(archive.events.items()):
         feeds.append(Feed(feed_url(urls, "event", event_id), urls.event(default_language, event_id),

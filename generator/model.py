@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 from generator.article import Article, parse_iso_date
 from generator.curated_events import CuratedEvent
+from generator.date_archive import DateArchive, build_date_archive
 from generator.duplicates import near_duplicate_groups
 from generator.sources import Source, SourceRegistry
 
@@ -97,15 +98,59 @@ class Event:
         return sorted({a.source for a in self.articles if a.source})
 
 
+# Source ids as content/sources.toml allows them; an unregistered id on an article (hand-edited
+# front matter) gets pages and a feed only if it is as safe as a path segment and URL.
+_SOURCE_ID = re.compile(r"^[a-z0-9-]+$")
+
+
+@dataclass(frozen=True)
+class ContentPage:
+    """A page of prose from content/pages/ (such as about.ar.md), in one language."""
+    slug: str
+    language: str
+    title: str
+    body: str                        # Markdown
+
+
 @dataclass
 class Archive:
     articles: list[Article]          # newest first
     events: dict[str, Event]
     sources: SourceRegistry
     by_id: dict[str, Article] = field(default_factory=dict)
+    raw_text_ids: frozenset[str] = frozenset()   # articles whose text as it arrived is published
+    pages: dict[str, dict[str, ContentPage]] = field(default_factory=dict)  # slug -> language -> page
+    dates: DateArchive = field(init=False)
 
     def __post_init__(self) -> None:
         self.by_id = {a.id: a for a in self.articles}
+        self.dates = build_date_archive(self.articles)
+        self._by_source: dict[str, list[Article]] = {}
+        self._source_position: dict[str, int] = {}
+        for article in self.articles:
+            if article.source:
+                group = self._by_source.setdefault(article.source, [])
+                self._source_position[article.id] = len(group)
+                group.append(article)
+
+    def source_ids(self) -> list[str]:
+        """Every registered source and every source id an article carries (if usable in a path)."""
+        ids = set(self.sources.sources) | set(self._by_source)
+        return sorted(i for i in ids if _SOURCE_ID.match(i))
+
+    def source_articles(self, source_id: str) -> list[Article]:
+        """The source's articles, newest first."""
+        return self._by_source.get(source_id, [])
+
+    def source_neighbours(self, article: Article) -> tuple[Article | None, Article | None]:
+        """The previous (older) and next (newer) article from the same source."""
+        if not article.source:
+            return None, None
+        ordered = self._by_source[article.source]       # newest first
+        index = self._source_position[article.id]
+        newer = ordered[index - 1] if index > 0 else None
+        older = ordered[index + 1] if index + 1 < len(ordered) else None
+        return older, newer
 
     def source(self, article: Article) -> Source | None:
         return self.sources.get(article.source)
@@ -147,7 +192,9 @@ class Archive:
 def build_archive(articles: list[Article], sources: SourceRegistry,
                   curated: dict[str, CuratedEvent] | None = None,
                   merges: dict[str, str] | None = None,
-                  related: dict[str, tuple[str, ...]] | None = None) -> Archive:
+                  related: dict[str, tuple[str, ...]] | None = None,
+                  raw_text_ids: frozenset[str] = frozenset(),
+                  pages: dict[str, dict[str, ContentPage]] | None = None) -> Archive:
     """Gather the archive; `merges` maps merged event ids to the event they were merged into."""
     curated, merges = curated or {}, merges or {}
     articles = [a.with_changes(event=merges.get(a.event, a.event)) if a.event else a for a in articles]
@@ -168,4 +215,5 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
         # Relations follow merges, and never point at the event itself.
         targets = (merges.get(other, other) for other in (related or {}).get(event_id, ()))
         event.related = tuple(dict.fromkeys(t for t in targets if t != event_id and t in events))
-    return Archive(newest_first(articles), events, sources)
+    return Archive(newest_first(articles), events, sources, raw_text_ids=frozenset(raw_text_ids),
+                   pages=pages or {})

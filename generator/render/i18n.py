@@ -10,7 +10,7 @@ from generator.article import parse_iso_date
 
 DIRECTION = {"ar": "rtl", "en": "ltr"}
 
-_MONTHS = {
+MONTHS = {
     "ar": ("يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
            "أكتوبر", "نوفمبر", "ديسمبر"),
     "en": ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -20,6 +20,27 @@ _WEEKDAYS = {
     "ar": ("الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"),
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
 }
+
+# The first column of a month calendar (0 = Monday): Saturday in the Arabic interface, as on
+# calendars across most Arab countries; Monday (ISO 8601) in the English one.
+FIRST_WEEKDAY = {"ar": 5, "en": 0}
+
+
+def month_name(month: int, lang: str) -> str:
+    return MONTHS[lang][month - 1]
+
+
+# Column headings of a month calendar: the full Arabic names fit a phone's width; English is abridged.
+_WEEKDAYS_SHORT = {
+    "ar": _WEEKDAYS["ar"],
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def weekday_names(lang: str, first_weekday: int) -> list[tuple[str, str]]:
+    """(short, full) weekday names in calendar-column order, starting at `first_weekday`."""
+    return [(_WEEKDAYS_SHORT[lang][(first_weekday + i) % 7], _WEEKDAYS[lang][(first_weekday + i) % 7])
+            for i in range(7)]
 
 
 class StringsError(Exception):
@@ -82,7 +103,7 @@ def format_date(iso: str | None, precision: str | None, lang: str) -> str:
     when = parse_iso_date(iso) if iso else None
     if when is None:
         return ""
-    day = f"{_WEEKDAYS[lang][when.weekday()]} {when.day} {_MONTHS[lang][when.month - 1]} {when.year}"
+    day = f"{_WEEKDAYS[lang][when.weekday()]} {when.day} {MONTHS[lang][when.month - 1]} {when.year}"
     if precision != "minute":
         return day
     offset = when.utcoffset()

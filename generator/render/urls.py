@@ -37,6 +37,40 @@ class UrlScheme:
     def events(self, lang: str) -> str:
         return f"{self._prefix(lang)}events/"
 
+    def dates(self, lang: str) -> str:
+        return f"{self._prefix(lang)}dates/"
+
+    def year(self, lang: str, year: int) -> str:
+        return f"{self.dates(lang)}{year:04d}/"
+
+    def month(self, lang: str, year: int, month: int) -> str:
+        return f"{self.year(lang, year)}{month:02d}/"
+
+    def day(self, lang: str, year: int, month: int, day: int) -> str:
+        return f"{self.month(lang, year, month)}{day:02d}/"
+
+    def sources(self, lang: str) -> str:
+        return f"{self._prefix(lang)}sources/"
+
+    def source(self, lang: str, source_id: str) -> str:
+        return f"{self.sources(lang)}{source_id}/"
+
+    def content_page(self, lang: str, slug: str) -> str:
+        """A page from content/pages/ (slug 'about' -> about/)."""
+        return f"{self._prefix(lang)}{slug}/"
+
+    def about(self, lang: str) -> str:
+        return self.content_page(lang, "about")
+
+    def raw(self, article_id: str) -> str:
+        """The article's text as it arrived (one file for both interfaces)."""
+        return f"{self.base_path}raw/{article_id}.txt"
+
+    @staticmethod
+    def paged(url_path: str, number: int) -> str:
+        """Page `number` (from 1) of a paginated list whose first page is `url_path`."""
+        return url_path if number <= 1 else f"{url_path}page/{number}/"
+
     def search(self, lang: str) -> str:
         return f"{self._prefix(lang)}search/"
 

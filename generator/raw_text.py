@@ -1,0 +1,45 @@
+"""The text of each article as it arrived: its seed file, decoded, published as raw/<id>.txt.
+
+Only an article that is its seed file's whole text gets one (the seed's digest equals the
+article's `raw_sha256`): one record of a JSON, JSONL or CSV dump does not, nor a curated article
+without a seed. The text is served as plain text, never as HTML.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.article import Article
+from generator.ingest.decode import DecodeError, decode_bytes
+from generator.ingest.ids import raw_text_digest
+from generator.render.urls import UrlScheme
+
+
+def collect_raw_texts(root: Path, articles: list[Article]) -> dict[str, str]:
+    """Article id -> decoded seed text, for the articles whose seed is theirs alone and still present."""
+    texts: dict[str, str] = {}
+    for article in sorted(articles, key=lambda a: a.id):
+        if not article.seed or not article.raw_sha256:
+            continue
+        path = root / article.seed
+        if not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
+            continue
+        try:
+            text, _ = decode_bytes(path.read_bytes())
+        except (OSError, DecodeError):
+            continue
+        if raw_text_digest(text) == article.raw_sha256:
+            texts[article.id] = text
+    return texts
+
+
+def write_raw_texts(out_dir: Path, texts: dict[str, str], urls: UrlScheme) -> list[str]:
+    """Write each text as UTF-8 under `out_dir`; returns the files written, relative to it."""
+    written = []
+    for article_id, text in sorted(texts.items()):
+        relative = urls.output_file(urls.raw(article_id))
+        target = out_dir / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(text.encode("utf-8"))
+        written.append(relative)
+    return written

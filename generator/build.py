@@ -15,6 +15,7 @@ from generator.article import Article, Problems
 from generator.config import Config
 from generator.content import article_path, load_articles, write_article
 from generator.curated_events import load_curated_events, resolve_merges
+from generator.content_pages import load_pages
 from generator.export import write_export
 from generator.feeds import write_feeds
 from generator.ingest import ingest_seeds
@@ -23,6 +24,7 @@ from generator.inferred_dates import infer_dates
 from generator.link import link_articles
 from generator.model import Archive, build_archive
 from generator.progress import Progress
+from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
 from generator.sitemap import write_sitemap
@@ -113,7 +115,9 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     registry = load_sources(config.paths.content)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
-    archive: Archive = build_archive(ingested.articles, registry, curated, merges, ingested.related_events)
+    raw_texts = collect_raw_texts(config.root, ingested.articles)
+    archive: Archive = build_archive(ingested.articles, registry, curated, merges, ingested.related_events,
+                                     frozenset(raw_texts), load_pages(config.paths.content))
 
     staging = output.start(config.paths.output)
     try:
@@ -122,6 +126,7 @@ def build(config: Config, progress: Progress) -> BuildSummary:
         with progress.stage("render", total=len(pages)) as advance:
             renderer.write(staging, pages, on_page=advance)
             write_export(staging, archive, renderer.urls, config.site.default_language)
+            write_raw_texts(staging, raw_texts, renderer.urls)
             write_feeds(staging, archive, renderer.urls,
                         {lang: config.site.title(lang) for lang in config.interface_languages},
                         config.interface_languages, config.site.default_language)

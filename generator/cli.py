@@ -11,6 +11,7 @@ from generator.build import build, ingest
 from generator.config import ConfigError, load_config
 from generator.article import Problems
 from generator.content import ContentError, load_articles
+from generator.content_pages import ContentPageError
 from generator.gazetteer import GazetteerError
 from generator.evaluation import LabelsError, read_labels, score_links
 from generator.output import OutputError
@@ -21,7 +22,7 @@ from generator.search import SearchIndexError
 from generator.sources import SourcesError
 
 EXIT_OK, EXIT_FAILED, EXIT_WARNINGS = 0, 1, 3
-_EXPECTED_FAILURES = (ConfigError, LabelsError, GazetteerError, SourcesError, ContentError, StringsError, RenderError, SearchIndexError, OutputError)
+_EXPECTED_FAILURES = (ConfigError, ContentPageError, LabelsError, GazetteerError, SourcesError, ContentError, StringsError, RenderError, SearchIndexError, OutputError)
 
 
 def _parser() -> argparse.ArgumentParser:

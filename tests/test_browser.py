@@ -69,7 +69,7 @@ def test_english_interface_is_left_to_right_around_a_right_to_left_article(page,
     page.wait_for_url(f"{site_url}en/articles/{record['id']}/")
     assert page.evaluate("getComputedStyle(document.body).direction") == "ltr"
     assert page.evaluate("getComputedStyle(document.querySelector('.article-body')).direction") == "rtl"
-    assert page.locator(".facts").inner_text().startswith("Date")
+    assert page.locator(".article .facts").inner_text().startswith("Date")
 
 
 @pytest.mark.parametrize("interface", ["", "en/"])

@@ -11,10 +11,15 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from generator.article import Article
 from generator.config import Config
-from generator.feeds import feed_url
+from generator import feeds  # (module import: feeds itself imports generator.render.markdown)
+from generator.date_archive import article_day
 from generator.model import Archive, reading_minutes, word_count
-from generator.render.i18n import DIRECTION, Strings, format_date, load_strings
+from generator.render.citation import CitationFacts, apa, bibtex
+from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
+from generator.render.i18n import DIRECTION, FIRST_WEEKDAY, Strings, format_date, load_strings, month_name, weekday_names
 from generator.render.markdown import render_body
+from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
+from generator.render.pagination import paginate
 from generator.render.urls import UrlScheme
 
 ASSETS_DIRNAME = "assets"
@@ -49,60 +54,122 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self._bodies: dict[str, str] = {}
+        self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
 
     # -- what each page needs ------------------------------------------------------------------
 
     def pages(self) -> list[Page]:
         pages: list[Page] = []
+        urls, archive = self.urls, self.archive
 
         def add(kind: str, template: str, url_for: Callable[[str], str], **context) -> None:
             alternates = {lang: url_for(lang) for lang in self.languages}
             for lang in self.languages:
                 pages.append(Page(alternates[lang], template, lang, alternates, {"kind": kind, **context}))
 
-        add("home", "home.html", self.urls.home,
-            articles=self.archive.articles, events=self.archive.events_by_coverage()[:10])
-        add("events", "events.html", self.urls.events, events=self.archive.events_by_coverage())
-        add("search", "search.html", self.urls.search)
-        add("not_found", "404.html", self.urls.not_found)
-        for event in self.archive.events.values():
-            add("event", "event.html", lambda lang, e=event: self.urls.event(lang, e.id), event=event,
-                related_events=[self.archive.events[other] for other in event.related])
+        def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list, **context) -> None:
+            """A page per PAGE_SIZE items: url_for(lang) for the first, then page/2/ and on."""
+            for pager, chunk in paginate(items, url_for):
+                add(kind, template, lambda lang, n=pager.number: urls.paged(url_for(lang), n),
+                    items=chunk, pager=pager, **context)
+
+        add_list("home", "home.html", urls.home, archive.articles,
+                 events=archive.events_by_coverage()[:10])
+        add_list("events", "events.html", urls.events, archive.events_by_coverage())
+        add("search", "search.html", urls.search)
+        add("not_found", "404.html", urls.not_found)
+        for event in archive.events.values():
+            add("event", "event.html", lambda lang, e=event: urls.event(lang, e.id), event=event,
+                related_events=[archive.events[other] for other in event.related])
             for old_id in event.merged_from:  # the merged event's address keeps working
-                add("event_redirect", "redirect.html", lambda lang, i=old_id: self.urls.event(lang, i),
+                add("event_redirect", "redirect.html", lambda lang, i=old_id: urls.event(lang, i),
                     target=event)
-        for article in self.archive.articles:
-            add("article", "article.html", lambda lang, a=article: self.urls.article(lang, a.id),
-                article=article, event=self.archive.event_of(article),
-                other_coverage=self.archive.other_coverage(article),
-                same_report=self.archive.same_report(article),
-                related_events=self.archive.related_events(article))
+        for article in archive.articles:
+            older, newer = archive.source_neighbours(article)
+            add("article", "article.html", lambda lang, a=article: urls.article(lang, a.id),
+                article=article, event=archive.event_of(article),
+                other_coverage=archive.other_coverage(article),
+                same_report=archive.same_report(article),
+                related_events=archive.related_events(article), older=older, newer=newer)
+
+        # Browse by date: years -> months -> a month's calendar -> a day's articles.
+        dates = archive.dates
+        add("dates", "dates.html", urls.dates, years=list(reversed(dates.years.values())))
+        for year in dates.years.values():
+            add("year", "dates_year.html", lambda lang, y=year.year: urls.year(lang, y), year=year)
+        for month in dates.months():
+            before, after = dates.adjacent_months(month.year, month.month)
+            add("month", "dates_month.html", lambda lang, m=month: urls.month(lang, m.year, m.month),
+                month=month, before=before, after=after)
+        for day in dates.days():
+            before, after = dates.adjacent_days(day.day)
+            add_list("day", "dates_day.html",
+                     lambda lang, d=day.day: urls.day(lang, d.year, d.month, d.day), list(day.articles),
+                     day=day, before=before, after=after)
+
+        # Browse by source.
+        source_ids = archive.source_ids()
+        add("sources", "sources.html", urls.sources,
+            sources=sorted(source_ids, key=lambda i: (-len(archive.source_articles(i)), i)))
+        for source_id in source_ids:
+            add_list("source", "source.html", lambda lang, i=source_id: urls.source(lang, i),
+                     archive.source_articles(source_id), source_id=source_id)
+
+        for slug, versions in sorted(archive.pages.items()):
+            add("content_page", "content_page.html", lambda lang, s=slug: urls.content_page(lang, s),
+                versions=versions)
         return pages
 
     def _globals(self, page: Page) -> dict:
         lang = page.lang
-        return {
+        urls = self.urls
+        canonical = urls.absolute(page.url)
+        pager = page.context.get("pager")
+        article = page.context.get("article")
+        values = {
             "lang": lang,
             "dir": DIRECTION[lang],
             "page": page,
+            "pager": None,
             "site_title": self.config.site.title(lang),
             "t": lambda key, **values: self.strings.get(lang, key, **values),
-            "urls": self.urls,
+            "urls": urls,
             "languages": self.languages,
             "default_language": self.config.site.default_language,
-            "canonical": self.urls.absolute(page.url),
-            "absolute": self.urls.absolute,
+            "canonical": canonical,
+            "absolute": urls.absolute,
             "direction": DIRECTION,
             "date_text": lambda a: format_date(a.date, a.date_precision, lang),
             "event_date_text": lambda iso: format_date(iso, "day", lang),
+            "day_text": lambda d: format_date(d.isoformat(), "day", lang),
+            "month_text": lambda y, m: month_name(m, lang) + f" {y}",
+            "month_name": lambda m: month_name(m, lang),
+            "weekday_names": weekday_names(lang, FIRST_WEEKDAY[lang]),
+            "first_weekday": FIRST_WEEKDAY[lang],
+            "hijri_date_text": lambda d: hijri_date_text(d, lang),
+            "hijri_article_date": lambda a: hijri_date_text(article_day(a), lang),
+            "hijri_month_text": lambda y, m: hijri_month_span_text(y, m, lang),
+            "hijri_year_text": lambda y: hijri_year_span_text(y, lang),
             "source_name": self._source_name(lang),
             "source_label": lambda source_id: self._source_label(lang, source_id),
+            "source_name_by_id": lambda i, in_lang=lang: self._source_label(in_lang, i),
+            "source_count": lambda i: len(self.archive.source_articles(i)),
             "body_html": self._body_html,
+            "markdown_html": render_body,
             "reading_minutes": reading_minutes,
-            "feed_url": lambda kind, key=None: feed_url(self.urls, kind, key),
+            "feed_url": lambda kind, key=None: feeds.feed_url(urls, kind, key),
             "word_count": word_count,
-            "article_url": lambda a: self.urls.article(lang, a.id),
-            "event_url": lambda e: self.urls.event(lang, e.id),
+            "article_url": lambda a: urls.article(lang, a.id),
+            "event_url": lambda e: urls.event(lang, e.id),
+            "source_url": lambda i: urls.source(lang, i),
+            "source_page_url": lambda a: urls.source(lang, a.source) if a.source in self._source_ids else None,
+            "year_url": lambda y: urls.year(lang, y),
+            "month_url": lambda y, m: urls.month(lang, y, m),
+            "day_url": lambda d: urls.day(lang, d.year, d.month, d.day),
+            "article_day_url": self._article_day_url(lang),
+            "has_raw_text": lambda a: a.id in self.archive.raw_text_ids,
+            "about_available": "about" in self.archive.pages,
+            "pager_url": (lambda n: urls.paged(pager.url_for(lang), n)) if pager else None,
             "reprints": self.archive.reprints,
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
@@ -110,6 +177,38 @@ class Renderer:
             # results to the reader's interface.
             "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,
         }
+        versions = page.context.get("versions")
+        if versions:  # a content page: this interface's version, else the one there is
+            values["content"] = versions.get(lang) or next(iter(versions.values()))
+        if article is not None:
+            values.update(self._article_globals(page, article, canonical))
+        return values
+
+    def _article_globals(self, page: Page, article: Article, canonical: str) -> dict:
+        lang = page.lang
+        event = page.context.get("event")
+        source_name = self._source_name(lang)(article)
+        facts = PageFacts(
+            article=article, event=event, canonical=canonical,
+            event_url=self.urls.absolute(self.urls.event(lang, event.id)) if event else None,
+            source_name=source_name, site_title=self.config.site.title(lang),
+            site_url=self.urls.absolute(self.urls.home(lang)), lang=lang,
+        )
+        citation = CitationFacts(article, source_name, self.config.site.title(lang), canonical)
+        return {
+            "description": description(article),
+            "json_ld": json_ld(facts),
+            "open_graph": open_graph(facts),
+            "highwire": highwire(facts),
+            "cite_apa": apa(citation, lang),
+            "cite_bibtex": bibtex(citation),
+        }
+
+    def _article_day_url(self, lang: str) -> Callable[[Article], str | None]:
+        def url(article: Article) -> str | None:
+            day = article_day(article)
+            return self.urls.day(lang, day.year, day.month, day.day) if day else None
+        return url
 
     def _source_label(self, lang: str, source_id: str | None) -> str | None:
         source = self.archive.sources.get(source_id)
@@ -128,7 +227,7 @@ class Renderer:
     def render_page(self, page: Page) -> str:
         try:
             template = self.env.get_template(page.template)
-            return template.render(**self._globals(page), **page.context)
+            return template.render({**self._globals(page), **page.context})
         except TemplateSyntaxError as error:
             where = self._template_path(error.filename or page.template)
             raise RenderError(f"{where}:{error.lineno}: template syntax error: {error.message}") from None

@@ -75,7 +75,8 @@ def json_ld(facts: PageFacts) -> str:
     if article.section:
         data["articleSection"] = article.section
     if facts.event and facts.event_url:
-        data["about"] = {"@type": "Event", "name": facts.event.title, "url": facts.event_url}
+        name = facts.event.curated_title(facts.lang) or facts.event.title   # as the page shows it
+        data["about"] = {"@type": "Event", "name": name, "url": facts.event_url}
     data["isPartOf"] = {"@type": "WebSite", "name": facts.site_title, "url": facts.site_url}
     return script_json(data)
 

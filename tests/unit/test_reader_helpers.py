@@ -174,3 +174,31 @@ def test_content_pages_cannot_take_a_site_folder_name(tmp_path):
     (tmp_path / "pages/articles.en.md").write_text("# Articles\n", encoding="utf-8")
     with pytest.raises(ContentPageError, match="folder of the site"):
         load_pages(tmp_path)
+
+
+# -- raw texts ------------------------------------------------------------------------------------------
+
+
+def test_raw_text_only_for_articles_that_are_their_whole_seed(tmp_path):
+    from generator.ingest.ids import raw_text_digest
+    from generator.raw_text import collect_raw_texts, write_raw_texts
+
+    root = tmp_path / "project"
+    (root / "seeds").mkdir(parents=True)
+    text = "عنوان\n\nنص الخبر كما وصل.\n"
+    (root / "seeds/one.txt").write_bytes(text.encode("cp1256"))          # decoded, then published as UTF-8
+    (root / "seeds/dump.json").write_text('[{"title": "a"}, {"title": "b"}]', encoding="utf-8")
+    (tmp_path / "outside.txt").write_text(text, encoding="utf-8")                 # beside the project
+    digest = raw_text_digest(text)
+    articles = [
+        _article("whole", None, seed="seeds/one.txt", raw_sha256=digest),
+        _article("record", None, seed="seeds/dump.json", raw_sha256=raw_text_digest('{"title": "a"}')),
+        _article("curated", None),
+        _article("gone", None, seed="seeds/missing.txt", raw_sha256=digest),
+        _article("escape", None, seed="seeds/../../outside.txt", raw_sha256=digest),
+    ]
+    texts = collect_raw_texts(root, articles)
+    assert texts == {"whole": text}
+    out = tmp_path / "site"
+    assert write_raw_texts(out, texts, URLS) == ["raw/whole.txt"]
+    assert (out / "raw/whole.txt").read_bytes() == text.encode("utf-8")

@@ -237,7 +237,7 @@ def test_article_shows_place_author_permalink_and_neighbours_from_its_source(pro
 def test_citations_are_apa_and_bibtex_with_untrusted_text_escaped(project):
     html = _html(project, "en/articles/fx-author")
     assert (f"Jane Doe. (2021, February 3). Oil ministers meet in Riyadh. Reuters. "
-            f"http://127.0.0.1{BASE}en/articles/fx-author/") in html
+            f'<bdi dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author/</bdi>') in html
     assert "@misc{reuters-fx-author," in html and "author = {{Jane Doe}}" in html
     hostile = _html(project, "en/articles/fx-hostile")
     bibtex = hostile.split('<pre class="citation bibtex" dir="ltr">')[1].split("</pre>")[0]

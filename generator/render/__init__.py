@@ -14,7 +14,7 @@ from generator.config import Config
 from generator import feeds  # (module import: feeds itself imports generator.render.markdown)
 from generator.date_archive import article_day
 from generator.model import Archive, reading_minutes, word_count
-from generator.render.citation import CitationFacts, apa, bibtex
+from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
 from generator.render.i18n import DIRECTION, FIRST_WEEKDAY, Strings, format_date, load_strings, month_name, weekday_names
 from generator.render.markdown import render_body
@@ -200,7 +200,7 @@ class Renderer:
             "json_ld": json_ld(facts),
             "open_graph": open_graph(facts),
             "highwire": highwire(facts),
-            "cite_apa": apa(citation, lang),
+            "cite_apa": apa_parts(citation, lang),
             "cite_bibtex": bibtex(citation),
         }
 

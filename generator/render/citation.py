@@ -32,6 +32,12 @@ def _sentence(text: str) -> str:
 
 def apa(facts: CitationFacts, lang: str) -> str:
     """APA: 'Author. (2021, January 22). Title. Outlet. URL' (the outlet stands in for a missing author)."""
+    text, url = apa_parts(facts, lang)
+    return f"{text} {url}"
+
+
+def apa_parts(facts: CitationFacts, lang: str) -> tuple[str, str]:
+    """The APA reference as (text, URL), so a page can isolate the URL's direction."""
     article = facts.article
     when = parse_iso_date(article.date) if article.date else None
     if when is None:
@@ -46,7 +52,7 @@ def apa(facts: CitationFacts, lang: str) -> str:
         parts = [_sentence(author), f"({date}).", _sentence(article.title), _sentence(container)]
     else:
         parts = [_sentence(article.title), f"({date}).", _sentence(container)]
-    return " ".join(parts + [facts.permalink])
+    return " ".join(parts), facts.permalink
 
 
 _BIBTEX_SPECIAL = {

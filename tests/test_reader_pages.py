@@ -205,6 +205,12 @@ def test_sources_index_names_outlets_in_both_languages_with_counts(project):
     assert english.index("sources/reuters/") < english.index("sources/alalam/")  # most articles first
 
 
+def test_event_pages_link_their_outlets_to_source_pages(project):
+    event = json.loads((project / "site/data/articles.json").read_text(encoding="utf-8"))
+    event_id = next(r["event"] for r in event if r["id"] == "fx-author")
+    assert f'href="{BASE}en/sources/reuters/"' in _html(project, f"en/events/{event_id}")
+
+
 def test_source_page_links_its_feed_and_lists_newest_first(project):
     page = _parse(project, "en/sources/reuters")
     feed = f"{BASE}sources/reuters/feed.xml"

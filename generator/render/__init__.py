@@ -163,6 +163,7 @@ class Renderer:
             "event_url": lambda e: urls.event(lang, e.id),
             "source_url": lambda i: urls.source(lang, i),
             "source_page_url": lambda a: urls.source(lang, a.source) if a.source in self._source_ids else None,
+            "source_id_page_url": lambda i: urls.source(lang, i) if i in self._source_ids else None,
             "year_url": lambda y: urls.year(lang, y),
             "month_url": lambda y, m: urls.month(lang, y, m),
             "day_url": lambda d: urls.day(lang, d.year, d.month, d.day),

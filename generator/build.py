@@ -133,6 +133,7 @@ def build(config: Config, progress: Progress) -> BuildSummary:
             write_sitemap(staging, pages, renderer.urls)
         with progress.stage("index"):
             build_index(staging)
+            renderer.search_forms.write_clitic_tables(staging)
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)

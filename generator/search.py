@@ -56,3 +56,19 @@ def build_index(site_dir: Path, executable: Path | None = None) -> None:
         raise SearchIndexError(f"Pagefind failed with exit code {result.returncode}: {' / '.join(detail)}")
     if not (site_dir / "pagefind" / "pagefind.js").exists():
         raise SearchIndexError("Pagefind ran but wrote no pagefind/pagefind.js")
+
+
+def search_page_data(archive, strings, lang: str, forms=None) -> dict:
+    """What the search page's script needs besides the index: labels for filter values and the
+    plural forms of its counts, in the interface language `lang`."""
+    table = strings.by_language[lang]
+    return {
+        "lang": lang,
+        "sources": {source.id: source.name(lang) for source in archive.sources.sources.values()},
+        # Only events with more than one report: a filter with thousands of one-article events
+        # would be unusable, and their labels would weigh on every visit to the search page.
+        "events": {event.id: event.title for event in archive.events_by_coverage() if len(event.articles) > 1},
+        "plurals": {key: table[key] for key in ("search_results", "articles_count")},
+        # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
+        "cliticShards": sorted(forms.clitic_tables()) if forms else [],
+    }

@@ -21,6 +21,8 @@ from generator.render.markdown import render_body
 from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
 from generator.render.pagination import paginate
 from generator.render.urls import UrlScheme
+from generator.search import search_page_data
+from generator.search_text import SearchForms, article_text
 
 ASSETS_DIRNAME = "assets"
 
@@ -55,6 +57,7 @@ class Renderer:
         )
         self._bodies: dict[str, str] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
+        self.search_forms = SearchForms(article_text(a) for a in archive.articles)
 
     # -- what each page needs ------------------------------------------------------------------
 
@@ -177,6 +180,8 @@ class Renderer:
             # Each article is indexed once, from its default-interface page; the search page maps
             # results to the reader's interface.
             "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,
+            "search_forms": lambda a: self.search_forms.forms_for_index(article_text(a)),
+            "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms),
         }
         versions = page.context.get("versions")
         if versions:  # a content page: this interface's version, else the one there is

@@ -1,93 +1,370 @@
 // Search page: queries the Pagefind index of this site (nothing is loaded from elsewhere).
-// The query lives in the URL (?q=), so a search can be shared and the back button works.
+// The query, filters and order live in the URL (?q=&source=&year=&event=&language=&sort=), so a
+// search can be shared and the back button works. Queries are turned into the same spelling-
+// independent search forms that are indexed with every article (search-normalise.js); excerpts
+// and highlights are built here from each article's original text only.
+import { FORMS_MARKER, mayHaveProclitic, searchForm, shardKey, stripArticle, tokens } from "./search-normalise.js";
+
 const config = document.getElementById("search-config").dataset;
+const data = JSON.parse(document.getElementById("search-data").textContent);
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-input");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
+const more = document.getElementById("search-more");
+const sortSelect = document.getElementById("search-sort");
+const filterSelects = [...document.querySelectorAll("select[data-filter]")];
+const FILTERS = filterSelects.map((s) => s.dataset.filter);
+const PAGE_SIZE = 20;
+const EXCERPT_WORDS = 30;
+const lang = data.lang;
+const plural = new Intl.PluralRules(lang);
+const dateFormat = new Intl.DateTimeFormat(lang === "ar" ? "ar-u-nu-latn" : "en-GB",
+  { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
 let pagefindModule = null;
 async function pagefind() {
   if (!pagefindModule) {
     pagefindModule = await import(config.pagefind + "pagefind.js");
-    await pagefindModule.options({ baseUrl: config.base });
+    await pagefindModule.options({ baseUrl: config.base, excerptLength: EXCERPT_WORDS });
     pagefindModule.init();
   }
   return pagefindModule;
 }
 
-// Results are indexed from the default interface; show them in the reader's interface.
-function interfaceUrl(url) {
-  const from = config.defaultArticlePrefix;
-  return url.startsWith(from) ? config.articlePrefix + url.slice(from.length) : url;
+// -- query -> search forms -----------------------------------------------------------------------
+
+const cliticTables = new Map(); // shard key -> Promise of {word: proclitic letters to remove}
+const cliticShards = new Set(data.cliticShards);
+function cliticTable(word) {
+  const key = shardKey(word);
+  if (!cliticShards.has(key)) return Promise.resolve({});
+  if (!cliticTables.has(key)) {
+    cliticTables.set(key, fetch(`${config.base}search/clitics/${key}.json`)
+      .then((response) => (response.ok ? response.json() : {}))
+      .catch(() => ({})));
+  }
+  return cliticTables.get(key);
 }
 
-// Pagefind excerpts are HTML with <mark> around matches; keep only text and <mark>, so no markup
-// from an article can ever reach the page.
-function excerptNodes(html) {
-  const doc = new DOMParser().parseFromString(`<p>${html}</p>`, "text/html");
-  const out = [];
-  for (const node of doc.body.firstChild.childNodes) {
-    if (node.nodeType === Node.ELEMENT_NODE && node.tagName === "MARK") {
+async function formOf(token) {
+  const word = stripArticle(token);
+  if (!mayHaveProclitic(word)) return { form: word, unknown: false };
+  const table = await cliticTable(word);
+  return { form: searchForm(token, table), unknown: !(word in table) };
+}
+
+// One search form per query word; `fallback` strips a leading proclitic letter from words the
+// archive has no decision for (a word absent from the archive, like لبغداد when only بغداد occurs).
+async function queryForms(query, fallback = false) {
+  const forms = [];
+  for (const token of tokens(query)) {
+    let { form, unknown } = await formOf(token);
+    if (fallback && unknown) ({ form } = await formOf(form.slice(1)));
+    forms.push(form);
+  }
+  return forms;
+}
+
+// -- excerpts from the original text -----------------------------------------------------------
+
+function originalWords(content) {
+  const marker = content.lastIndexOf(FORMS_MARKER);
+  const text = marker >= 0 ? content.slice(0, marker) : content;
+  // Split exactly as Pagefind does, so its word locations index into this list.
+  return text.split(/[\r\n\s]+/g);
+}
+
+function wordMatches(word, forms) {
+  for (const token of tokens(word)) {
+    const word0 = stripArticle(token);
+    const candidates = [word0];
+    if (mayHaveProclitic(word0)) candidates.push(stripArticle(word0.slice(1)));
+    if (candidates.some((c) => forms.some((f) => f && c.startsWith(f)))) return true;
+  }
+  return false;
+}
+
+// Where the body begins: Pagefind's content starts with the kicker and title, shown above already.
+function bodyStart(words, title) {
+  const titleWords = (title || "").split(/\s+/).filter(Boolean);
+  if (!titleWords.length) return 0;
+  const same = (a, b) => a.replace(/[.:،,]+$/u, "") === b.replace(/[.:،,]+$/u, "");
+  for (let i = 0; i + titleWords.length <= Math.min(words.length, 40); i++) {
+    if (titleWords.every((w, j) => same(words[i + j], w))) return i + titleWords.length;
+  }
+  return 0;
+}
+
+function excerpt(result, forms) {
+  const all = originalWords(result.content || "");
+  const skip = bodyStart(all, result.meta.title);
+  const words = all;
+  const hits = new Set((result.locations || []).filter((l) => l >= skip && l < words.length));
+  words.forEach((word, i) => { if (i >= skip && wordMatches(word, forms)) hits.add(i); });
+  let start = skip < all.length ? skip : 0;
+  if (words.length > EXCERPT_WORDS && hits.size) {
+    let best = -1;
+    const from = start;
+    for (let i = from; i + EXCERPT_WORDS <= words.length; i++) {
+      let count = 0;
+      for (const h of hits) if (h >= i && h < i + EXCERPT_WORDS) count++;
+      if (count > best) { best = count; start = i; }
+    }
+    // Start a little before the first hit of the window rather than on it.
+    const first = Math.min(...[...hits].filter((h) => h >= start));
+    start = Math.max(from, Math.min(start, first - 4));
+  }
+  const nodes = [];
+  if (start > skip) nodes.push(document.createTextNode("… "));
+  const end = Math.min(words.length, start + EXCERPT_WORDS);
+  for (let i = start; i < end; i++) {
+    if (!words[i]) continue;
+    if (nodes.length && i > start) nodes.push(document.createTextNode(" "));
+    if (hits.has(i)) {
       const mark = document.createElement("mark");
-      mark.textContent = node.textContent;
-      out.push(mark);
+      mark.textContent = words[i];
+      nodes.push(mark);
     } else {
-      out.push(document.createTextNode(node.textContent));
+      nodes.push(document.createTextNode(words[i]));
     }
   }
-  return out;
+  if (end < words.length) nodes.push(document.createTextNode(" …"));
+  return nodes;
+}
+
+// -- state in the URL -----------------------------------------------------------------------------
+
+function readState() {
+  const params = new URL(window.location.href).searchParams;
+  const state = { q: (params.get("q") || "").trim(), sort: params.get("sort") || "", filters: {} };
+  for (const name of FILTERS) {
+    const value = params.get(name);
+    if (value) state.filters[name] = value;
+  }
+  return state;
+}
+
+function formState() {
+  const state = { q: input.value.trim(), sort: sortSelect.value, filters: {} };
+  for (const select of filterSelects) if (select.value) state.filters[select.dataset.filter] = select.value;
+  return state;
+}
+
+function stateUrl(state) {
+  const url = new URL(window.location.href);
+  url.search = "";
+  if (state.q) url.searchParams.set("q", state.q);
+  for (const name of FILTERS) if (state.filters[name]) url.searchParams.set(name, state.filters[name]);
+  if (state.sort) url.searchParams.set("sort", state.sort);
+  return url;
+}
+
+function showState(state) {
+  input.value = state.q;
+  sortSelect.value = [...sortSelect.options].some((o) => o.value === state.sort) ? state.sort : "";
+  for (const select of filterSelects) {
+    const value = state.filters[select.dataset.filter] || "";
+    ensureOption(select, value);
+    select.value = value;
+  }
+}
+
+// -- filters ------------------------------------------------------------------------------------
+
+function filterLabel(name, value) {
+  if (name === "source") return data.sources[value] || value;
+  if (name === "event") return data.events[value] || value;
+  if (name === "language") return config[`language${value[0].toUpperCase()}${value.slice(1)}`] || value;
+  return value;
+}
+
+function ensureOption(select, value) {
+  if (!value || [...select.options].some((o) => o.value === value)) return;
+  const option = document.createElement("option");
+  option.value = value;
+  option.textContent = filterLabel(select.dataset.filter, value);
+  select.append(option);
+}
+
+async function fillFilters() {
+  const engine = await pagefind();
+  const available = await engine.filters();
+  for (const select of filterSelects) {
+    const name = select.dataset.filter;
+    const counts = available[name] || {};
+    let values = Object.keys(counts);
+    if (name === "year") values.sort((a, b) => b.localeCompare(a));
+    else if (name === "event") values = values.filter((v) => v in data.events).sort((a, b) => counts[b] - counts[a]);
+    else values.sort((a, b) => filterLabel(name, a).localeCompare(filterLabel(name, b), lang));
+    const current = select.value;
+    select.replaceChildren(select.options[0]);
+    for (const value of values) {
+      const option = document.createElement("option");
+      option.value = value;
+      option.textContent = `${filterLabel(name, value)} (${counts[value]})`;
+      select.append(option);
+    }
+    ensureOption(select, current);
+    select.value = current;
+    select.closest(".search-filter").hidden = values.length < 2 && !current;
+  }
+}
+
+// -- searching ----------------------------------------------------------------------------------
+
+// aria-busy while a search runs; data-state (idle, searching, done, error) for scripts and tests.
+function setState(value) {
+  list.setAttribute("aria-busy", value === "searching" ? "true" : "false");
+  status.dataset.state = value;
 }
 
 function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (_, key) => values[key] ?? "");
 }
 
+function countText(key, count) {
+  const forms = data.plurals[key];
+  return fill(forms[plural.select(count)] ?? forms.other, { count: String(count) });
+}
+
+function interfaceUrl(url) {
+  // Results are indexed from the default interface; show them in the reader's interface.
+  const from = config.defaultArticlePrefix;
+  return url.startsWith(from) ? config.articlePrefix + url.slice(from.length) : url;
+}
+
+function resultItem(result, forms) {
+  const item = document.createElement("li");
+  const articleLang = result.meta.lang || "";
+  const direction = articleLang === "ar" ? "rtl" : "ltr";
+  const link = document.createElement("a");
+  link.href = interfaceUrl(result.url);
+  link.textContent = result.meta.title || result.url;
+  link.className = "result-title";
+  if (articleLang) { link.lang = articleLang; link.dir = direction; }
+  const meta = document.createElement("p");
+  meta.className = "result-meta";
+  const source = document.createElement("bdi");
+  source.textContent = result.meta.source ? filterLabel("source", result.meta.source) : "";
+  const date = document.createElement("time");
+  if (result.meta.date) {
+    date.dateTime = result.meta.date;
+    date.textContent = dateFormat.format(new Date(`${result.meta.date}T00:00:00Z`));
+  } else {
+    date.textContent = config.undated;
+  }
+  if (source.textContent) meta.append(source, document.createTextNode(" · "));
+  meta.append(date);
+  const text = document.createElement("p");
+  text.className = "result-excerpt";
+  if (articleLang) { text.lang = articleLang; text.dir = direction; }
+  text.append(...excerpt(result, forms));
+  item.append(link, meta, text);
+  return item;
+}
+
 let latest = 0;
-async function run(query, { push }) {
+let current = null; // {search, forms, shown}
+
+async function showMore() {
+  const ticket = latest;
+  const { search, forms } = current;
+  const batch = search.results.slice(current.shown, current.shown + PAGE_SIZE);
+  const results = await Promise.all(batch.map((r) => r.data()));
+  if (ticket !== latest) return;
+  const firstNew = list.children.length;
+  for (const result of results) list.append(resultItem(result, forms));
+  current.shown += results.length;
+  more.hidden = current.shown >= search.results.length;
+  return firstNew;
+}
+
+async function run(state, { push }) {
   const ticket = ++latest;
-  const url = new URL(window.location.href);
-  if (query) url.searchParams.set("q", query); else url.searchParams.delete("q");
-  if (push && url.href !== window.location.href) history.pushState({ q: query }, "", url);
+  const url = stateUrl(state);
+  if (push && url.href !== window.location.href) history.pushState(null, "", url);
   list.replaceChildren();
-  if (!query) { status.textContent = ""; return; }
+  more.hidden = true;
+  const filtered = Object.keys(state.filters).length > 0;
+  if (!state.q && !filtered) { status.textContent = ""; setState("idle"); return; }
+  setState("searching");
   status.textContent = config.loading;
   try {
     const engine = await pagefind();
-    const search = await engine.search(query);
-    const data = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
-    if (ticket !== latest) return;
-    status.textContent = data.length
-      ? fill(config.resultCount, { count: search.results.length })
-      : fill(config.noResults, { query });
-    for (const result of data) {
-      const item = document.createElement("li");
-      const link = document.createElement("a");
-      link.href = interfaceUrl(result.url);
-      link.textContent = result.meta.title || result.url;
-      link.className = "result-title";
-      const lang = result.meta.lang || "";
-      if (lang) { link.lang = lang; link.dir = lang === "ar" ? "rtl" : "ltr"; }
-      const excerpt = document.createElement("p");
-      excerpt.className = "result-excerpt";
-      if (lang) { excerpt.lang = lang; excerpt.dir = lang === "ar" ? "rtl" : "ltr"; }
-      excerpt.append(...excerptNodes(result.excerpt));
-      item.append(link, excerpt);
-      list.append(item);
+    const options = { filters: state.filters };
+    if (state.sort) options.sort = { date: state.sort === "oldest" ? "asc" : "desc" };
+    let forms = state.q ? await queryForms(state.q) : [];
+    let search = await engine.search(state.q ? forms.join(" ") : null, options);
+    if (state.q && search.results.length === 0) {
+      const retry = await queryForms(state.q, true);
+      if (retry.join(" ") !== forms.join(" ")) {
+        forms = retry;
+        search = await engine.search(forms.join(" "), options);
+      }
     }
+    if (ticket !== latest) return;
+    current = { search, forms, shown: 0 };
+    const total = search.results.length;
+    if (!total) {
+      status.textContent = state.q ? fill(config.noResults, { query: state.q }) : countText("search_results", 0);
+      setState("done");
+      return;
+    }
+    await showMore();
+    if (ticket !== latest) return;
+    let text = countText("search_results", total);
+    if (state.q) text += " " + fill(config.for, { query: state.q });
+    if (total > current.shown) text += ". " + fill(config.showing, { shown: current.shown, total });
+    status.textContent = text;
+    setState("done");
   } catch (error) {
-    status.textContent = config.error;
+    if (ticket === latest) { status.textContent = config.error; setState("error"); }
     console.error(error);
   }
 }
 
+more.addEventListener("click", async () => {
+  const firstNew = await showMore();
+  const link = list.children[firstNew]?.querySelector("a");
+  if (link) link.focus(); // keyboard users continue where the new results begin
+  const total = current.search.results.length;
+  status.textContent = fill(config.showing, { shown: current.shown, total });
+});
+
 form.addEventListener("submit", (event) => {
   event.preventDefault();
-  run(input.value.trim(), { push: true });
+  run(formState(), { push: true });
+});
+form.addEventListener("reset", (event) => {
+  event.preventDefault();
+  showState({ q: "", sort: "", filters: {} });
+  run(formState(), { push: true });
+  input.focus();
+});
+for (const select of [...filterSelects, sortSelect]) {
+  select.addEventListener("change", () => run(formState(), { push: true }));
+}
+input.addEventListener("keydown", (event) => {
+  if (event.key === "Escape" && input.value) { event.preventDefault(); input.value = ""; }
+});
+document.addEventListener("keydown", (event) => {
+  const target = event.target;
+  const typing = target instanceof HTMLInputElement || target instanceof HTMLSelectElement
+    || target instanceof HTMLTextAreaElement || target.isContentEditable;
+  if (event.key === "/" && !typing && !event.ctrlKey && !event.metaKey && !event.altKey) {
+    event.preventDefault();
+    input.focus();
+    input.select();
+  }
 });
 window.addEventListener("popstate", () => {
-  input.value = new URL(window.location.href).searchParams.get("q") || "";
-  run(input.value.trim(), { push: false });
+  const state = readState();
+  showState(state);
+  run(state, { push: false });
 });
-input.value = new URL(window.location.href).searchParams.get("q") || "";
-if (input.value) run(input.value.trim(), { push: false });
+
+const initial = readState();
+showState(initial);
+fillFilters().then(() => showState(readState())).catch((error) => console.error(error));
+if (initial.q || Object.keys(initial.filters).length) run(initial, { push: false });

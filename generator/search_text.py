@@ -1,0 +1,147 @@
+"""Spelling-independent search: the normalised forms indexed next to each article's own text.
+
+Pagefind indexes what a page says, stemmed; it does not know that الحكومة and الحكومه, مستشفى and
+مستشفي, or بغداد and لبغداد are one word. So every article page carries, hidden at the end of its
+indexed body, the *search form* of each of its words whose form differs from the word as written,
+and the search page turns the reader's query into search forms by the same rules
+(`templates/assets/search-normalise.js`; `tests/fixtures/search_normalisation.tsv` holds both to
+the same answers). Results never show the hidden forms: the search page builds excerpts from the
+article's own text only, and highlights the original words.
+
+A word's search form:
+
+1. `fold`: hamza forms, ة/ه, ى/ي, tashkeel, tatweel, Persian letters and Arabic-Indic digits as in
+   `generator.arabic.fold` (so linking and search agree), lower case.
+2. The article ال with its proclitics (وال، بال، فال، كال، لل، وبال…) is removed when at least three
+   letters remain: والعراق, بالعراق and العراق all become عراق; والد stays والد.
+3. A lone proclitic letter (و ف ب ل ك) is removed only when the archive says what follows it is a
+   word of its own *at least as common* as the whole: لبغداد and وبغداد become بغداد, but وزير,
+   لجنة (not ل+جنة) and بلدان keep their first letter. Those decisions depend on the whole archive,
+   so they are published for the search page as small tables keyed by the word's first two
+   letters (`search/clitics/<hex>-<hex>.json`), fetched only for query words that need them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Iterable
+
+from generator.arabic import fold
+
+# Letters and digits only (after fold); punctuation, Arabic or Latin, ends a word.
+_TOKEN = re.compile(r"[^\W_]+")
+
+# The article with its proclitics, longest first; removed when >= MIN_STEM letters remain.
+ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
+MIN_STEM = 3
+PROCLITICS = frozenset("وفبلك")
+MAX_PROCLITICS = 2
+
+# Marks where an article's own text ends and its hidden search forms begin in Pagefind's content,
+# so the search page can build excerpts from the original text only.
+FORMS_MARKER = "⁜"
+
+CLITICS_DIR = "search/clitics"
+
+
+def tokens(text: str) -> list[str]:
+    """Folded word tokens of `text`, in order."""
+    return _TOKEN.findall(fold(text))
+
+
+def strip_article(token: str) -> str:
+    """Remove the article with its proclitics from a folded token, keeping >= MIN_STEM letters."""
+    for prefix in ARTICLE_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+            return token[len(prefix):]
+    return token
+
+
+def _may_have_proclitic(word: str) -> bool:
+    return len(word) > MIN_STEM and word[0] in PROCLITICS
+
+
+def shard_key(word: str) -> str:
+    """File name stem of the clitic table holding `word`: its first two code points in hex."""
+    return "-".join(f"{ord(ch):04x}" for ch in word[:2])
+
+
+class SearchForms:
+    """Search forms of the words of one archive (the lone-proclitic decisions need all of it)."""
+
+    def __init__(self, texts: Iterable[str]):
+        self.document_frequency: Counter[str] = Counter()
+        for text in texts:
+            self.document_frequency.update({strip_article(t) for t in tokens(text)})
+        self._tables: dict[str, dict[str, int]] | None = None
+        self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
+        for word in self.document_frequency:
+            removed = self._proclitics(word)
+            if removed:
+                self._stripped[word] = removed
+
+    @classmethod
+    def from_decisions(cls, stripped: dict[str, int]) -> "SearchForms":
+        """Forms given lone-proclitic decisions alone, as the search page has them (for tests)."""
+        forms = cls(())
+        forms._stripped = dict(stripped)
+        return forms
+
+    def _proclitics(self, word: str) -> int:
+        removed = 0
+        while removed < MAX_PROCLITICS and _may_have_proclitic(word[removed:]):
+            rest = word[removed + 1:]
+            if self.document_frequency[rest] >= max(1, self.document_frequency[word]):
+                removed += 1
+            else:
+                break
+        return removed
+
+    def form(self, token: str) -> str:
+        """The search form of one folded token."""
+        word = strip_article(token)
+        removed = self._stripped.get(word)
+        if removed is None and word not in self.document_frequency and _may_have_proclitic(word):
+            removed = self._proclitics(word)  # a word not seen when the archive was counted
+        if removed:
+            word = strip_article(word[removed:])
+        return word
+
+    def forms_for_index(self, text: str) -> str:
+        """The search forms of `text` that its own words do not already spell, each once, in order
+        of first appearance, space-separated (empty when there are none)."""
+        written = {t.lower() for t in _TOKEN.findall(text)}
+        seen: set[str] = set()
+        out: list[str] = []
+        for token in tokens(text):
+            form = self.form(token)
+            if form and form not in written and form not in seen:
+                seen.add(form)
+                out.append(form)
+        return " ".join(out)
+
+    def clitic_tables(self) -> dict[str, dict[str, int]]:
+        """Lone-proclitic decisions by shard: {shard key: {word: letters removed}}."""
+        if self._tables is None:
+            self._tables = {}
+            for word, removed in sorted(self._stripped.items()):
+                self._tables.setdefault(shard_key(word), {})[word] = removed
+        return self._tables
+
+    def write_clitic_tables(self, site_dir: Path) -> int:
+        """Write the tables under `site_dir`; returns how many files were written."""
+        folder = site_dir / CLITICS_DIR
+        folder.mkdir(parents=True, exist_ok=True)
+        tables = self.clitic_tables()
+        for key, table in tables.items():
+            (folder / f"{key}.json").write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")),
+                                                encoding="utf-8")
+        return len(tables)
+
+
+def article_text(article) -> str:
+    """The text of an article that search indexes: kicker, title and body."""
+    return "\n".join(part for part in (article.kicker, article.title, article.body) if part)

@@ -366,5 +366,14 @@ window.addEventListener("popstate", () => {
 
 const initial = readState();
 showState(initial);
-fillFilters().then(() => showState(readState())).catch((error) => console.error(error));
+// Filter options come from the index; once they are there, select the values of the URL again.
+fillFilters().then(() => {
+  const state = readState();
+  for (const select of filterSelects) {
+    const value = state.filters[select.dataset.filter] || "";
+    ensureOption(select, value);
+    select.value = value;
+  }
+}).catch((error) => console.error(error));
 if (initial.q || Object.keys(initial.filters).length) run(initial, { push: false });
+form.dataset.ready = "true";

@@ -1,0 +1,71 @@
+"""generator/search_text.py: search forms indexed with articles, and the query forms they must meet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from generator.search_text import FORMS_MARKER, SearchForms, shard_key, strip_article, tokens
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def normalisation_rows() -> list[tuple[str, str, dict[str, int]]]:
+    rows = []
+    for line in (FIXTURES / "search_normalisation.tsv").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, expected, *rest = line.split("\t")
+        decisions = {}
+        for item in (rest[0].split(",") if rest and rest[0] else []):
+            word, removed = item.split("=")
+            decisions[word] = int(removed)
+        rows.append((text, expected, decisions))
+    return rows
+
+
+@pytest.mark.parametrize("text, expected, decisions", normalisation_rows())
+def test_query_forms_match_the_shared_fixture(text, expected, decisions):
+    forms = SearchForms.from_decisions(decisions)
+    assert " ".join(forms.form(t) for t in tokens(text)) == expected
+
+
+def test_the_fixture_covers_every_variant_class():
+    inputs = "".join(text for text, _, _ in normalisation_rows())
+    for sample in ("أ", "إ", "آ", "ؤ", "ة", "ى", "\u064E", "\u0640", "ک", "ی", "٢", "۲", "وال", "بال", "لل"):
+        assert sample in inputs
+
+
+def test_article_is_stripped_only_when_three_letters_remain():
+    assert strip_article("العراق") == "عراق"
+    assert strip_article("والد") == "والد"
+    assert strip_article("الله") == "الله"
+
+
+def test_lone_proclitic_is_stripped_only_before_a_word_at_least_as_common():
+    forms = SearchForms([
+        "بغداد عاصمة", "زيارة إلى بغداد", "وصل لبغداد", "بين الرياض وبغداد",
+        "وزير الطاقة", "وزير المالية", "لجنة فنية", "لجنة المهندسين", "جنة خضراء",
+    ])
+    assert forms.form("لبغداد") == "بغداد"
+    assert forms.form("وبغداد") == "بغداد"
+    assert forms.form("بغداد") == "بغداد"
+    assert forms.form("وزير") == "وزير"      # زير is not a word of this archive
+    assert forms.form("لجنه") == "لجنه"      # لجنة is more common than جنة: not ل+جنة
+    assert forms.clitic_tables() == {shard_key("لبغداد"): {"لبغداد": 1}, shard_key("وبغداد"): {"وبغداد": 1}}
+
+
+def test_index_forms_skip_words_already_spelled_that_way_and_repeat_nothing():
+    forms = SearchForms(["الحكومة والحكومة بغداد مستشفى Baghdad"])
+    indexed = forms.forms_for_index("الحكومة والحكومة بغداد مستشفى Baghdad")
+    assert indexed.split() == ["حكومه", "مستشفي"]
+    assert FORMS_MARKER not in indexed
+
+
+def test_clitic_tables_are_written_per_prefix(tmp_path):
+    forms = SearchForms(["بغداد", "بغداد", "لبغداد"])
+    assert forms.write_clitic_tables(tmp_path) == 1
+    written = (tmp_path / "search/clitics" / f"{shard_key('لبغداد')}.json").read_text(encoding="utf-8")
+    assert written == '{"لبغداد":1}'
+    assert shard_key("لبغداد") == "0644-0628"

@@ -61,6 +61,6 @@ export function shardKey(word) {
 // (`stripped`: word after the article -> proclitic letters to remove; a Map or plain object).
 export function searchForm(token, stripped = {}) {
   const word = stripArticle(token);
-  const removed = stripped instanceof Map ? stripped.get(word) : stripped[word];
+  const removed = stripped instanceof Map ? stripped.get(word) : Object.hasOwn(stripped, word) && stripped[word];
   return removed ? stripArticle(word.slice(removed)) : word;
 }

@@ -22,14 +22,15 @@ const plural = new Intl.PluralRules(lang);
 const dateFormat = new Intl.DateTimeFormat(lang === "ar" ? "ar-u-nu-latn" : "en-GB",
   { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
-let pagefindModule = null;
-async function pagefind() {
-  if (!pagefindModule) {
-    pagefindModule = await import(config.pagefind + "pagefind.js");
-    await pagefindModule.options({ baseUrl: config.base, excerptLength: EXCERPT_WORDS });
-    pagefindModule.init();
-  }
-  return pagefindModule;
+let pagefindReady = null; // one initialisation, however many callers ask at once
+function pagefind() {
+  pagefindReady ??= (async () => {
+    const module = await import(config.pagefind + "pagefind.js");
+    await module.options({ baseUrl: config.base, excerptLength: EXCERPT_WORDS });
+    await module.init();
+    return module;
+  })();
+  return pagefindReady;
 }
 
 // -- query -> search forms -----------------------------------------------------------------------
@@ -51,7 +52,7 @@ async function formOf(token) {
   const word = stripArticle(token);
   if (!mayHaveProclitic(word)) return { form: word, unknown: false };
   const table = await cliticTable(word);
-  return { form: searchForm(token, table), unknown: !(word in table) };
+  return { form: searchForm(token, table), unknown: !Object.hasOwn(table, word) };
 }
 
 // One search form per query word; `fallback` strips a leading proclitic letter from words the
@@ -295,6 +296,10 @@ async function run(state, { push }) {
     const options = { filters: state.filters };
     if (state.sort) options.sort = { date: state.sort === "oldest" ? "asc" : "desc" };
     let forms = state.q ? await queryForms(state.q) : [];
+    if (state.q && !forms.length) { // only punctuation: nothing to look for
+      if (ticket === latest) { status.textContent = fill(config.noResults, { query: state.q }); setState("done"); }
+      return;
+    }
     let search = await engine.search(state.q ? forms.join(" ") : null, options);
     if (state.q && search.results.length === 0) {
       const retry = await queryForms(state.q, true);
@@ -307,13 +312,13 @@ async function run(state, { push }) {
     current = { search, forms, shown: 0 };
     const total = search.results.length;
     if (!total) {
-      status.textContent = state.q ? fill(config.noResults, { query: state.q }) : countText("search_results", 0);
+      status.textContent = state.q ? fill(config.noResults, { query: state.q }) : countText("articles_count", 0);
       setState("done");
       return;
     }
     await showMore();
     if (ticket !== latest) return;
-    let text = countText("search_results", total);
+    let text = countText(state.q ? "search_results" : "articles_count", total);
     if (state.q) text += " " + fill(config.for, { query: state.q });
     if (total > current.shown) text += ". " + fill(config.showing, { shown: current.shown, total });
     status.textContent = text;

@@ -1,0 +1,119 @@
+"""Measure the search page on a built site in headless Chromium: time and bytes per query.
+
+    .venv/bin/python scripts/search_benchmark.py SITE_DIR [--base /archive/] [--top 50] [QUERY ...]
+
+SITE_DIR is a built archive (for example the project kept by `scripts/benchmark.py --keep`). The
+queries are the given ones, else the `--top` most frequent content words of the archive's articles
+(stopwords left out). Each query runs in a fresh browser context (cold cache) on the real search
+page served on 127.0.0.1: the page is loaded, then the query typed, and the time until results are
+shown and the bytes transferred for the query alone (after the page has loaded) are recorded, with
+the bytes of the page load itself and of browsing by one filter. Prints a Markdown summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from browser import chromium  # noqa: E402
+from serve import serve  # noqa: E402
+
+
+def frequent_words(site: Path, top: int) -> list[str]:
+    from arabic_stopwords import is_stop  # the project's stopword dependency
+
+    from generator.search_text import strip_article, tokens
+
+    counts: Counter[str] = Counter()
+    for page in (site / "articles").glob("*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        body = html.split('class="article-body">', 1)[-1].split("</div>", 1)[0]
+        counts.update(t for t in tokens(body) if len(strip_article(t)) > 2 and not t.isdigit() and not is_stop(t))
+    return [word for word, _ in counts.most_common(top)]
+
+
+class Meter:
+    """Bytes received (encoded, as on the wire) through a CDP session."""
+
+    def __init__(self, context, page):
+        self.session = context.new_cdp_session(page)
+        self.session.send("Network.enable")
+        self.total = 0
+        self.session.on("Network.loadingFinished", self._finished)
+
+    def _finished(self, event) -> None:
+        self.total += int(event.get("encodedDataLength", 0))
+
+
+def _wait_done(page, timeout_s: float = 120) -> None:
+    page.wait_for_selector("#search-status[data-state=done], #search-status[data-state=error]",
+                           state="attached", timeout=timeout_s * 1000)
+
+
+def measure(url: str, browser, query: str | None, filters: str = "") -> dict:
+    context = browser.new_context()
+    page = context.new_page()
+    meter = Meter(context, page)
+    page.goto(f"{url}search/")
+    page.wait_for_selector("form.search-form[data-ready]", state="attached")
+    page.wait_for_load_state("networkidle")
+    loaded = meter.total
+    started = time.perf_counter()
+    if query is None:
+        page.goto(f"{url}search/?{filters}")
+    else:
+        page.locator("#search-input").fill(query)
+        page.locator("#search-input").press("Enter")
+    _wait_done(page)
+    elapsed = time.perf_counter() - started
+    page.wait_for_load_state("networkidle")
+    status = page.locator("#search-status").inner_text()
+    context.close()
+    return {"query": query or filters, "ms": elapsed * 1000, "query_kb": (meter.total - loaded) / 1024,
+            "page_kb": loaded / 1024, "status": status}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("site", type=Path)
+    parser.add_argument("--base", default="/", help="the site's base path (as built)")
+    parser.add_argument("--top", type=int, default=50)
+    parser.add_argument("--filter", default="year=2015", help="a filter-only browse to measure")
+    parser.add_argument("--json", type=Path, help="also write every measurement here")
+    parser.add_argument("queries", nargs="*")
+    args = parser.parse_args(argv)
+
+    queries = args.queries or frequent_words(args.site, args.top)
+    rows = []
+    with serve(args.site, args.base) as url, chromium() as browser:
+        measure(url, browser, queries[0])  # warm the server and the disk cache, not the browser
+        for query in queries:
+            row = measure(url, browser, query)
+            rows.append(row)
+            print(f"{row['query']}\t{row['ms']:.0f} ms\t{row['query_kb']:.0f} KB\t{row['status']}", flush=True)
+        browse = measure(url, browser, None, args.filter)
+    times = [r["ms"] for r in rows]
+    sizes = [r["query_kb"] for r in rows]
+    print()
+    print("| queries | median ms | slowest ms | median KB | largest KB | page load KB | browse by filter ms / KB |")
+    print("|---|---|---|---|---|---|---|")
+    print(f"| {len(rows)} | {statistics.median(times):.0f} | {max(times):.0f} | {statistics.median(sizes):.0f} | "
+          f"{max(sizes):.0f} | {statistics.median(r['page_kb'] for r in rows):.0f} | "
+          f"{browse['ms']:.0f} / {browse['query_kb']:.0f} |")
+    slowest = max(rows, key=lambda r: r["ms"])
+    print(f"slowest: {slowest['query']} ({slowest['ms']:.0f} ms, {slowest['query_kb']:.0f} KB)")
+    if args.json:
+        args.json.write_text(json.dumps({"queries": rows, "browse": browse}, ensure_ascii=False, indent=1),
+                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -14,6 +14,7 @@ import subprocess
 from pathlib import Path
 
 INDEX_LANGUAGE = "ar"
+EVENT_LABELS = 200  # events offered in the search page's event filter
 
 
 class SearchIndexError(Exception):
@@ -181,9 +182,11 @@ def search_page_data(archive, strings, lang: str, forms=None) -> dict:
     return {
         "lang": lang,
         "sources": {source.id: source.name(lang) for source in archive.sources.sources.values()},
-        # Only events with more than one report: a filter with thousands of one-article events
-        # would be unusable, and their labels would weigh on every visit to the search page.
-        "events": {event.id: event.title for event in archive.events_by_coverage() if len(event.articles) > 1},
+        # Only the most covered events with more than one report are offered in the event filter:
+        # thousands of labels would be unusable and weigh on every visit to the search page. An
+        # event chosen elsewhere (a shared URL) is labelled from its own page's heading.
+        "events": {event.id: event.title for event in archive.events_by_coverage()[:EVENT_LABELS]
+                   if len(event.articles) > 1},
         "plurals": {key: table[key] for key in ("search_results", "articles_count")},
         # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
         "cliticShards": sorted(forms.clitic_tables()) if forms else [],

@@ -7,49 +7,72 @@ queries are the given ones, else the `--top` most frequent content words of the 
 (stopwords left out). Each query runs in a fresh browser context (cold cache) on the real search
 page served on 127.0.0.1: the page is loaded, then the query typed, and the time until results are
 shown and the bytes transferred for the query alone (after the page has loaded) are recorded, with
-the bytes of the page load itself and of browsing by one filter. Prints a Markdown summary.
+the bytes of the page load itself and of browsing by one filter. Bytes are response bodies as
+served, uncompressed (GitHub Pages would gzip the HTML, JS and JSON; Pagefind's own index files
+are gzipped already). Prints a Markdown summary.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import sys
+import threading
 import time
 from collections import Counter
+from contextlib import contextmanager
+from http.server import ThreadingHTTPServer
 from pathlib import Path
+from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from browser import chromium  # noqa: E402
-from serve import serve  # noqa: E402
+from serve import _SubPathHandler  # noqa: E402
 
 
 def frequent_words(site: Path, top: int) -> list[str]:
-    from arabic_stopwords import is_stop  # the project's stopword dependency
-
+    from generator.link import _STOPWORDS  # the maintained stopword list of event linking
     from generator.search_text import strip_article, tokens
 
     counts: Counter[str] = Counter()
     for page in (site / "articles").glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
         body = html.split('class="article-body">', 1)[-1].split("</div>", 1)[0]
-        counts.update(t for t in tokens(body) if len(strip_article(t)) > 2 and not t.isdigit() and not is_stop(t))
+        counts.update(t for t in tokens(body) if len(strip_article(t)) > 2 and not t.isdigit()
+                      and t not in _STOPWORDS)
     return [word for word, _ in counts.most_common(top)]
 
 
 class Meter:
-    """Bytes received (encoded, as on the wire) through a CDP session."""
+    """Bytes of response bodies the server sent (Pagefind fetches from a worker, which the page's
+    own network events do not show, so they are counted where they leave the server)."""
 
-    def __init__(self, context, page):
-        self.session = context.new_cdp_session(page)
-        self.session.send("Network.enable")
-        self.total = 0
-        self.session.on("Network.loadingFinished", self._finished)
+    total = 0
+    lock = threading.Lock()
 
-    def _finished(self, event) -> None:
-        self.total += int(event.get("encodedDataLength", 0))
+
+class _CountingHandler(_SubPathHandler):
+    def copyfile(self, source, outputfile) -> None:
+        data = source.read()
+        with Meter.lock:
+            Meter.total += len(data)
+        outputfile.write(data)
+
+
+@contextmanager
+def counting_server(site_dir: Path, prefix: str) -> Iterator[str]:
+    handler = type("Handler", (_CountingHandler,), {"prefix": prefix})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _wait_done(page, timeout_s: float = 120) -> None:
@@ -60,11 +83,11 @@ def _wait_done(page, timeout_s: float = 120) -> None:
 def measure(url: str, browser, query: str | None, filters: str = "") -> dict:
     context = browser.new_context()
     page = context.new_page()
-    meter = Meter(context, page)
+    before = Meter.total
     page.goto(f"{url}search/")
     page.wait_for_selector("form.search-form[data-ready]", state="attached")
     page.wait_for_load_state("networkidle")
-    loaded = meter.total
+    loaded = Meter.total
     started = time.perf_counter()
     if query is None:
         page.goto(f"{url}search/?{filters}")
@@ -76,8 +99,8 @@ def measure(url: str, browser, query: str | None, filters: str = "") -> dict:
     page.wait_for_load_state("networkidle")
     status = page.locator("#search-status").inner_text()
     context.close()
-    return {"query": query or filters, "ms": elapsed * 1000, "query_kb": (meter.total - loaded) / 1024,
-            "page_kb": loaded / 1024, "status": status}
+    return {"query": query or filters, "ms": elapsed * 1000, "query_kb": (Meter.total - loaded) / 1024,
+            "page_kb": (loaded - before) / 1024, "status": status}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -92,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     queries = args.queries or frequent_words(args.site, args.top)
     rows = []
-    with serve(args.site, args.base) as url, chromium() as browser:
+    with counting_server(args.site, args.base) as url, chromium() as browser:
         measure(url, browser, queries[0])  # warm the server and the disk cache, not the browser
         for query in queries:
             row = measure(url, browser, query)

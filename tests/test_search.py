@@ -243,3 +243,14 @@ def test_keyboard_slash_focuses_the_search_box_and_escape_clears_it(page, site_u
     page.keyboard.type("Baghdad")
     page.keyboard.press("Escape")
     assert page.locator("#search-input").input_value() == ""
+
+
+def test_an_event_without_a_label_on_the_search_page_is_named_from_its_own_page(page, site_url, search_site):
+    ids = _ids()
+    event = _events(search_site)[ids["s03"]]            # a one-article event: not offered in the filter
+    page.goto(f"{site_url}search/?event={event}")
+    page.wait_for_selector("#search-status[data-state=done]", state="attached")
+    assert _found(page, site_url) == [ids["s03"]]
+    option = page.locator("#filter-event option:checked", has_text="افتتاح مستشفي الملك في جدة")
+    option.wait_for(state="attached")
+    assert page.locator("#search-status").inner_text() == "مقال واحد"   # browsing: a count of articles

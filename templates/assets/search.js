@@ -169,6 +169,7 @@ function showState(state) {
     ensureOption(select, value);
     select.value = value;
   }
+  labelEvent(state.filters.event);
 }
 
 // -- filters ------------------------------------------------------------------------------------
@@ -178,6 +179,24 @@ function filterLabel(name, value) {
   if (name === "event") return data.events[value] || value;
   if (name === "language") return config[`language${value[0].toUpperCase()}${value.slice(1)}`] || value;
   return value;
+}
+
+// An event outside the labelled ones (from a shared URL) takes its title from its own page.
+// (Not from Pagefind metadata: Pagefind searches metadata values, so a title there would be found.)
+async function labelEvent(eventId) {
+  if (!eventId || Object.hasOwn(data.events, eventId)) return;
+  try {
+    const response = await fetch(`${config.events}${encodeURIComponent(eventId)}/`);
+    if (!response.ok) return;
+    const page = new DOMParser().parseFromString(await response.text(), "text/html");
+    const title = page.querySelector("h1")?.textContent.trim();
+    if (!title) return;
+    data.events[eventId] = title;
+    const option = [...document.getElementById("filter-event").options].find((o) => o.value === eventId);
+    if (option) option.textContent = title;
+  } catch (error) {
+    console.error(error);
+  }
 }
 
 function ensureOption(select, value) {
@@ -196,7 +215,7 @@ async function fillFilters() {
     const counts = available[name] || {};
     let values = Object.keys(counts);
     if (name === "year") values.sort((a, b) => b.localeCompare(a));
-    else if (name === "event") values = values.filter((v) => v in data.events).sort((a, b) => counts[b] - counts[a]);
+    else if (name === "event") values = values.filter((v) => Object.hasOwn(data.events, v)).sort((a, b) => counts[b] - counts[a]);
     else values.sort((a, b) => filterLabel(name, a).localeCompare(filterLabel(name, b), lang));
     const current = select.value;
     select.replaceChildren(select.options[0]);
@@ -237,7 +256,7 @@ function interfaceUrl(url) {
 
 function resultItem(result, forms) {
   const item = document.createElement("li");
-  const articleLang = result.meta.lang || "";
+  const articleLang = result.filters?.language?.[0] || "";
   const direction = articleLang === "ar" ? "rtl" : "ltr";
   const link = document.createElement("a");
   link.href = interfaceUrl(result.url);
@@ -247,11 +266,13 @@ function resultItem(result, forms) {
   const meta = document.createElement("p");
   meta.className = "result-meta";
   const source = document.createElement("bdi");
-  source.textContent = result.meta.source ? filterLabel("source", result.meta.source) : "";
+  const sourceId = result.filters?.source?.[0];
+  source.textContent = sourceId ? filterLabel("source", sourceId) : "";
   const date = document.createElement("time");
-  if (result.meta.date) {
-    date.dateTime = result.meta.date;
-    date.textContent = dateFormat.format(new Date(`${result.meta.date}T00:00:00Z`));
+  const day = /^d(\d{4})(\d{2})(\d{2})$/.exec(result.meta.day || "");
+  if (day) {
+    date.dateTime = `${day[1]}-${day[2]}-${day[3]}`;
+    date.textContent = dateFormat.format(new Date(`${date.dateTime}T00:00:00Z`));
   } else {
     date.textContent = config.undated;
   }

@@ -185,8 +185,8 @@ def search_page_data(archive, strings, lang: str, forms=None) -> dict:
         # Only the most covered events with more than one report are offered in the event filter:
         # thousands of labels would be unusable and weigh on every visit to the search page. An
         # event chosen elsewhere (a shared URL) is labelled from its own page's heading.
-        "events": {event.id: event.title for event in archive.events_by_coverage()[:EVENT_LABELS]
-                   if len(event.articles) > 1},
+        "events": {event.id: event.curated_title(lang) or event.title
+                   for event in archive.events_by_coverage()[:EVENT_LABELS] if len(event.articles) > 1},
         "plurals": {key: table[key] for key in ("search_results", "articles_count")},
         # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
         "cliticShards": sorted(forms.clitic_tables()) if forms else [],

@@ -112,15 +112,24 @@ class SearchForms:
 
     def forms_for_index(self, text: str) -> str:
         """The search forms of `text` that its own words do not already spell, each once, in order
-        of first appearance, space-separated (empty when there are none)."""
+        of first appearance, space-separated (empty when there are none).
+
+        A hamza on a seat is written both ways (مسؤول and مسئول, شؤون and شئون), and `fold` keeps
+        the seat (و or ي), so a word with either seat is also indexed with the other: a query
+        with ؤ, or without hamza (مسوول), then finds all of them, and one with ئ those with a hamza.
+        """
         written = {t.lower() for t in _TOKEN.findall(text)}
         seen: set[str] = set()
         out: list[str] = []
-        for token in tokens(text):
-            form = self.form(token)
-            if form and form not in written and form not in seen:
-                seen.add(form)
-                out.append(form)
+        variants = [tokens(text)]
+        if "ؤ" in text or "ئ" in text:
+            variants += [tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ"))]
+        for spellings in zip(*variants):
+            for token in dict.fromkeys(spellings):
+                form = self.form(token)
+                if form and form not in written and form not in seen:
+                    seen.add(form)
+                    out.append(form)
         return " ".join(out)
 
     def clitic_tables(self) -> dict[str, dict[str, int]]:

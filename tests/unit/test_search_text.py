@@ -69,3 +69,10 @@ def test_clitic_tables_are_written_per_prefix(tmp_path):
     written = (tmp_path / "search/clitics" / f"{shard_key('لبغداد')}.json").read_text(encoding="utf-8")
     assert written == '{"لبغداد":1}'
     assert shard_key("لبغداد") == "0644-0628"
+
+
+def test_a_hamza_seat_is_indexed_both_ways():
+    forms = SearchForms(["مسؤول مسئول"])
+    assert forms.forms_for_index("قال مسؤول").split() == ["مسوول", "مسيول"]
+    assert forms.forms_for_index("قال مسئول").split() == ["مسيول", "مسوول"]
+    assert forms.forms_for_index("قال رئيس الشؤون").split() == ["رييس", "رويس", "شوون", "شيون"]

@@ -145,6 +145,10 @@ def test_excerpt_shows_the_original_spelling_with_highlights(page, site_url):
     assert "الحكومه" in marks
     meta = page.locator("#search-results li", has_text="الحكومة العراقية").locator(".result-meta").inner_text()
     assert "الجزيرة نت" in meta and "10 مارس 2021" in meta
+    page.goto(f"{site_url}search/?q=مسئول")
+    page.wait_for_selector("#search-status[data-state=done]", state="attached")
+    marks = page.locator("#search-results mark").all_inner_texts()
+    assert "المسؤولين" in marks and "مسئول" in marks   # the other hamza seat is highlighted as written
 
 
 def _events(site: Path) -> dict[str, str]:

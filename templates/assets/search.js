@@ -77,7 +77,9 @@ function originalWords(content) {
 }
 
 function wordMatches(word, forms) {
-  for (const token of tokens(word)) {
+  // A hamza seat is indexed both ways (generator/search_text.py), so it matches both ways here.
+  const spellings = /[ؤئ]/.test(word) ? [word, word.replace(/ئ/g, "ؤ"), word.replace(/ؤ/g, "ئ")] : [word];
+  for (const token of spellings.flatMap((w) => tokens(w))) {
     const word0 = stripArticle(token);
     const candidates = [word0];
     if (mayHaveProclitic(word0)) candidates.push(stripArticle(word0.slice(1)));

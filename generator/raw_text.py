@@ -18,10 +18,17 @@ from generator.render.urls import UrlScheme
 def collect_raw_texts(root: Path, articles: list[Article]) -> dict[str, str]:
     """Article id -> decoded seed text, for the articles whose seed is theirs alone and still present."""
     texts: dict[str, str] = {}
-    for article in sorted(articles, key=lambda a: a.id):
-        if not article.seed or not article.raw_sha256:
+    by_seed: dict[str, list[Article]] = {}
+    for article in articles:
+        if article.seed and article.raw_sha256:
+            by_seed.setdefault(article.seed, []).append(article)
+    # A seed holding several articles is a dump: no record's text is the whole file, so it is
+    # not read at all (reading it once per record made large dumps quadratic).
+    for seed, group in sorted(by_seed.items()):
+        if len(group) != 1:
             continue
-        path = root / article.seed
+        article = group[0]
+        path = root / seed
         if not path.is_file() or not path.resolve().is_relative_to(root.resolve()):
             continue
         try:

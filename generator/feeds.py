@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -108,9 +109,14 @@ _SPACE = re.compile(r"\s+")
 
 def plain_lead(article: Article) -> str:
     """The lead paragraph as the reader sees it: Markdown escapes and syntax gone, one line."""
+    return _plain_text(lead(article))
+
+
+@lru_cache(maxsize=100_000)  # feeds, descriptions and metadata all ask for the same leads
+def _plain_text(markdown_text: str) -> str:
     # Rendering resolves backslash escapes, entities and inline syntax exactly as the page does;
     # raw HTML is off, so every "<" left in the output opens a tag the renderer wrote.
-    rendered = render_body(xml_safe(lead(article)))  # (markdown-it would turn NUL into U+FFFD)
+    rendered = render_body(xml_safe(markdown_text))  # (markdown-it would turn NUL into U+FFFD)
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
@@ -52,6 +53,7 @@ def tokens(text: str) -> list[str]:
     return _TOKEN.findall(fold(text))
 
 
+@lru_cache(maxsize=500_000)  # called for every word of the archive; the vocabulary is far smaller
 def strip_article(token: str) -> str:
     """Remove the article with its proclitics from a folded token, keeping >= MIN_STEM letters."""
     for prefix in ARTICLE_PREFIXES:
@@ -78,6 +80,7 @@ class SearchForms:
             self.document_frequency.update({strip_article(t) for t in tokens(text)})
         self._tables: dict[str, dict[str, int]] | None = None
         self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
+        self._forms: dict[str, str] = {}  # token -> its form: an archive repeats its words
         for word in self.document_frequency:
             removed = self._proclitics(word)
             if removed:
@@ -88,6 +91,7 @@ class SearchForms:
         """Forms given lone-proclitic decisions alone, as the search page has them (for tests)."""
         forms = cls(())
         forms._stripped = dict(stripped)
+        forms._forms.clear()
         return forms
 
     def _proclitics(self, word: str) -> int:
@@ -102,6 +106,12 @@ class SearchForms:
 
     def form(self, token: str) -> str:
         """The search form of one folded token."""
+        cached = self._forms.get(token)
+        if cached is None:
+            cached = self._forms[token] = self._form(token)
+        return cached
+
+    def _form(self, token: str) -> str:
         word = strip_article(token)
         removed = self._stripped.get(word)
         if removed is None and word not in self.document_frequency and _may_have_proclitic(word):

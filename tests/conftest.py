@@ -57,3 +57,35 @@ def demo_project(tmp_path_factory) -> Path:
     code, out, err = run_archive(project, "build")
     assert code == 0, f"build failed: {out}\n{err}"
     return project
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """A real headless Chromium (Debian's), one per test module."""
+    from browser import chromium, chromium_path
+
+    if chromium_path() is None:
+        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
+    with chromium() as connected:
+        yield connected
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser page that fails the test on any request leaving 127.0.0.1, any JavaScript
+    error and any failed request."""
+    context = browser.new_context()
+    page = context.new_page()
+    outside: list[str] = []
+    page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:"))
+            else outside.append(request.url))
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    failed: list[str] = []
+    page.on("response", lambda response: failed.append(response.url) if response.status >= 400
+            and not response.url.endswith("favicon.ico") else None)
+    yield page
+    context.close()
+    assert outside == [], f"requests left the site: {outside}"
+    assert errors == [], f"JavaScript errors: {errors}"
+    assert failed == [], f"requests that failed: {failed}"

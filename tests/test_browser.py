@@ -6,18 +6,10 @@ import json
 
 import pytest
 
-from browser import chromium, chromium_path
 from serve import serve
 
 pytestmark = [pytest.mark.browser]
 
-
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
-    with chromium() as connected:
-        yield connected
 
 
 @pytest.fixture(scope="module")
@@ -26,19 +18,6 @@ def site_url(demo_project):
         yield url
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:"))
-            else outside.append(request.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
 
 
 def _records(demo_project):

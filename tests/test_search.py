@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from browser import chromium, chromium_path
 from conftest import PROJECT, run_archive
 from serve import serve
 from unit.test_search_text import normalisation_rows
@@ -54,13 +53,6 @@ def search_site(tmp_path_factory) -> Path:
     return project / "site"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    if chromium_path() is None:
-        pytest.fail("Debian's chromium is required for the browser tests (apt-get install chromium)")
-    with chromium() as connected:
-        yield connected
-
 
 @pytest.fixture(scope="module")
 def site_url(search_site):
@@ -68,23 +60,6 @@ def site_url(search_site):
         yield url
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    outside: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith(("http://127.0.0.1", "data:"))
-            else outside.append(request.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    failed: list[str] = []
-    page.on("response", lambda response: failed.append(response.url) if response.status >= 400
-            and not response.url.endswith("favicon.ico") else None)
-    yield page
-    context.close()
-    assert outside == [], f"requests left the site: {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
-    assert failed == [], f"requests that failed: {failed}"
 
 
 def _search(page, query: str) -> None:

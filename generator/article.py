@@ -33,9 +33,21 @@ class Article:
     seed: str | None = None        # raw file path relative to the project root
     source_url: str | None = None
     raw_sha256: str | None = None
+    # Archivists' translations, shown in the interface of that language beside the original.
+    title_ar: str | None = None
+    title_en: str | None = None
+    summary_ar: str | None = None
+    summary_en: str | None = None
 
     def with_changes(self, **changes) -> "Article":
         return replace(self, **changes)
+
+    def translated_title(self, lang: str) -> str | None:
+        """An archivist's title in `lang`, when `lang` is not the article's own language."""
+        return getattr(self, f"title_{lang}", None) if lang != self.language else None
+
+    def translated_summary(self, lang: str) -> str | None:
+        return getattr(self, f"summary_{lang}", None) if lang != self.language else None
 
 
 # The order in which fields appear in front matter, so files stay stable and diffable.
@@ -43,6 +55,8 @@ FRONT_MATTER_FIELDS = (
     "id", "title", "kicker", "date", "date_precision", "date_inferred", "source", "section",
     "author", "place", "language", "event", "seed", "source_url", "raw_sha256",
 )
+# Written by archivists only, so they appear in a file only when set.
+CURATED_FIELDS = ("title_ar", "title_en", "summary_ar", "summary_en")
 
 
 @dataclass(frozen=True)

@@ -16,14 +16,15 @@ from pathlib import Path
 
 import yaml
 
-from generator.article import FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, parse_iso_date
+from generator.article import CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, parse_iso_date
 
 ARTICLES_DIRNAME = "articles"
 CHECKSUM_KEY = "machine_checksum"
 _CHECKSUM_LINE = re.compile(rf"^{CHECKSUM_KEY}: [0-9a-f]+\n", re.MULTILINE)
 _FRONT_MATTER = re.compile(r"\A---\n(.*?\n)---\n?(.*)\Z", re.DOTALL)
 _ARTICLE_FIELDS = {f.name: f for f in fields(Article)}
-_OPTIONAL_STR_FIELDS = {name for name in FRONT_MATTER_FIELDS if name not in ("id", "title", "language", "date_inferred")}
+_OPTIONAL_STR_FIELDS = {name for name in (*FRONT_MATTER_FIELDS, *CURATED_FIELDS)
+                        if name not in ("id", "title", "language", "date_inferred")}
 
 
 class ContentError(Exception):
@@ -51,6 +52,7 @@ def _checksum(text_without_checksum: str) -> str:
 def serialise(article: Article) -> str:
     """The file text for a generator-written article, checksum included."""
     meta = {name: getattr(article, name) for name in FRONT_MATTER_FIELDS}
+    meta.update({name: getattr(article, name) for name in CURATED_FIELDS if getattr(article, name)})
     front = yaml.dump(meta, Dumper=_BaseDumper, allow_unicode=True, sort_keys=False, width=10_000)
     unsigned = f"---\n{front}---\n\n{article.body}"
     return f"---\n{front}{CHECKSUM_KEY}: {_checksum(unsigned)}\n---\n\n{article.body}"
@@ -77,7 +79,7 @@ def parse(text: str, path: str) -> Article:
     if not isinstance(meta, dict):
         raise ContentError("front matter must be a mapping of keys to values")
     meta.pop(CHECKSUM_KEY, None)
-    unknown = sorted(set(meta) - set(FRONT_MATTER_FIELDS))
+    unknown = sorted(set(meta) - set(FRONT_MATTER_FIELDS) - set(CURATED_FIELDS))
     if unknown:
         raise ContentError(f"unknown front matter key {unknown[0]!r}")
     for key in ("id", "title", "language"):

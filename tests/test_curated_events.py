@@ -72,3 +72,23 @@ def test_broken_event_files_are_reported_by_name_and_ignored(tmp_path):
     assert "content/events/ev-typo.toml: unknown key 'titel_ar'" in err
     assert "content/events/ev-bad-toml.toml: not valid TOML" in err
     assert "cycle" in err
+
+
+def test_an_archivist_translation_shows_beside_the_original_in_the_other_interface(tmp_path):
+    project = copy_project(tmp_path / "p")
+    assert run_archive(project, "build")[0] == 0
+    record = _records(project)["seeds/002_c645db0d12d9f96d.txt"]
+    path = project / f"content/articles/{record['id']}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "machine_checksum:", "title_en: Whoever cannot protect citizens should step down\n"
+        "summary_en: Iraq's prime minister on the Baghdad bombing.\nmachine_checksum:", 1), encoding="utf-8")
+    code, _, err = run_archive(project, "build")
+    assert code == 0, err
+    english = (project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    arabic = (project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    assert '<p class="translated-title">Whoever cannot protect citizens should step down</p>' in english
+    assert "Iraq&#39;s prime minister on the Baghdad bombing." in english
+    assert "من لا يستطيع حماية المواطنين عليه ان يتنحى من موقعه</h1>" in english  # the original stays
+    assert "translated-title" not in arabic
+    assert "Whoever cannot protect citizens" in (project / "site/en/index.html").read_text(encoding="utf-8")
+    assert "title_en: Whoever" in path.read_text(encoding="utf-8")  # the edit is kept

@@ -2,7 +2,7 @@
 # Install what the tests need, then run the whole suite (extra arguments go to pytest).
 #   system: Debian's chromium (browser tests), a Java runtime and npm (Nu HTML validator)
 #   python: a virtual environment in .venv with the project and its test extras
-#   npm:    vnu-jar (the Nu HTML Checker) in .cache/node
+#   npm:    vnu-jar (the Nu HTML Checker) and axe-core (accessibility checks) in .cache/node
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,9 @@ fi
 .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
 
 vnu=.cache/node/node_modules/vnu-jar/build/dist/vnu.jar
-[ -f "$vnu" ] || npm install --silent --no-audit --no-fund --prefix .cache/node vnu-jar@26
+axe=.cache/node/node_modules/axe-core/axe.min.js
+if [ ! -f "$vnu" ] || [ ! -f "$axe" ]; then
+  npm install --silent --no-audit --no-fund --ignore-scripts --prefix .cache/node vnu-jar@26 axe-core@4
+fi
 
 exec .venv/bin/python -m pytest "$@"

@@ -8,7 +8,6 @@ import os
 from pathlib import Path
 
 import pytest
-
 from serve import serve
 
 PROJECT = Path(__file__).resolve().parent.parent

@@ -4,6 +4,7 @@ and every link, stylesheet, script, feed and preload they reference, answers wit
 from __future__ import annotations
 
 import json
+import subprocess
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
@@ -11,7 +12,6 @@ from pathlib import Path
 from urllib.parse import urldefrag, urljoin, urlsplit
 
 import pytest
-
 from conftest import copy_project, run_archive
 from serve import serve
 
@@ -92,3 +92,15 @@ def test_every_internal_reference_resolves_under_the_sub_path(archive_site):
                     assert not target.startswith(("http:", "https:", "//")), f"{url} refers outside the site: {target}"
     assert broken == []
     assert pages > 2 * 203  # both interfaces of every article, and the browsing pages
+
+
+def test_every_page_of_the_200_article_archive_is_valid_html(archive_site):
+    import subprocess
+
+    from test_html_valid import _vnu_jar
+
+    pages = sorted(archive_site.rglob("*.html"))
+    assert len(pages) > 2 * 203
+    result = subprocess.run(["java", "-jar", str(_vnu_jar()), "--errors-only", "--format", "gnu", *map(str, pages)],
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, (result.stderr + result.stdout)[:5000]

@@ -225,7 +225,7 @@ class Renderer:
 
     def _body_html(self, article: Article) -> str:
         if article.id not in self._bodies:
-            self._bodies[article.id] = render_body(article.body)
+            self._bodies[article.id] = render_body(article.body, DIRECTION[article.language])
         return self._bodies[article.id]
 
     # -- writing ---------------------------------------------------------------------------------

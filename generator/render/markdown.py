@@ -1,18 +1,68 @@
-"""Article bodies: Markdown to HTML with raw HTML disabled, so article text is never markup."""
+"""Article bodies: Markdown to HTML with raw HTML disabled, so article text is never markup.
+
+In right-to-left text, runs of Latin script (names, URLs, e-mail addresses) and compound numbers
+(2020-2021, 10:42, 1,000.5) are isolated with <bdi dir="ltr">, so the bidi algorithm cannot
+reorder their parts around the Arabic text.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+# A Latin run may hold spaces, digits and inner punctuation, but starts and ends with a letter or
+# digit; a compound number is digits joined by . , : / -
+_LTR_RUN = re.compile(r"[A-Za-z\u00C0-\u024F][A-Za-z\u00C0-\u024F0-9 .,:;/_\-@&'’+#%=?~]*[A-Za-z\u00C0-\u024F0-9]"
+                      r"|[A-Za-z\u00C0-\u024F]"
+                      r"|\d+(?:[.,:/\-]\d+)+")
 
 
-@lru_cache(maxsize=1)
-def _renderer() -> MarkdownIt:
+def _isolate_ltr_runs(state: StateCore) -> None:
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        for token in block.children:
+            if token.type != "text" or not _LTR_RUN.search(token.content):
+                children.append(token)
+                continue
+            position = 0
+            for match in _LTR_RUN.finditer(token.content):
+                if match.start() > position:
+                    children.append(_text(token.content[position:match.start()]))
+                children.extend((_html('<bdi dir="ltr">'), _text(match.group(0)), _html("</bdi>")))
+                position = match.end()
+            if position < len(token.content):
+                children.append(_text(token.content[position:]))
+        block.children = children
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content  # rendered escaped, as any text
+    return token
+
+
+def _html(markup: str) -> Token:
+    token = Token("html_inline", "", 0)
+    token.content = markup  # only the two constant tags above ever pass here
+    return token
+
+
+@lru_cache(maxsize=2)
+def _renderer(isolate_ltr: bool) -> MarkdownIt:
     # CommonMark with HTML off: tags in the text are shown as text; markdown-it's link validator
     # already refuses javascript:, vbscript:, file: and data: (except images) URLs.
-    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    renderer = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    if isolate_ltr:
+        renderer.core.ruler.push("isolate_ltr_runs", _isolate_ltr_runs)
+    return renderer
 
 
-def render_body(markdown_text: str) -> str:
-    return _renderer().render(markdown_text)
+def render_body(markdown_text: str, direction: str = "ltr") -> str:
+    """HTML of a body; `direction` is the text's own ("rtl" isolates its left-to-right runs)."""
+    return _renderer(direction == "rtl").render(markdown_text)

@@ -73,7 +73,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
         previous = stored.get(article.id)
         if previous is None or previous[1] or article.id in force:
             # Keep an assigned event: event ids never change once given.
-            event = previous[0].event if previous else None
+            # A curated seed may name its event (a pin); otherwise the one given before is kept.
+            event = article.event or (previous[0].event if previous else None)
             chosen[article.id] = article.with_changes(event=event)
             machine_owned.add(article.id)
         else:

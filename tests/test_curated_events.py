@@ -92,3 +92,20 @@ def test_an_archivist_translation_shows_beside_the_original_in_the_other_interfa
     assert "translated-title" not in arabic
     assert "Whoever cannot protect citizens" in (project / "site/en/index.html").read_text(encoding="utf-8")
     assert "title_en: Whoever" in path.read_text(encoding="utf-8")  # the edit is kept
+
+
+def test_a_long_event_timeline_is_paginated(tmp_path):
+    from generator.render.pagination import PAGE_SIZE
+
+    project = copy_project(tmp_path / "p")
+    for n in range(PAGE_SIZE + 5):  # reports pinned to the seeds' event by an archivist
+        (project / f"seeds/pinned-{n:03d}.md").write_text(
+            f'---\nid: "pinned-{n:03d}"\ntitle: "Report {n}"\nlanguage: "en"\ndate: "2021-01-23"\n'
+            f'event: "{SEED_EVENT}"\n---\n\nDistinct report number {n} with its own words {n * 17}.\n', encoding="utf-8")
+    assert run_archive(project, "build")[0] == 0
+    first = (project / f"site/en/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
+    second = (project / f"site/en/events/{SEED_EVENT}/page/2/index.html").read_text(encoding="utf-8")
+    assert f'rel="next" href="/en/events/{SEED_EVENT}/page/2/"' in first.replace("<link ", "")
+    assert first.count('class="article-link"') == PAGE_SIZE
+    assert second.count('class="article-link"') == 3 + 5  # the demo's three reports and the pinned ones
+    assert "Page 2" in second

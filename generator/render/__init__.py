@@ -82,8 +82,8 @@ class Renderer:
         add("search", "search.html", urls.search)
         add("not_found", "404.html", urls.not_found)
         for event in archive.events.values():
-            add("event", "event.html", lambda lang, e=event: urls.event(lang, e.id), event=event,
-                related_events=[archive.events[other] for other in event.related])
+            add_list("event", "event.html", lambda lang, e=event: urls.event(lang, e.id), event.reports,
+                     event=event, related_events=[archive.events[other] for other in event.related])
             for old_id in event.merged_from:  # the merged event's address keeps working
                 add("event_redirect", "redirect.html", lambda lang, i=old_id: urls.event(lang, i),
                     target=event)

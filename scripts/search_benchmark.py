@@ -15,22 +15,18 @@ are gzipped already). Prints a Markdown summary.
 from __future__ import annotations
 
 import argparse
-import functools
 import json
 import statistics
 import sys
 import threading
 import time
 from collections import Counter
-from contextlib import contextmanager
-from http.server import ThreadingHTTPServer
 from pathlib import Path
-from typing import Iterator
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from browser import chromium  # noqa: E402
-from serve import _SubPathHandler  # noqa: E402
+from serve import _SubPathHandler, serve  # noqa: E402
 
 
 def frequent_words(site: Path, top: int) -> list[str]:
@@ -62,17 +58,8 @@ class _CountingHandler(_SubPathHandler):
         outputfile.write(data)
 
 
-@contextmanager
-def counting_server(site_dir: Path, prefix: str) -> Iterator[str]:
-    handler = type("Handler", (_CountingHandler,), {"prefix": prefix})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
+def counting_server(site_dir: Path, prefix: str):
+    return serve(site_dir, prefix, handler_base=_CountingHandler)
 
 
 def _wait_done(page, timeout_s: float = 120) -> None:

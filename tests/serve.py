@@ -23,9 +23,10 @@ class _SubPathHandler(SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serve(site_dir: Path, prefix: str = "/") -> Iterator[str]:
-    """Yield the base URL (http://127.0.0.1:PORT<prefix>) while serving `site_dir` there."""
-    handler = type("Handler", (_SubPathHandler,), {"prefix": prefix})
+def serve(site_dir: Path, prefix: str = "/", handler_base: type = None) -> Iterator[str]:
+    """Yield the base URL (http://127.0.0.1:PORT<prefix>) while serving `site_dir` there;
+    `handler_base` (a subclass of the sub-path handler) may observe the traffic."""
+    handler = type("Handler", (handler_base or _SubPathHandler,), {"prefix": prefix})
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(site_dir)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -104,3 +104,32 @@ def test_every_page_of_the_200_article_archive_is_valid_html(archive_site):
     result = subprocess.run(["java", "-jar", str(_vnu_jar()), "--errors-only", "--format", "gnu", *map(str, pages)],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, (result.stderr + result.stdout)[:5000]
+
+
+class _Security(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.csp: list[str] = []
+        self.inline_scripts = 0
+        self.handlers: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "meta" and (attrs.get("http-equiv") or "").lower() == "content-security-policy":
+            self.csp.append(attrs.get("content") or "")
+        # Data blocks (JSON, JSON-LD) are never executed; any other inline script would be.
+        if tag == "script" and not attrs.get("src") and attrs.get("type") not in ("application/json", "application/ld+json"):
+            self.inline_scripts += 1
+        self.handlers += [name for name in attrs if name.lower().startswith("on")]
+
+
+def test_every_page_has_a_strict_content_security_policy_and_no_inline_code(archive_site):
+    pages = sorted(archive_site.rglob("*.html"))
+    for page in pages:
+        parsed = _Security()
+        parsed.feed(page.read_text(encoding="utf-8"))
+        assert len(parsed.csp) == 1, page
+        script_sources = next(d for d in parsed.csp[0].split(";") if d.strip().startswith("script-src"))
+        assert "'unsafe-inline'" not in script_sources and "'unsafe-eval'" not in script_sources.replace("wasm-unsafe-eval", "")
+        assert parsed.inline_scripts == 0, page
+        assert parsed.handlers == [], page

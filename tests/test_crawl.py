@@ -95,8 +95,6 @@ def test_every_internal_reference_resolves_under_the_sub_path(archive_site):
 
 
 def test_every_page_of_the_200_article_archive_is_valid_html(archive_site):
-    import subprocess
-
     from test_html_valid import _vnu_jar
 
     pages = sorted(archive_site.rglob("*.html"))

@@ -93,6 +93,8 @@ def parse(text: str, path: str) -> Article:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise ContentError(f"front matter key {key!r} must be text, got {value!r}")
+    if meta.get("event") is not None and not is_valid_id(meta["event"]):
+        raise ContentError(f"event {meta['event']!r} must be lowercase letters, digits and '-' (it is a URL segment)")
     if not isinstance(meta.get("date_inferred", False), bool):
         raise ContentError("front matter key 'date_inferred' must be true or false")
     if meta.get("date"):

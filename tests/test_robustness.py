@@ -190,3 +190,15 @@ def test_builds_are_byte_identical_whatever_the_time_zone_hash_seed_locale_or_fi
         sites.append(_snapshot(project / "site"))
     assert sites[0].keys() == sites[1].keys()
     assert [path for path in sites[0] if sites[0][path] != sites[1][path]] == []
+
+
+def test_an_event_id_that_would_leave_the_site_is_refused_and_the_rest_builds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    (project / "seeds/escape.md").write_text(
+        '---\nid: "escape-attempt"\ntitle: "Escape"\nlanguage: "en"\nevent: "../../../tmp/x"\n---\n\nText.\n',
+        encoding="utf-8")
+    code, out, err = run_archive(project, "build")
+    assert code == 0 and "3 articles" in out
+    assert "seeds/escape.md: event '../../../tmp/x' must be lowercase letters" in err
+    site = (project / "site").resolve()
+    assert all(path.resolve().is_relative_to(site) for path in site.rglob("*"))

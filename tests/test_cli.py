@@ -36,13 +36,14 @@ def test_broken_inputs_are_reported_by_name_and_the_rest_still_builds(tmp_path):
     project = copy_project(tmp_path / "p")
     (project / "seeds/empty.txt").write_bytes(b"")
     (project / "seeds/blank.txt").write_bytes(b" \n\t\n")
+    (project / "seeds/marks-only.txt").write_bytes("\ufeff\u200f \n".encode("utf-8"))
     (project / "seeds/picture.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
     (project / "seeds/latin1.txt").write_bytes("Caf\xe9 cr\xe8me br\xfbl\xe9e".encode("latin-1"))
     (project / "content/articles/broken.md").write_text("---\ntitle: [unclosed\n---\nbody\n", encoding="utf-8")
     broken_before = (project / "content/articles/broken.md").read_bytes()
     code, out, err = run_archive(project, "build")
     assert code == 0
-    for name, problem in (("seeds/empty.txt", "empty"), ("seeds/blank.txt", "empty"),
+    for name, problem in (("seeds/empty.txt", "empty"), ("seeds/blank.txt", "empty"), ("seeds/marks-only.txt", "empty"),
                           ("seeds/picture.txt", "binary"), ("seeds/latin1.txt", "UTF-8"),
                           ("content/articles/broken.md", "YAML")):
         lines = [line for line in err.splitlines() if name in line]

@@ -74,7 +74,7 @@ def _article_from_parsed(parsed: ParsedText, raw: RawFile, context: ReadContext,
 
 
 def read_plain_text(raw: RawFile, context: ReadContext) -> list[Article]:
-    if not raw.text.strip():
+    if not clean_lines(raw.text):  # nothing but spaces, byte-order marks or direction marks
         context.problems.error(raw.path, "empty file (no text); skipped")
         return []
     parsed = parse_plain_text(raw.text, context.registry)

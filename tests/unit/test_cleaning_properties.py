@@ -11,7 +11,7 @@ from generator.article import ID_PATTERN
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.ingest.ids import article_id_from_digest, article_id_from_key, raw_text_digest
 from generator.arabic import fold
-from generator.ingest.plain_text import clean_line, parse_plain_text
+from generator.ingest.plain_text import clean_line, clean_lines, parse_plain_text
 from generator.sources import SourceRegistry
 
 ARABIC_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهويءآأإؤئةى"
@@ -52,7 +52,7 @@ def test_every_word_of_the_raw_body_survives_cleaning_in_order(title, body, blan
 @settings(max_examples=300)
 @given(st.text(max_size=400))
 def test_cleaning_arbitrary_text_never_raises_unexpectedly(text):
-    if not text.strip():
+    if not clean_lines(text):  # no visible text: readers report the file as empty before parsing
         return
     parsed = parse_plain_text(text, EMPTY_REGISTRY)
     assert isinstance(parsed.title, str)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Container
 
 from pyarabic import araby
@@ -33,10 +34,12 @@ ARABIC_INDIC_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(1
                                      **{chr(0x06F0 + d): str(d) for d in range(10)}})
 
 # Letters and digits only: Arabic punctuation (، ؛ ؟) lies inside the Arabic block but ends a word.
-_TOKEN = re.compile(r"[^\W_]+")
+WORD = re.compile(r"[^\W_]+")
 
-# The article with its proclitics is stripped when at least three letters remain.
-_ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فال", "وال", "بال", "كال", "لل", "ال")
+# The article with its proclitics, longest first; stripped when at least MIN_STEM letters remain.
+# Linking and search share these rules (templates/assets/search-normalise.js mirrors them).
+ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
+MIN_STEM = 3
 # A lone proclitic letter is ambiguous: وبغداد is و+بغداد but بغداد, وزارة and فلسطين merely
 # begin with one. Only a lexicon of words seen standing alone can tell, so these are stripped
 # only when the remainder is a known word (then بغداد and وبغداد meet, and بغداد stays بغداد).
@@ -48,12 +51,21 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text).translate(_FOLD).lower()
 
 
+@lru_cache(maxsize=500_000)  # called for every word of an archive; the vocabulary is far smaller
+def strip_article(token: str) -> str:
+    """Remove the article with its proclitics from a folded token, keeping >= MIN_STEM letters."""
+    for prefix in ARTICLE_PREFIXES:
+        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
+            return token[len(prefix):]
+    return token
+
+
 def strip_clitics(token: str, lexicon: Container[str] = frozenset()) -> str:
     """Remove the article with its proclitics, and a lone proclitic letter where `lexicon` shows
     that what follows it is a word of its own, from a folded Arabic token."""
-    for prefix in _ARTICLE_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= 3:
-            return token[len(prefix):]
+    without_article = strip_article(token)
+    if without_article != token:
+        return without_article
     if token[:1] in _SINGLE_PREFIXES and len(token) >= 4:
         rest = token[1:]
         if rest in lexicon:
@@ -65,7 +77,7 @@ def strip_clitics(token: str, lexicon: Container[str] = frozenset()) -> str:
 
 def tokens(text: str) -> list[str]:
     """Folded word tokens of `text`, in order."""
-    return _TOKEN.findall(fold(text))
+    return WORD.findall(fold(text))
 
 
 _SHARE_SAMPLE = 20_000  # characters: enough to tell the script of a text, cheap on a 20 MB line

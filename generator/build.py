@@ -28,7 +28,7 @@ from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
 from generator.sitemap import write_sitemap
-from generator.sources import load_sources
+from generator.sources import SourceRegistry, load_sources
 
 
 @dataclass
@@ -36,6 +36,7 @@ class IngestSummary:
     articles: list[Article]
     problems: Problems
     related_events: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    sources: SourceRegistry = field(default_factory=lambda: SourceRegistry({}))
     written: list[str] = field(default_factory=list)      # content files (re)generated
     kept_edited: list[str] = field(default_factory=list)  # hand-edited files left untouched
 
@@ -107,17 +108,16 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
         if write_article(config.paths.content, chosen[article_id]):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
     return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
-                         written, sorted(kept_edited))
+                         registry, written, sorted(kept_edited))
 
 
 def build(config: Config, progress: Progress) -> BuildSummary:
     started = time.perf_counter()
     ingested = ingest(config, progress)
-    registry = load_sources(config.paths.content)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
-    archive: Archive = build_archive(ingested.articles, registry, curated, merges, ingested.related_events,
+    archive: Archive = build_archive(ingested.articles, ingested.sources, curated, merges, ingested.related_events,
                                      frozenset(raw_texts), load_pages(config.paths.content))
 
     staging = output.start(config.paths.output)

@@ -6,11 +6,11 @@ archive; rendering then only reads this model.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from generator.article import Article, parse_iso_date
+from generator.arabic import WORD
+from generator.article import Article, is_valid_id, parse_iso_date
 from generator.curated_events import CuratedEvent
 from generator.date_archive import DateArchive, build_date_archive
 from generator.duplicates import near_duplicate_groups
@@ -34,11 +34,10 @@ def newest_first(articles: list[Article]) -> list[Article]:
 
 
 WORDS_PER_MINUTE = {"ar": 180, "en": 230}  # typical silent reading speeds of news prose
-_WORD = re.compile(r"[^\W_]+")
 
 
 def word_count(article: Article) -> int:
-    return len(_WORD.findall(article.body))
+    return len(WORD.findall(article.body))
 
 
 def reading_minutes(article: Article) -> int:
@@ -98,11 +97,6 @@ class Event:
         return sorted({a.source for a in self.articles if a.source})
 
 
-# Source ids as content/sources.toml allows them; an unregistered id on an article (hand-edited
-# front matter) gets pages and a feed only if it is as safe as a path segment and URL.
-_SOURCE_ID = re.compile(r"^[a-z0-9-]+$")
-
-
 @dataclass(frozen=True)
 class ContentPage:
     """A page of prose from content/pages/ (such as about.ar.md), in one language."""
@@ -136,7 +130,7 @@ class Archive:
     def source_ids(self) -> list[str]:
         """Every registered source and every source id an article carries (if usable in a path)."""
         ids = set(self.sources.sources) | set(self._by_source)
-        return sorted(i for i in ids if _SOURCE_ID.match(i))
+        return sorted(i for i in ids if is_valid_id(i))
 
     def source_articles(self, source_id: str) -> list[Article]:
         """The source's articles, newest first."""

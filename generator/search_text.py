@@ -24,20 +24,12 @@ A word's search form:
 from __future__ import annotations
 
 import json
-import re
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from generator.arabic import fold
+from generator.arabic import MIN_STEM, WORD, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
 
-# Letters and digits only (after fold); punctuation, Arabic or Latin, ends a word.
-_TOKEN = re.compile(r"[^\W_]+")
-
-# The article with its proclitics, longest first; removed when >= MIN_STEM letters remain.
-ARTICLE_PREFIXES = ("وبال", "وكال", "فبال", "فكال", "ولل", "فلل", "وال", "فال", "بال", "كال", "لل", "ال")
-MIN_STEM = 3
 PROCLITICS = frozenset("وفبلك")
 MAX_PROCLITICS = 2
 
@@ -46,20 +38,6 @@ MAX_PROCLITICS = 2
 FORMS_MARKER = "⁜"
 
 CLITICS_DIR = "search/clitics"
-
-
-def tokens(text: str) -> list[str]:
-    """Folded word tokens of `text`, in order."""
-    return _TOKEN.findall(fold(text))
-
-
-@lru_cache(maxsize=500_000)  # called for every word of the archive; the vocabulary is far smaller
-def strip_article(token: str) -> str:
-    """Remove the article with its proclitics from a folded token, keeping >= MIN_STEM letters."""
-    for prefix in ARTICLE_PREFIXES:
-        if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
-            return token[len(prefix):]
-    return token
 
 
 def _may_have_proclitic(word: str) -> bool:
@@ -128,7 +106,7 @@ class SearchForms:
         the seat (و or ي), so a word with either seat is also indexed with the other: a query
         with ؤ, or without hamza (مسوول), then finds all of them, and one with ئ those with a hamza.
         """
-        written = {t.lower() for t in _TOKEN.findall(text)}
+        written = {t.lower() for t in WORD.findall(text)}
         seen: set[str] = set()
         out: list[str] = []
         variants = [tokens(text)]

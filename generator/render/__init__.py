@@ -21,7 +21,7 @@ from generator.render.markdown import render_body
 from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
 from generator.render.pagination import paginate
 from generator.render.urls import UrlScheme
-from generator.search import search_page_data
+from generator.render.search_page import search_page_data
 from generator.search_text import SearchForms, article_text
 
 ASSETS_DIRNAME = "assets"
@@ -56,6 +56,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self._bodies: dict[str, str] = {}
+        self._shared_globals: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
         self.search_forms = SearchForms(article_text(a) for a in archive.articles)
 
@@ -125,21 +126,39 @@ class Renderer:
 
     def _globals(self, page: Page) -> dict:
         lang = page.lang
-        urls = self.urls
-        canonical = urls.absolute(page.url)
         pager = page.context.get("pager")
         article = page.context.get("article")
+        canonical = self.urls.absolute(page.url)
         values = {
-            "lang": lang,
-            "dir": DIRECTION[lang],
+            **self._language_globals(lang),
             "page": page,
             "pager": None,
+            "canonical": canonical,
+            "pager_url": (lambda n: self.urls.paged(pager.url_for(lang), n)) if pager else None,
+            # Each article is indexed once, from its default-interface page; the search page maps
+            # results to the reader's interface.
+            "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,
+        }
+        versions = page.context.get("versions")
+        if versions:  # a content page: this interface's version, else the one there is
+            values["content"] = versions.get(lang) or next(iter(versions.values()))
+        if article is not None:
+            values.update(self._article_globals(page, article, canonical))
+        return values
+
+    def _language_globals(self, lang: str) -> dict:
+        """What every page of one interface shares: built once per language, not once per page."""
+        if lang in self._shared_globals:
+            return self._shared_globals[lang]
+        urls = self.urls
+        self._shared_globals[lang] = {
+            "lang": lang,
+            "dir": DIRECTION[lang],
             "site_title": self.config.site.title(lang),
             "t": lambda key, **values: self.strings.get(lang, key, **values),
             "urls": urls,
             "languages": self.languages,
             "default_language": self.config.site.default_language,
-            "canonical": canonical,
             "absolute": urls.absolute,
             "direction": DIRECTION,
             "date_text": lambda a: format_date(a.date, a.date_precision, lang),
@@ -173,22 +192,13 @@ class Renderer:
             "article_day_url": self._article_day_url(lang),
             "has_raw_text": lambda a: a.id in self.archive.raw_text_ids,
             "about_available": "about" in self.archive.pages,
-            "pager_url": (lambda n: urls.paged(pager.url_for(lang), n)) if pager else None,
             "reprints": self.archive.reprints,
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
-            # Each article is indexed once, from its default-interface page; the search page maps
-            # results to the reader's interface.
-            "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,
             "search_forms": lambda a: self.search_forms.forms_for_index(article_text(a)),
             "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms),
         }
-        versions = page.context.get("versions")
-        if versions:  # a content page: this interface's version, else the one there is
-            values["content"] = versions.get(lang) or next(iter(versions.values()))
-        if article is not None:
-            values.update(self._article_globals(page, article, canonical))
-        return values
+        return self._shared_globals[lang]
 
     def _article_globals(self, page: Page, article: Article, canonical: str) -> dict:
         lang = page.lang

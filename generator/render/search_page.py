@@ -1,0 +1,27 @@
+"""What the search page's script needs besides the Pagefind index, for one interface."""
+
+from __future__ import annotations
+
+from generator.model import Archive
+from generator.render.i18n import Strings
+from generator.search_text import SearchForms
+
+EVENT_LABELS = 200  # events offered in the search page's event filter
+
+
+def search_page_data(archive: Archive, strings: Strings, lang: str, forms: SearchForms | None = None) -> dict:
+    """What the search page's script needs besides the index: labels for filter values and the
+    plural forms of its counts, in the interface language `lang`."""
+    table = strings.by_language[lang]
+    return {
+        "lang": lang,
+        "sources": {source.id: source.name(lang) for source in archive.sources.sources.values()},
+        # Only the most covered events with more than one report are offered in the event filter:
+        # thousands of labels would be unusable and weigh on every visit to the search page. An
+        # event chosen elsewhere (a shared URL) is labelled from its own page's heading.
+        "events": {event.id: event.curated_title(lang) or event.title
+                   for event in archive.events_by_coverage()[:EVENT_LABELS] if len(event.articles) > 1},
+        "plurals": {key: table[key] for key in ("search_results", "articles_count")},
+        # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
+        "cliticShards": sorted(forms.clitic_tables()) if forms else [],
+    }

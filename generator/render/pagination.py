@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
 PAGE_SIZE = 50   # items per page of every paginated list (home, sources, days, events)
+WINDOW = 2       # pages linked on each side of the current one
 
 T = TypeVar("T")
 
@@ -26,6 +27,21 @@ class Pager:
     @property
     def next(self) -> int | None:
         return self.number + 1 if self.number < self.total_pages else None
+
+    @property
+    def links(self) -> list[int | None]:
+        """Page numbers to link: the first, the last and a few around this one; None marks a gap.
+
+        Every number on every page would make each page of a 600-page list carry 600 links.
+        """
+        shown = sorted({1, self.total_pages, *range(max(1, self.number - WINDOW),
+                                                    min(self.total_pages, self.number + WINDOW) + 1)})
+        links: list[int | None] = []
+        for number in shown:
+            if links and number - links[-1] > 1:
+                links.append(None)
+            links.append(number)
+        return links
 
 
 def paginate(items: Sequence[T], url_for: Callable[[str], str],

@@ -7,11 +7,13 @@ when every stage has succeeded.
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
 
 from generator import output
 from generator.article import Article, Problems
+from generator.build_state import BuildState, SiteRecord, folder_identity
 from generator.config import Config
 from generator.content import article_path, load_articles, write_article
 from generator.curated_events import load_curated_events, resolve_merges
@@ -23,6 +25,7 @@ from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
 from generator.link import link_articles
 from generator.model import Archive, build_archive
+from generator.output import SiteWriter
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
@@ -48,6 +51,7 @@ class BuildSummary:
     pages: int
     problems: Problems
     seconds: float
+    rendered: int = 0  # pages rendered; the others were unchanged since the previous build
 
 
 def _relative(config: Config, path) -> str:
@@ -111,7 +115,15 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                          registry, written, sorted(kept_edited))
 
 
-def build(config: Config, progress: Progress) -> BuildSummary:
+def default_jobs() -> int:
+    """Processes to render with: the cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildSummary:
     started = time.perf_counter()
     ingested = ingest(config, progress)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
@@ -120,21 +132,26 @@ def build(config: Config, progress: Progress) -> BuildSummary:
     archive: Archive = build_archive(ingested.articles, ingested.sources, curated, merges, ingested.related_events,
                                      frozenset(raw_texts), load_pages(config.paths.content))
 
-    staging = output.start(config.paths.output)
+    state = BuildState(config.paths.output)
+    previous = state.site_record()
+    staging = output.start(config.paths.output, reuse=previous.outputs)
+    site = SiteWriter(staging, previous.outputs)
     try:
         renderer = Renderer(config, archive)
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
-            renderer.write(staging, pages, on_page=advance)
-            write_export(staging, archive, renderer.urls, config.site.default_language)
-            write_raw_texts(staging, raw_texts, renderer.urls)
-            write_feeds(staging, archive, renderer.urls,
+            rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs or default_jobs())
+            write_export(site, archive, renderer.urls, config.site.default_language)
+            write_raw_texts(site, raw_texts, renderer.urls)
+            write_feeds(site, archive, renderer.urls,
                         {lang: config.site.title(lang) for lang in config.interface_languages},
                         config.interface_languages, config.site.default_language)
-            write_sitemap(staging, pages, renderer.urls)
+            write_sitemap(site, pages, renderer.urls)
+            renderer.search_forms.write_clitic_tables(site)
+            site.remove_stale()
         with progress.stage("index"):
             build_index(staging)
-            renderer.search_forms.write_clitic_tables(staging)
+        state.save("site", SiteRecord(folder_identity(staging), site.written, rendered.fingerprints))
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)
@@ -144,4 +161,4 @@ def build(config: Config, progress: Progress) -> BuildSummary:
         output.abandon(config.paths.output)
         raise
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
-                        time.perf_counter() - started)
+                        time.perf_counter() - started, rendered.pages)

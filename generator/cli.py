@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="ingest seeds/, link events and write the site")
     build_cmd.add_argument("--base-url", help="override site.base_url (e.g. the GitHub Pages URL)")
     build_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
+    build_cmd.add_argument("--jobs", type=int, metavar="N", help="render in N processes (default: one per core)")
 
     ingest_cmd = commands.add_parser("ingest", help="only turn seeds/ into content/articles/")
     ingest_cmd.add_argument("--report", action="store_true", help="list every problem per article")
@@ -107,13 +108,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"ingest: {len(summary.articles)} articles, {len(summary.written)} files written, "
                   f"{len(summary.kept_edited)} hand-edited kept, {len(problems)} problems")
         else:
-            summary = build(config, progress)
+            summary = build(config, progress, jobs=args.jobs)
             problems = summary.problems
             _print_problems(problems, sys.stderr)
             warnings = sum(1 for p in problems.items if p.severity == "warning")
             errors = len(problems) - warnings
             print(f"built {config.paths.output.name}/: {summary.articles} articles, {summary.events} events, "
-                  f"{summary.pages} pages, {warnings} warnings, {errors} errors, {summary.seconds:.1f} s")
+                  f"{summary.pages} pages ({summary.rendered} rendered, the rest unchanged), {warnings} warnings, {errors} errors, {summary.seconds:.1f} s")
     except _EXPECTED_FAILURES as error:
         print(f"archive: error: {error}", file=sys.stderr)
         return EXIT_FAILED

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
+from generator.output import SiteWriter
 from generator.model import Archive
 from generator.render.urls import UrlScheme
 
@@ -28,8 +28,6 @@ def article_records(archive: Archive, urls: UrlScheme, default_language: str) ->
     ]
 
 
-def write_export(out_dir: Path, archive: Archive, urls: UrlScheme, default_language: str) -> None:
-    target = out_dir / EXPORT_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
+def write_export(site: SiteWriter, archive: Archive, urls: UrlScheme, default_language: str) -> None:
     records = article_records(archive, urls, default_language)
-    target.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    site.write(EXPORT_PATH, json.dumps(records, ensure_ascii=False, indent=1) + "\n")

@@ -20,8 +20,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
-from pathlib import Path
 
+from generator.output import SiteWriter
 from generator.article import Article
 from generator.model import Archive, lead, sort_instant
 from generator.render.markdown import render_body
@@ -192,14 +192,12 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
     return feeds
 
 
-def write_feeds(out_dir: Path, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
+def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
                 languages: tuple[str, ...], default_language: str) -> list[str]:
-    """Write every feed under `out_dir`; returns the files written, relative to it (POSIX paths)."""
+    """Write every feed into the site; returns the files written, relative to it (POSIX paths)."""
     written = []
     for feed in archive_feeds(archive, urls, site_titles, languages, default_language):
         relative = urls.output_file(feed.url)
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(render_feed(feed, archive, urls).encode("utf-8"))
+        site.write(relative, render_feed(feed, archive, urls))
         written.append(relative)
     return written

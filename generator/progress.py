@@ -20,14 +20,14 @@ class Progress:
             print(text, file=self.stream, flush=True)
 
     @contextmanager
-    def stage(self, name: str, total: int | None = None) -> Iterator[Callable[[], None]]:
+    def stage(self, name: str, total: int | None = None) -> Iterator[Callable[..., None]]:
         started = time.perf_counter()
         done = 0
         last_draw = 0.0
 
-        def advance() -> None:
+        def advance(count: int = 1) -> None:
             nonlocal done, last_draw
-            done += 1
+            done += count
             now = time.perf_counter()
             if self.live and not self.quiet and (now - last_draw > 0.1 or done == total):
                 last_draw = now

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from generator.output import SiteWriter
 from generator.article import Article
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.ingest.ids import raw_text_digest
@@ -40,13 +41,11 @@ def collect_raw_texts(root: Path, articles: list[Article]) -> dict[str, str]:
     return texts
 
 
-def write_raw_texts(out_dir: Path, texts: dict[str, str], urls: UrlScheme) -> list[str]:
-    """Write each text as UTF-8 under `out_dir`; returns the files written, relative to it."""
+def write_raw_texts(site: SiteWriter, texts: dict[str, str], urls: UrlScheme) -> list[str]:
+    """Write each text as UTF-8 into the site; returns the files written, relative to it."""
     written = []
     for article_id, text in sorted(texts.items()):
         relative = urls.output_file(urls.raw(article_id))
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        site.write(relative, text)
         written.append(relative)
     return written

@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Iterable
 
+from generator.output import SiteWriter
 from generator.arabic import MIN_STEM, WORD, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
 
 PROCLITICS = frozenset("وفبلك")
@@ -128,14 +128,11 @@ class SearchForms:
                 self._tables.setdefault(shard_key(word), {})[word] = removed
         return self._tables
 
-    def write_clitic_tables(self, site_dir: Path) -> int:
-        """Write the tables under `site_dir`; returns how many files were written."""
-        folder = site_dir / CLITICS_DIR
-        folder.mkdir(parents=True, exist_ok=True)
+    def write_clitic_tables(self, site: SiteWriter) -> int:
+        """Write the tables into the site; returns how many files were written."""
         tables = self.clitic_tables()
         for key, table in tables.items():
-            (folder / f"{key}.json").write_text(json.dumps(table, ensure_ascii=False, separators=(",", ":")),
-                                                encoding="utf-8")
+            site.write(f"{CLITICS_DIR}/{key}.json", json.dumps(table, ensure_ascii=False, separators=(",", ":")))
         return len(tables)
 
 

@@ -12,9 +12,9 @@ and so on, and sitemap.xml becomes a sitemap index that lists them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Protocol
 
+from generator.output import SiteWriter
 from generator.feeds import atom_date, xml_attr, xml_text
 from generator.model import sort_instant
 from generator.render.urls import UrlScheme
@@ -111,7 +111,7 @@ def render_robots(urls: UrlScheme) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {sitemap_url(urls)}\n"
 
 
-def write_sitemap(out_dir: Path, pages: Iterable[PageLike], urls: UrlScheme) -> list[str]:
+def write_sitemap(site: SiteWriter, pages: Iterable[PageLike], urls: UrlScheme) -> list[str]:
     """Write sitemap.xml (split past MAX_URLS) and robots.txt; returns the files written, relative."""
     entries = sitemap_entries(pages, urls)
     files: dict[str, str] = {}
@@ -126,7 +126,5 @@ def write_sitemap(out_dir: Path, pages: Iterable[PageLike], urls: UrlScheme) -> 
         files[SITEMAP_FILENAME] = render_index(parts)
     files[ROBOTS_FILENAME] = render_robots(urls)
     for name, text in files.items():
-        target = out_dir / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(text.encode("utf-8"))
+        site.write(name, text)
     return list(files)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import shutil
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -13,12 +13,15 @@ from generator.article import Article
 from generator.config import Config
 from generator import feeds  # (module import: feeds itself imports generator.render.markdown)
 from generator.date_archive import article_day
+from generator.build_state import code_version
 from generator.model import Archive, reading_minutes, word_count
+from generator.output import SiteWriter
 from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
 from generator.render.i18n import DIRECTION, FIRST_WEEKDAY, Strings, format_date, load_strings, month_name, weekday_names
 from generator.render.markdown import render_body
 from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
+from generator.render.fingerprints import ContextFingerprints, digest, tree_digest
 from generator.render.pagination import paginate
 from generator.render.urls import UrlScheme
 from generator.render.search_page import search_page_data
@@ -40,6 +43,12 @@ class Page:
     context: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    fingerprints: dict[str, str]  # output file -> fingerprint of its inputs
+    pages: int                    # pages rendered (the others were unchanged)
+
+
 class Renderer:
     def __init__(self, config: Config, archive: Archive):
         self.config = config
@@ -56,6 +65,7 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self._bodies: dict[str, str] = {}
+        self._forms: dict[str, str] = {}
         self._shared_globals: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
         self.search_forms = SearchForms(article_text(a) for a in archive.articles)
@@ -195,7 +205,7 @@ class Renderer:
             "reprints": self.archive.reprints,
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
-            "search_forms": lambda a: self.search_forms.forms_for_index(article_text(a)),
+            "search_forms": self._search_forms_of,
             "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms),
         }
         return self._shared_globals[lang]
@@ -233,6 +243,11 @@ class Renderer:
     def _source_name(self, lang: str) -> Callable[[Article], str | None]:
         return lambda article: self._source_label(lang, article.source)
 
+    def _search_forms_of(self, article: Article) -> str:
+        if article.id not in self._forms:
+            self._forms[article.id] = self.search_forms.forms_for_index(article_text(article))
+        return self._forms[article.id]
+
     def _body_html(self, article: Article) -> str:
         if article.id not in self._bodies:
             self._bodies[article.id] = render_body(article.body, DIRECTION[article.language])
@@ -257,13 +272,84 @@ class Renderer:
         except ValueError:
             return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
 
-    def write(self, out_dir: Path, pages: list[Page], on_page: Callable[[], None] | None = None) -> None:
+    def fingerprints(self, pages: list[Page]) -> dict[str, str]:
+        """Output file -> fingerprint of everything its page is rendered from."""
+        shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config),
+                        repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
+        walker = ContextFingerprints(article_facts=lambda a: (a.id in self.archive.raw_text_ids,
+                                                              self.archive.reprints(a)))
+        result: dict[str, str] = {}
         for page in pages:
-            target = out_dir / self.urls.output_file(page.url)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(self.render_page(page), encoding="utf-8")
-            if on_page:
-                on_page()
+            kind = page.context.get("kind")
+            if kind == "search":  # drawn from the whole archive
+                extra = search_page_data(self.archive, self.strings, page.lang, self.search_forms)
+            elif kind == "article" and page.lang == self.config.site.default_language:
+                extra = self._search_forms_of(page.context["article"])
+            elif kind == "sources":
+                extra = [(i, len(self.archive.source_articles(i))) for i in page.context["sources"]]
+            else:
+                extra = ""
+            result[self.urls.output_file(page.url)] = digest(
+                shared, page.url, page.template, page.lang, page.alternates, walker.of(page.context), extra)
+        return result
+
+    def write(self, site: SiteWriter, pages: list[Page], previous: dict[str, str] | None = None,
+              on_pages: Callable[[int], None] | None = None, jobs: int = 1) -> "Rendered":
+        """Render and write the pages whose fingerprint differs from `previous` (output file ->
+        fingerprint of the build that wrote the file now in staging); copy the assets. Returns the
+        fingerprints to record. `jobs` > 1 renders in that many forked processes."""
+        previous = previous or {}
+        fingerprints = self.fingerprints(pages)
+        todo = []
+        for index, page in enumerate(pages):
+            relative = self.urls.output_file(page.url)
+            fingerprint = fingerprints[relative]
+            if previous.get(relative) == fingerprint and site.keep(relative):
+                continue
+            todo.append(index)
+        if on_pages:
+            on_pages(len(pages) - len(todo))
+        if jobs > 1 and len(todo) >= _PARALLEL_MINIMUM:
+            self._write_in_processes(site, pages, todo, on_pages, jobs)
+        else:
+            for index in todo:
+                self._write_page(site, pages[index])
+                if on_pages:
+                    on_pages(1)
         assets = self.config.paths.templates / ASSETS_DIRNAME
         if assets.is_dir():
-            shutil.copytree(assets, out_dir / ASSETS_DIRNAME, dirs_exist_ok=True)
+            for path in sorted(p for p in assets.rglob("*") if p.is_file()):
+                site.write(f"{ASSETS_DIRNAME}/{path.relative_to(assets).as_posix()}", path.read_bytes())
+        return Rendered(fingerprints, len(todo))
+
+    def _write_page(self, site: SiteWriter, page: Page) -> None:
+        site.write(self.urls.output_file(page.url), self.render_page(page))
+
+    def _write_in_processes(self, site: SiteWriter, pages: list[Page], todo: list[int],
+                            on_pages: Callable[[int], None] | None, jobs: int) -> None:
+        # Forked workers inherit the model and templates instead of receiving them pickled; each
+        # writes its own pages and sends back only their digests.
+        global _FORKED_WORK
+        _FORKED_WORK = (self, site, pages)
+        chunks = [todo[start:start + _CHUNK] for start in range(0, len(todo), _CHUNK)]
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for written in pool.imap_unordered(_render_chunk, chunks):
+                    site.record(written)
+                    if on_pages:
+                        on_pages(len(written))
+        finally:
+            _FORKED_WORK = None
+
+
+_PARALLEL_MINIMUM = 400   # below this, starting processes costs more than it saves
+_CHUNK = 100
+_FORKED_WORK: tuple | None = None
+
+
+def _render_chunk(indices: list[int]) -> dict[str, str]:
+    renderer, site, pages = _FORKED_WORK
+    local = SiteWriter(site.root, site.previous)
+    for index in indices:
+        renderer._write_page(local, pages[index])
+    return local.written

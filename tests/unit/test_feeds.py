@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from generator import feeds
+from generator.output import SiteWriter
 from generator.article import Article
 from generator.feeds import EMPTY_FEED_UPDATED, feed_url, write_feeds
 from generator.ingest.body import blocks_to_markdown
@@ -70,7 +71,7 @@ def archive() -> Archive:
 
 @pytest.fixture()
 def site(tmp_path: Path, archive: Archive) -> tuple[Path, list[str]]:
-    written = write_feeds(tmp_path, archive, URLS, TITLES, LANGUAGES, "ar")
+    written = write_feeds(SiteWriter(tmp_path), archive, URLS, TITLES, LANGUAGES, "ar")
     return tmp_path, written
 
 
@@ -182,7 +183,7 @@ def test_no_clock_time_anywhere(site):
 
 def test_feed_is_capped_at_max_entries(tmp_path, archive, monkeypatch):
     monkeypatch.setattr(feeds, "MAX_ENTRIES", 3)
-    write_feeds(tmp_path, archive, URLS, TITLES, LANGUAGES, "ar")
+    write_feeds(SiteWriter(tmp_path), archive, URLS, TITLES, LANGUAGES, "ar")
     assert _entry_ids(_parse(tmp_path / "feed.xml")) == NEWEST_FIRST[:3]
     assert feeds.MAX_ENTRIES == 3 and len(_entries(_parse(tmp_path / "en/feed.xml"))) == 3
 
@@ -295,21 +296,21 @@ def test_summary_is_plain_text_of_the_lead(site):
 
 def test_output_is_byte_identical_across_runs_and_input_order(tmp_path, archive):
     first, second = tmp_path / "one", tmp_path / "two"
-    written = write_feeds(first, archive, URLS, TITLES, LANGUAGES, "ar")
+    written = write_feeds(SiteWriter(first), archive, URLS, TITLES, LANGUAGES, "ar")
     shuffled = build_archive(list(reversed(ARTICLES)), REGISTRY)
-    assert write_feeds(second, shuffled, URLS, TITLES, LANGUAGES, "ar") == written
+    assert write_feeds(SiteWriter(second), shuffled, URLS, TITLES, LANGUAGES, "ar") == written
     for relative in written:
         assert (first / relative).read_bytes() == (second / relative).read_bytes(), relative
 
 
 def test_default_language_must_match_the_url_scheme(tmp_path, archive):
     with pytest.raises(ValueError):
-        write_feeds(tmp_path, archive, URLS, TITLES, LANGUAGES, "en")
+        write_feeds(SiteWriter(tmp_path), archive, URLS, TITLES, LANGUAGES, "en")
 
 
 def test_english_default_interface(tmp_path, archive):
     urls = UrlScheme("https://news.example.org/", "en")
-    written = write_feeds(tmp_path, archive, urls, TITLES, LANGUAGES, "en")
+    written = write_feeds(SiteWriter(tmp_path), archive, urls, TITLES, LANGUAGES, "en")
     assert written[:2] == ["feed.xml", "ar/feed.xml"]
     root = _parse(tmp_path / "sources/aljazeera/feed.xml")
     assert root.get(XML_LANG) == "en"

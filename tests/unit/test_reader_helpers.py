@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from generator.output import SiteWriter
 from generator.article import Article
 from generator.content_pages import ContentPageError, load_pages
 from generator.date_archive import build_date_archive
@@ -200,5 +201,5 @@ def test_raw_text_only_for_articles_that_are_their_whole_seed(tmp_path):
     texts = collect_raw_texts(root, articles)
     assert texts == {"whole": text}
     out = tmp_path / "site"
-    assert write_raw_texts(out, texts, URLS) == ["raw/whole.txt"]
+    assert write_raw_texts(SiteWriter(out), texts, URLS) == ["raw/whole.txt"]
     assert (out / "raw/whole.txt").read_bytes() == text.encode("utf-8")

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from generator.output import SiteWriter
 from generator.search_text import FORMS_MARKER, SearchForms, shard_key, strip_article, tokens
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
@@ -65,7 +66,7 @@ def test_index_forms_skip_words_already_spelled_that_way_and_repeat_nothing():
 
 def test_clitic_tables_are_written_per_prefix(tmp_path):
     forms = SearchForms(["بغداد", "بغداد", "لبغداد"])
-    assert forms.write_clitic_tables(tmp_path) == 1
+    assert forms.write_clitic_tables(SiteWriter(tmp_path)) == 1
     written = (tmp_path / "search/clitics" / f"{shard_key('لبغداد')}.json").read_text(encoding="utf-8")
     assert written == '{"لبغداد":1}'
     assert shard_key("لبغداد") == "0644-0628"

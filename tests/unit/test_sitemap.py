@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from generator import sitemap
+from generator.output import SiteWriter
 from generator.article import Article
 from generator.config import Config, PathsConfig, SiteConfig
 from generator.model import build_archive
@@ -61,12 +62,12 @@ def _alternates(url: ET.Element) -> dict[str, str]:
 
 
 def test_files_are_written_at_the_site_root(tmp_path, pages):
-    assert write_sitemap(tmp_path, pages, URLS) == ["sitemap.xml", "robots.txt"]
+    assert write_sitemap(SiteWriter(tmp_path), pages, URLS) == ["sitemap.xml", "robots.txt"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["robots.txt", "sitemap.xml"]
 
 
 def test_every_page_is_listed_absolute_sorted_without_404(tmp_path, pages):
-    write_sitemap(tmp_path, pages, URLS)
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
     root = ET.fromstring((tmp_path / "sitemap.xml").read_bytes())
     assert root.tag == f"{S}urlset"
     locs = [url.findtext(f"{S}loc") for url in root.findall(f"{S}url")]
@@ -82,7 +83,7 @@ def test_every_page_is_listed_absolute_sorted_without_404(tmp_path, pages):
 
 
 def test_every_url_has_both_languages_and_x_default(tmp_path, pages):
-    write_sitemap(tmp_path, pages, URLS)
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
     urls = _urls(ET.fromstring((tmp_path / "sitemap.xml").read_bytes()))
     for loc, url in urls.items():
         alternates = _alternates(url)
@@ -96,7 +97,7 @@ def test_every_url_has_both_languages_and_x_default(tmp_path, pages):
 
 
 def test_lastmod_only_from_article_dates(tmp_path, pages):
-    write_sitemap(tmp_path, pages, URLS)
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
     urls = _urls(ET.fromstring((tmp_path / "sitemap.xml").read_bytes()))
     lastmods = {loc: url.findtext(f"{S}lastmod") for loc, url in urls.items()}
     assert lastmods[BASE + "articles/ar-minute/"] == "2021-01-22T07:42:00Z"
@@ -111,23 +112,23 @@ def test_lastmod_only_from_article_dates(tmp_path, pages):
 
 
 def test_robots_txt_points_at_the_sitemap(tmp_path, pages):
-    write_sitemap(tmp_path, pages, URLS)
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
     robots = (tmp_path / "robots.txt").read_text(encoding="utf-8")
     assert robots == f"User-agent: *\nAllow: /\nSitemap: {BASE}sitemap.xml\n"
 
 
 def test_output_is_deterministic_whatever_the_page_order(tmp_path, pages):
-    write_sitemap(tmp_path / "one", pages, URLS)
+    write_sitemap(SiteWriter(tmp_path / "one"), pages, URLS)
     shuffled = list(pages)
     random.Random(7).shuffle(shuffled)
-    write_sitemap(tmp_path / "two", shuffled, URLS)
+    write_sitemap(SiteWriter(tmp_path / "two"), shuffled, URLS)
     for name in ("sitemap.xml", "robots.txt"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
 def test_split_into_an_index_past_the_limit(tmp_path, pages, monkeypatch):
     monkeypatch.setattr(sitemap, "MAX_URLS", 5)
-    written = write_sitemap(tmp_path, pages, URLS)
+    written = write_sitemap(SiteWriter(tmp_path), pages, URLS)
     listed = [p for p in pages if not p.url.endswith("404.html")]
     parts = -(-len(listed) // 5)
     assert parts > 1
@@ -150,13 +151,13 @@ def test_split_into_an_index_past_the_limit(tmp_path, pages, monkeypatch):
 def test_exactly_at_the_limit_is_one_file(tmp_path, pages, monkeypatch):
     listed = [p for p in pages if not p.url.endswith("404.html")]
     monkeypatch.setattr(sitemap, "MAX_URLS", len(listed))
-    assert write_sitemap(tmp_path, pages, URLS) == ["sitemap.xml", "robots.txt"]
+    assert write_sitemap(SiteWriter(tmp_path), pages, URLS) == ["sitemap.xml", "robots.txt"]
     assert ET.fromstring((tmp_path / "sitemap.xml").read_bytes()).tag == f"{S}urlset"
 
 
 def test_urls_are_escaped(tmp_path):
     odd = Page("/archive/a&b<c>/", "x.html", "ar", {"ar": "/archive/a&b<c>/", "en": "/archive/en/a&b<c>/"})
-    write_sitemap(tmp_path, [odd], URLS)
+    write_sitemap(SiteWriter(tmp_path), [odd], URLS)
     data = (tmp_path / "sitemap.xml").read_bytes()
     assert b"a&amp;b&lt;c&gt;" in data
     url = ET.fromstring(data).find(f"{S}url")
@@ -167,7 +168,7 @@ def test_urls_are_escaped(tmp_path):
 def test_root_site_and_english_default(tmp_path):
     urls = UrlScheme("https://news.example.org/", "en")
     page = Page("/ar/", "home.html", "ar", {"en": "/", "ar": "/ar/"})
-    write_sitemap(tmp_path, [page], urls)
+    write_sitemap(SiteWriter(tmp_path), [page], urls)
     url = ET.fromstring((tmp_path / "sitemap.xml").read_bytes()).find(f"{S}url")
     assert url.findtext(f"{S}loc") == "https://news.example.org/ar/"
     assert _alternates(url)["x-default"] == "https://news.example.org/"

@@ -1,0 +1,107 @@
+"""The build state: what the last build produced, and caches of stage results, kept beside the
+output folder (`site.state/` for `site/`) so that a rebuild costs what changed, not what exists.
+
+Every cached result is keyed by the digest of its inputs, and the whole state by the digest of
+the generator's own code and libraries, so a stale state can cost time but never change a
+result. A state that cannot be read (another version, a damaged file) is ignored; one that
+cannot be written only makes the next build slower.
+
+The record of the site itself names the output folder it describes (device, inode and the digest
+of one of its files): the staging folder becomes site/ by a rename, which keeps its inode, so a
+build killed between recording and publishing cannot make the next one trust a site it did not
+write.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+
+STATE_SUFFIX = ".state"
+_FORMAT = 1
+_LIBRARIES = ("Jinja2", "markdown-it-py", "pyarabic", "pagefind", "PyYAML", "hijridate", "PyStemmer",
+              "arabic-stopwords")
+_WITNESS = "index.html"  # a file every site has; its digest ties the record to one site folder
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The generator's source and the versions of the libraries it renders with."""
+    hasher = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
+    hasher.update(sys.version.encode())
+    for name in _LIBRARIES:
+        try:
+            hasher.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            hasher.update(f"{name}=none".encode())
+    return hasher.hexdigest()
+
+
+def state_dir(output: Path) -> Path:
+    return output.with_name(output.name + STATE_SUFFIX)
+
+
+@dataclass
+class SiteRecord:
+    """What one build wrote into its output folder."""
+    identity: tuple[int, int, str] | None = None   # device, inode, digest of the witness file
+    outputs: dict[str, str] = field(default_factory=dict)   # relative path -> content digest
+    pages: dict[str, str] = field(default_factory=dict)     # relative path -> page fingerprint
+
+
+def folder_identity(folder: Path) -> tuple[int, int, str] | None:
+    try:
+        status = folder.stat()
+        witness = hashlib.blake2b((folder / _WITNESS).read_bytes(), digest_size=16).hexdigest()
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino, witness
+
+
+class BuildState:
+    """Named, pickled parts of the state of one output folder."""
+
+    def __init__(self, output: Path):
+        self.output = output
+        self.folder = state_dir(output)
+
+    def load(self, name: str):
+        try:
+            with open(self.folder / f"{name}.pickle", "rb") as stream:
+                version, value = pickle.load(stream)
+        except Exception:  # missing, damaged or from another version: start afresh
+            return None
+        return value if version == (_FORMAT, code_version()) else None
+
+    def save(self, name: str, value) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            temporary = self.folder / f".{name}.pickle.tmp"
+            with open(temporary, "wb") as stream:
+                pickle.dump(((_FORMAT, code_version()), value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, self.folder / f"{name}.pickle")
+        except OSError:
+            pass  # a cache only: the next build does the work again
+
+    def discard(self, name: str) -> None:
+        try:
+            (self.folder / f"{name}.pickle").unlink()
+        except OSError:
+            pass
+
+    def site_record(self) -> SiteRecord:
+        """The record of the site now in the output folder, or an empty one when the record is not
+        of that very folder (no site yet, a killed build, a site written by something else)."""
+        record = self.load("site")
+        if isinstance(record, SiteRecord) and record.identity and record.identity == folder_identity(self.output):
+            return record
+        return SiteRecord()

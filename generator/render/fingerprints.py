@@ -1,0 +1,93 @@
+"""Fingerprints of what a page is rendered from, so an unchanged page need not be rendered again.
+
+A page's output is a function of its template set, the site's shared data (configuration,
+interface strings, sources, prose pages) and its own context. The context is walked generically:
+articles and events are fingerprinted once each per build (every page that shows one depends on
+all of it, which is conservative: a page is re-rendered whenever anything it could show changed),
+dataclasses by their fields, containers by their items. Functions in a context (a pager's URL
+maker) are pure functions of the page's identity, which is part of the fingerprint already. A
+value of a type not known here raises TypeError, so a new kind of context cannot silently be
+left out.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable
+
+from generator.article import Article
+from generator.model import Event
+
+_SCALARS = (str, int, float, bool, type(None), date, datetime)
+
+
+def digest(*parts: object) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def tree_digest(folder: Path) -> str:
+    """Every file under `folder` (names and bytes), in a fixed order."""
+    hasher = hashlib.blake2b(digest_size=16)
+    if folder.is_dir():
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            hasher.update(path.relative_to(folder).as_posix().encode("utf-8", "surrogatepass") + b"\0")
+            hasher.update(hashlib.blake2b(path.read_bytes(), digest_size=16).digest())
+    return hasher.hexdigest()
+
+
+class ContextFingerprints:
+    """Fingerprints of page contexts; each article and event is digested once.
+
+    `article_facts(article)` adds what a page may show of an article beyond its own fields (for
+    example whether its raw text is published, or its reprints); `event_facts(event)` the same
+    for an event.
+    """
+
+    def __init__(self, article_facts: Callable[[Article], object] = lambda a: None,
+                 event_facts: Callable[[Event], object] = lambda e: None):
+        self._article_facts = article_facts
+        self._event_facts = event_facts
+        self._articles: dict[int, str] = {}
+        self._events: dict[int, str] = {}
+
+    def of(self, value: object) -> str:
+        return digest(self._walk(value))
+
+    def article(self, article: Article) -> str:
+        key = id(article)
+        if key not in self._articles:
+            self._articles[key] = digest(repr(article), self._walk(self._article_facts(article)))
+        return self._articles[key]
+
+    def event(self, event: Event) -> str:
+        key = id(event)
+        if key not in self._events:
+            self._events[key] = digest(
+                event.id, [self.article(a) for a in event.articles], repr(event.curated), event.merged_from,
+                {original: [a.id for a in copies] for original, copies in event.copies.items()},
+                event.related, self._walk(self._event_facts(event)))
+        return self._events[key]
+
+    def _walk(self, value: object) -> object:
+        if isinstance(value, _SCALARS):
+            return value
+        if isinstance(value, Article):
+            return ("article", self.article(value))
+        if isinstance(value, Event):
+            return ("event", self.event(value))
+        if isinstance(value, (list, tuple)):
+            return tuple(self._walk(item) for item in value)
+        if isinstance(value, (set, frozenset)):
+            return ("set", tuple(sorted(repr(self._walk(item)) for item in value)))
+        if isinstance(value, dict):
+            return ("dict", tuple((self._walk(k), self._walk(v)) for k, v in value.items()))
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return (type(value).__qualname__,
+                    tuple(self._walk(getattr(value, f.name)) for f in dataclasses.fields(value)))
+        if callable(value):
+            return "callable"
+        raise TypeError(f"cannot fingerprint a page context value of type {type(value).__name__}")
+

@@ -1,0 +1,134 @@
+"""Incremental builds: after each addition, edit and removal, a rebuild that reuses the previous
+build's state gives exactly the site a clean build of the same project gives, and renders only
+what changed."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import FIXTURES, PROJECT_INPUTS, copy_project
+
+from generator.build import build
+from generator.build_state import state_dir
+from generator.config import load_config
+from generator.progress import Progress
+
+SEARCH_SEEDS = FIXTURES / "search_archive" / "seeds"
+
+
+def _build(project: Path, jobs: int = 1):
+    return build(load_config(project), Progress(quiet=True), jobs=jobs)
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _clean_build_of(project: Path, target: Path) -> dict[str, bytes]:
+    """The site a clean build of the project's current inputs gives (no site/, no state)."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for name in PROJECT_INPUTS:
+        source = project / name
+        if source.is_dir():
+            shutil.copytree(source, target / name)
+        elif source.exists():
+            shutil.copy2(source, target / name)
+    _build(target)
+    return _tree(target / "site")
+
+
+def _assert_same_site(project: Path, clean_root: Path) -> None:
+    incremental, clean = _tree(project / "site"), _clean_build_of(project, clean_root)
+    assert sorted(incremental) == sorted(clean), (
+        f"only in the incremental build: {sorted(set(incremental) - set(clean))[:5]}; "
+        f"only in the clean build: {sorted(set(clean) - set(incremental))[:5]}")
+    differing = [name for name in clean if incremental[name] != clean[name]]
+    assert not differing, f"files that differ from a clean build: {differing[:10]}"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
+    for seed in sorted(SEARCH_SEEDS.iterdir())[:12]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    first = _build(project, jobs=2)
+    assert first.rendered == first.pages  # nothing to reuse yet
+    return project
+
+
+def test_a_rebuild_with_nothing_changed_renders_nothing_and_changes_nothing(project, tmp_path):
+    before = _tree(project / "site")
+    summary = _build(project)
+    assert summary.rendered == 0
+    assert _tree(project / "site") == before
+
+
+def test_added_articles(project, tmp_path):
+    for seed in sorted(SEARCH_SEEDS.iterdir())[12:]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    summary = _build(project)
+    assert summary.articles == 19
+    assert 0 < summary.rendered < summary.pages
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_hand_edited_article(project, tmp_path):
+    article = sorted((project / "content" / "articles").glob("*.md"))[3]
+    text = article.read_text(encoding="utf-8")
+    article.write_text(text.replace("\ntitle: ", "\ntitle: تعديل ", 1), encoding="utf-8")
+    summary = _build(project)
+    assert 0 < summary.rendered < summary.pages
+    assert "تعديل" in (project / "site" / "articles" / article.stem / "index.html").read_text(encoding="utf-8")
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_removed_article(project, tmp_path):
+    seed = project / "seeds" / "s09-garden.md"
+    removed = next(p for p in (project / "content" / "articles").glob("*.md")
+                   if "s09-garden.md" in p.read_text(encoding="utf-8"))
+    seed.unlink()
+    removed.unlink()
+    summary = _build(project)
+    assert summary.rendered < summary.pages
+    assert not (project / "site" / "articles" / removed.stem).exists()
+    assert removed.stem not in (project / "site" / "data" / "articles.json").read_text(encoding="utf-8")
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_curated_event_title(project, tmp_path):
+    event = sorted((project / "site" / "events").iterdir())[0].name
+    (project / "content" / "events").mkdir(exist_ok=True)
+    (project / "content" / "events" / f"{event}.toml").write_text(
+        'title_ar = "عنوان من المحررين"\ntitle_en = "A title from the editors"\n', encoding="utf-8")
+    _build(project)
+    assert "عنوان من المحررين" in (project / "site" / "events" / event / "index.html").read_text(encoding="utf-8")
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_an_interface_string_changes_every_page_that_shows_it(project, tmp_path):
+    strings = project / "templates" / "i18n" / "en.toml"
+    text = strings.read_text(encoding="utf-8")
+    strings.write_text(text + "\n# edited\n", encoding="utf-8")
+    summary = _build(project)
+    assert summary.rendered == summary.pages  # the template set changed: everything is rendered again
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_state_that_does_not_describe_the_site_is_not_trusted(project, tmp_path):
+    """A site changed behind the build's back (or a state left by a killed build) is rebuilt whole."""
+    shutil.rmtree(project / "site")
+    summary = _build(project)
+    assert summary.rendered == summary.pages
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_damaged_state_is_ignored(project, tmp_path):
+    for path in state_dir(project / "site").glob("*.pickle"):
+        path.write_bytes(b"not a pickle")
+    summary = _build(project)
+    assert summary.rendered == summary.pages
+    _assert_same_site(project, tmp_path / "clean")

@@ -15,11 +15,12 @@ from generator import output
 from generator.article import Article, Problems
 from generator.build_state import BuildState, SiteRecord, folder_identity
 from generator.config import Config
-from generator.content import article_path, load_articles, write_article
+from generator.content import ArticleWriter, article_path, load_articles
 from generator.curated_events import load_curated_events, resolve_merges
 from generator.content_pages import load_pages
 from generator.export import write_export
 from generator.feeds import write_feeds
+from generator.file_cache import FileCache
 from generator.ingest import ingest_seeds
 from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
@@ -62,14 +63,17 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     """Read seeds/, reconcile with content/articles/, assign events and write generator-owned files.
 
     `force` names article ids whose hand-edited files should be regenerated from their seeds.
+    Files unchanged since the last build are not read again (the caches in the build state).
     """
     registry = load_sources(config.paths.content)
     problems = Problems()
+    state = BuildState(config.paths.output)
+    seed_cache, content_cache = FileCache(state.load("seeds")), FileCache(state.load("content"))
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
-                              dump_fields=config.dump_fields)
+                              dump_fields=config.dump_fields, cache=seed_cache)
     problems.extend(result.problems)
-    stored = load_articles(config.paths.content, config.root, problems)
+    stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
 
     chosen: dict[str, Article] = {}
     machine_owned: set[str] = set()
@@ -108,9 +112,13 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               f"(add 'event: {event_id}' to keep it)")
 
     written = []
+    writer = ArticleWriter(config.paths.content, config.root, content_cache, state.load("serialised"))
     for article_id in sorted(machine_owned):
-        if write_article(config.paths.content, chosen[article_id]):
+        if writer.write(chosen[article_id]):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
+    state.save("seeds", seed_cache.entries())
+    state.save("content", content_cache.entries())
+    state.save("serialised", writer.table)
     return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
                          registry, written, sorted(kept_edited))
 

@@ -16,6 +16,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.file_cache import FileCache, bytes_digest
+
 from generator.article import CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, parse_iso_date
 
 ARTICLES_DIRNAME = "articles"
@@ -108,38 +110,72 @@ def article_path(content_dir: Path, article_id: str) -> Path:
     return content_dir / ARTICLES_DIRNAME / f"{article_id}.md"
 
 
-def load_articles(content_dir: Path, root: Path, problems: Problems) -> dict[str, tuple[Article, bool]]:
-    """All articles in the store: id -> (article, machine_written). Broken files are reported and skipped."""
+def load_articles(content_dir: Path, root: Path, problems: Problems,
+                  cache: FileCache | None = None) -> dict[str, tuple[Article, bool]]:
+    """All articles in the store: id -> (article, machine_written). Broken files are reported and
+    skipped. With `cache`, a file unchanged since the build that filled it is not parsed again."""
     found: dict[str, tuple[Article, bool]] = {}
     folder = content_dir / ARTICLES_DIRNAME
     if not folder.is_dir():
         return found
+    cache = cache if cache is not None else FileCache()
     for path in sorted(folder.rglob("*.md")):
         shown = _relative(path, root)
         try:
-            text = path.read_text(encoding="utf-8-sig")  # editors on Windows may add a BOM
-            article = parse(text, shown)
+            article, machine_written = cache.get(path, shown, None, lambda data: _parse_file(data, shown))
         except (ContentError, UnicodeDecodeError, OSError) as error:
             problems.error(shown, f"{error}; the file is left as it is and skipped")
             continue
         if path.stem != article.id:
             problems.error(shown, f"file name must be its id ({article.id}.md); skipped")
             continue
-        found[article.id] = (article, is_machine_written(text))
+        found[article.id] = (article, machine_written)
     return found
+
+
+def _parse_file(data: bytes, shown: str) -> tuple[Article, bool]:
+    text = data.decode("utf-8-sig")  # editors on Windows may add a BOM
+    return parse(text, shown), is_machine_written(text)
 
 
 def write_article(content_dir: Path, article: Article) -> bool:
     """Write a generator-owned article file if its bytes change. Returns True when written."""
-    path = article_path(content_dir, article.id)
-    text = serialise(article)
-    if path.exists() and path.read_bytes() == text.encode("utf-8"):
-        return False
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)  # never leave a half-written article behind
-    return True
+    return ArticleWriter(content_dir, content_dir).write(article)
+
+
+class ArticleWriter:
+    """Writes generator-owned article files, each only when its bytes change.
+
+    Serialising costs more than comparing, so the writer keeps a table (digest of an article's
+    repr -> digest of the file made of it) between builds: with the digest of a file's bytes now
+    (from the cache that loaded it), an article unchanged since it was written is not serialised.
+    """
+
+    def __init__(self, content_dir: Path, root: Path, files: FileCache | None = None,
+                 table: dict[str, str] | None = None):
+        self.content_dir = content_dir
+        self.root = root  # the files' names in `files` are relative to it
+        self._files = files
+        self._previous = table if isinstance(table, dict) else {}
+        self.table: dict[str, str] = {}   # this build's entries, to keep for the next one
+
+    def write(self, article: Article) -> bool:
+        path = article_path(self.content_dir, article.id)
+        source = bytes_digest(repr(article).encode("utf-8", "surrogatepass"))
+        now = self._files.digest(_relative(path, self.root)) if self._files else None
+        if now is not None and self._previous.get(source) == now:
+            self.table[source] = now
+            return False
+        text = serialise(article)
+        data = text.encode("utf-8")
+        self.table[source] = bytes_digest(data)
+        if path.exists() and path.read_bytes() == data:
+            return False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.tmp")
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, path)  # never leave a half-written article behind
+        return True
 
 
 def _relative(path: Path, root: Path) -> str:

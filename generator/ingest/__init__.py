@@ -9,6 +9,7 @@ from typing import Callable
 from generator.article import Article, Problems
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.config import DEFAULT_DUMP_FIELDS, DumpFieldsConfig
+from generator.file_cache import FileCache
 from generator.ingest.readers import READERS, RawFile, ReadContext
 from generator.sources import SourceRegistry
 
@@ -38,15 +39,24 @@ def _seed_files(seeds_dir: Path) -> list[Path]:
 
 def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
                  on_file: Callable[[], None] | None = None,
-                 dump_fields: DumpFieldsConfig | None = None) -> IngestResult:
+                 dump_fields: DumpFieldsConfig | None = None,
+                 cache: FileCache | None = None) -> IngestResult:
+    """Read every seed file. With `cache`, a file unchanged since the build that filled it (and
+    read with the same sources and dump fields) is not read again."""
     problems = Problems()
-    context = ReadContext(registry, dump_fields or DEFAULT_DUMP_FIELDS, problems)
+    dump_fields = dump_fields or DEFAULT_DUMP_FIELDS
+    cache = cache if cache is not None else FileCache()
+    reading = (repr(registry), repr(dump_fields))
     articles: dict[str, Article] = {}
     files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
     for path in files:
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
         try:
-            for article in _read_file(path, shown, seeds_dir, context):
+            found, found_problems = cache.get(
+                path, shown, reading,
+                lambda data: _read_file(data, path, shown, seeds_dir, registry, dump_fields))
+            problems.extend(found_problems)
+            for article in found:
                 if article.id in articles:
                     problems.warn(shown, f"same article as {articles[article.id].seed} (id {article.id}); kept that one")
                     continue
@@ -58,20 +68,24 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
     return IngestResult(list(articles.values()), problems, len(files))
 
 
-def _read_file(path: Path, shown: str, seeds_dir: Path, context: ReadContext) -> list[Article]:
-    problems, registry = context.problems, context.registry
+def _read_file(data: bytes, path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry,
+               dump_fields: DumpFieldsConfig) -> tuple[list[Article], Problems]:
+    """The articles of one seed file and the problems found in it (a pure function of its bytes,
+    its place and the reading configuration, so that it can be cached)."""
+    problems = Problems()
+    context = ReadContext(registry, dump_fields, problems)
     reader = READERS.get(path.suffix.lower())
     if reader is None:
         problems.warn(shown, f"unsupported file type {path.suffix or '(none)'!r}; skipped "
                              f"(supported: {', '.join(sorted(READERS))})")
-        return []
+        return [], problems
     try:
-        text, _encoding = decode_bytes(path.read_bytes())
+        text, _encoding = decode_bytes(data)
     except DecodeError as error:
         problems.error(shown, f"{error}; skipped")
-        return []
+        return [], problems
     relative_parts = path.relative_to(seeds_dir).parts
     folder_source = None
     if len(relative_parts) > 1 and registry.get(relative_parts[0]):
         folder_source = relative_parts[0]
-    return reader(RawFile(shown, text, folder_source), context)
+    return reader(RawFile(shown, text, folder_source), context), problems

@@ -1,0 +1,74 @@
+"""Results computed from input files, reused while a file is unchanged.
+
+A file counts as unchanged when its size, modification time, change time and inode are those
+recorded (as git's index and make trust them; the change time cannot be set back by hand), or,
+when they are not, when its bytes hash to the recorded digest. A file changed within a moment of
+being recorded may change again within the clock's resolution without its times showing it, so
+such an entry is checked by its bytes next time ("racily clean" in git's terms).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Generic, TypeVar
+
+T = TypeVar("T")
+_RACY_SECONDS = 2.0
+
+
+def bytes_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass(frozen=True)
+class _Entry(Generic[T]):
+    key: object                                   # what else the result depends on
+    stat: tuple[int, int, int, int] | None        # size, mtime_ns, ctime_ns, inode; None: check bytes
+    digest: str
+    value: T
+
+
+def _stat_key(path: Path) -> tuple[tuple[int, int, int, int], bool]:
+    status = path.stat()
+    racy = time.time() - max(status.st_mtime, status.st_ctime) < _RACY_SECONDS
+    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino), racy
+
+
+class FileCache(Generic[T]):
+    """`previous` is what `entries()` returned after the last build (or None)."""
+
+    def __init__(self, previous: dict[str, _Entry[T]] | None = None):
+        self._previous = previous if isinstance(previous, dict) else {}
+        self._entries: dict[str, _Entry[T]] = {}
+        self.hits = 0
+
+    def get(self, path: Path, name: str, key: object, compute: Callable[[bytes], T]) -> T:
+        """compute(bytes of `path`), or the value recorded for `name` when the file and `key` are
+        unchanged. OSError from reading the file propagates."""
+        stat, racy = _stat_key(path)
+        old = self._previous.get(name)
+        if old is not None and old.key == key and old.stat is not None and old.stat == stat:
+            self._entries[name] = old
+            self.hits += 1
+            return old.value
+        data = path.read_bytes()
+        digest = bytes_digest(data)
+        if old is not None and old.key == key and old.digest == digest:
+            value = old.value
+            self.hits += 1
+        else:
+            value = compute(data)
+        self._entries[name] = _Entry(key, None if racy else stat, digest, value)
+        return value
+
+    def digest(self, name: str) -> str | None:
+        """The digest of the bytes `name` had when it was last looked up in this build."""
+        entry = self._entries.get(name)
+        return entry.digest if entry else None
+
+    def entries(self) -> dict[str, _Entry[T]]:
+        """This build's entries, to pass as `previous` next time (files not looked up are dropped)."""
+        return dict(self._entries)

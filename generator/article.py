@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from urllib.parse import urlsplit
 
 
 # Ids are URL path segments and file names: lowercase ASCII letters, digits and inner hyphens.
@@ -13,6 +14,16 @@ ID_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$")
 
 def is_valid_id(value: str) -> bool:
     return bool(ID_PATTERN.match(value))
+
+
+def is_web_address(value: str) -> bool:
+    """An http(s) URL with a host: the only kind of address a page may link an article to
+    (a `javascript:` or `data:` address would run or show whatever it holds)."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
 
 
 @dataclass(frozen=True)

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
+from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, is_web_address,
+                               parse_iso_date)
 from generator.file_cache import FileCache, bytes_digest
-
-from generator.article import CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, parse_iso_date
 
 ARTICLES_DIRNAME = "articles"
 CHECKSUM_KEY = "machine_checksum"
@@ -95,6 +95,8 @@ def parse(text: str, path: str) -> Article:
         value = meta.get(key)
         if value is not None and not isinstance(value, str):
             raise ContentError(f"front matter key {key!r} must be text, got {value!r}")
+    if meta.get("source_url") is not None and not is_web_address(meta["source_url"]):
+        raise ContentError(f"source_url {meta['source_url']!r} must be an http or https address")
     if meta.get("event") is not None and not is_valid_id(meta["event"]):
         raise ContentError(f"event {meta['event']!r} must be lowercase letters, digits and '-' (it is a URL segment)")
     if not isinstance(meta.get("date_inferred", False), bool):

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from generator.arabic import detect_language
-from generator.article import Article, Problems
+from generator.article import Article, Problems, is_web_address
 from generator.config import DumpFieldsConfig
 from generator.content import ContentError, parse
 from generator.ingest.body import blocks_to_markdown
@@ -191,6 +191,10 @@ def _article_from_record(raw: RawFile, context: ReadContext, label: str, record:
         title = " ".join(lines[0].split()[:12]) if lines else ""
         problems.warn(raw.path, "no title; the start of the body is used", label)
     url = _field(record, fields.url)
+    link = url
+    if url and not is_web_address(url):
+        problems.warn(raw.path, f"url {url!r} is not a web address (http or https); it is not linked", label)
+        link = None
     parsed = ParsedText(title=title)
     parsed.date = _dump_date(_field(record, fields.date))
     if parsed.date is None and _field(record, fields.date):
@@ -206,15 +210,15 @@ def _article_from_record(raw: RawFile, context: ReadContext, label: str, record:
             source_id = source.id
         else:
             problems.warn(raw.path, f"unknown source {named!r} ({_UNKNOWN_SOURCE_HINT})", label)
-    if source_id is None and url:
-        source = context.registry.match_url(url)
+    if source_id is None and link:
+        source = context.registry.match_url(link)
         source_id = source.id if source else None
 
     key = _field(record, fields.id) or url
     digest = raw_text_digest(title + "\n" + body_text)
     article_id = article_id_from_key(key) if key else article_id_from_digest(digest)
     return _article_from_parsed(parsed, raw, context, article_id=article_id, digest=digest,
-                                record=label, source_url=url, source_id=source_id,
+                                record=label, source_url=link, source_id=source_id,
                                 source_reported=named is not None and source_id is None)
 
 

@@ -50,6 +50,7 @@ class ParsedText:
     author: str | None = None
     blocks: list[tuple[str, str]] = field(default_factory=list)  # ("p" | "h", text)
     notes: list[str] = field(default_factory=list)  # doubts worth an archivist's look
+    unreadable_date: str | None = None  # a date the text states but that cannot be used, and why
 
 
 def clean_line(line: str) -> str:
@@ -143,7 +144,7 @@ def body_blocks(lines: list[str], registry: SourceRegistry, parsed: ParsedText, 
                     parsed.date = found
                     continue
                 if _NUMERIC_DATE_LINE.match(line.translate(ARABIC_INDIC_DIGITS)):
-                    parsed.notes.append(f"date line {line!r} is not a real date; it was ignored")
+                    parsed.unreadable_date = parsed.unreadable_date or f"date line {line!r} is not a real date"
                     continue
             outlet = _outlet_line(line, registry)
             if outlet and (parsed.source is None or parsed.source == outlet[0]):

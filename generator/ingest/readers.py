@@ -51,7 +51,11 @@ def _article_from_parsed(parsed: ParsedText, raw: RawFile, context: ReadContext,
     body = blocks_to_markdown(parsed.blocks)
     for note in parsed.notes:
         context.problems.warn(raw.path, note, record)
-    if found_date is None:
+    if parsed.unreadable_date:  # one line for the date: what is wrong with it and what was done instead
+        instead = ("it was ignored" if parsed.date else "the date in the file path is used" if found_date
+                   else "the article has no date")
+        context.problems.warn(raw.path, f"{parsed.unreadable_date}; {instead}", record)
+    elif found_date is None:
         context.problems.warn(raw.path, "no date found in the text or the file path", record)
     if source_id is None and not source_reported:
         context.problems.warn(raw.path, f"unknown source: no registered outlet named ({_UNKNOWN_SOURCE_HINT})", record)
@@ -198,7 +202,7 @@ def _article_from_record(raw: RawFile, context: ReadContext, label: str, record:
     parsed = ParsedText(title=title)
     parsed.date = _dump_date(_field(record, fields.date))
     if parsed.date is None and _field(record, fields.date):
-        problems.warn(raw.path, f"date {_field(record, fields.date)!r} is not a date this archive can read", label)
+        parsed.unreadable_date = f"date {_field(record, fields.date)!r} is not a date this archive can read"
     parsed.place, parsed.author = _split_author(_field(record, fields.author))
     body_blocks(lines, context.registry, parsed, take_metadata=False)
 

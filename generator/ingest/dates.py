@@ -467,6 +467,21 @@ def parse_date_line(line: str) -> FoundDate | None:
         return None
 
 
+def names_impossible_date(line: str) -> bool:
+    """Whether a line is a dateline whose date does not exist ("الأحد 31 فبراير 2021", "31/02/2021").
+    Such a line is metadata, and the archivist should be told about it rather than find no date."""
+    if not isinstance(line, str) or len(line) > MAX_RAW_CHARS:
+        return False
+    text = _normalise(line)
+    if len(text) > MAX_LINE_CHARS or _find_dates(text):
+        return False
+    spans = [m.span() for pattern, _, _ in _DATE_PATTERNS for m in pattern.finditer(text)]
+    if not spans:
+        return False
+    without_dates = _blank(text, spans)
+    return not _looks_like_prose(_blank(without_dates, [(t.start, t.end) for t in _find_times(without_dates)]))
+
+
 def _parse(line: str) -> FoundDate | None:
     text = _normalise(line)
     if len(text) > MAX_LINE_CHARS or not any(c.isdigit() for c in text):

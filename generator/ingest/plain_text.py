@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from generator.arabic import ARABIC_INDIC_DIGITS, arabic_share, fold
-from generator.ingest.dates import FoundDate, parse_date_line
+from generator.arabic import arabic_share, fold
+from generator.ingest.dates import FoundDate, names_impossible_date, parse_date_line
 from generator.sources import Source, SourceRegistry
 
 _SPACES = re.compile(r"[ \t\u00A0\u2000-\u200A\u202F\u205F\u3000]+")
@@ -30,7 +30,6 @@ _DOUBLE_COMMA = re.compile(r"\s*,,+\s*")
 # Only after Arabic text: in "the U.S., Iraq" the comma is the author's.
 _STOP_COMMA = re.compile(r"(?:(?<=[\u0621-\u064A][.!?؟])|(?<=[\u0621-\u064A][\"»”)][.!?؟]))\s*,\s+")
 # A line that is nothing but a numeric date (after digit folding), whether or not it exists.
-_NUMERIC_DATE_LINE = re.compile(r"^\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}$")
 _KICKER_MAX_WORDS = 8
 _TITLE_MAX_CHARS = 300  # a longer first line is a body without a title line (or a one-line dump)
 _FALLBACK_TITLE_WORDS = 12
@@ -143,7 +142,7 @@ def body_blocks(lines: list[str], registry: SourceRegistry, parsed: ParsedText, 
                 if found:
                     parsed.date = found
                     continue
-                if _NUMERIC_DATE_LINE.match(line.translate(ARABIC_INDIC_DIGITS)):
+                if names_impossible_date(line):
                     parsed.unreadable_date = parsed.unreadable_date or f"date line {line!r} is not a real date"
                     continue
             outlet = _outlet_line(line, registry)

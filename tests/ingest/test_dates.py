@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.ingest.dates import FoundDate, find_date_in_path, parse_date_line
+from generator.ingest.dates import FoundDate, find_date_in_path, names_impossible_date, parse_date_line
 
 FIXTURES = Path(__file__).parent / "fixtures" / "dates.tsv"
 
@@ -107,6 +107,26 @@ def test_date_like_noise_never_raises(text: str) -> None:
     if result is not None:
         assert result.calendar in {"gregorian", "hijri"}
         assert result.iso().startswith(f"{result.value.year:04d}-")
+
+
+@pytest.mark.parametrize(
+    ("line", "impossible"),
+    [
+        ("الأحد 31 فبراير 2021", True),
+        ("31/02/2021", True),
+        ("٣١/٠٢/٢٠٢١", True),
+        ("Sunday 31 February 2021 10:00 GMT", True),
+        ("نشر في 30 فبراير 2020", True),
+        ("22 يناير 2021", False),  # a real date
+        ("31 فبراير 2021 - 1 مارس 2021", False),  # and a real one beside it
+        ("وقعت الحادثة في 31 فبراير 2021 كما قال الشهود في المدينة.", False),  # prose, not a dateline
+        ("العدد 12 من 2021", False),
+        ("", False),
+    ],
+)
+def test_names_impossible_date(line: str, impossible: bool) -> None:
+    assert names_impossible_date(line) is impossible
+    assert parse_date_line(line) is None or not impossible
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,8 @@ row checks the same things against that build:
 
 1. the build finishes: exit 0, and 3 (warnings) under --strict, where the good project alone
    exits 0 under --strict;
-2. exactly one line of the output names the row's file (and record) and it is the row's line,
-   severity and problem; an input that is no problem (an encoding decoded by evidence, markup in
+2. exactly one line of the output is about the row's file (and record), and it is the row's
+   line, severity and problem; an input that is no problem (an encoding decoded by evidence, markup in
    the text, an awkward file name) has no line at all and its article is built;
 3. every good article's page is in site/;
 4. content/ keeps every byte it had (the row's own file included); the build only adds
@@ -56,14 +56,16 @@ class Case:
     same_as: str | None = None    # the file it duplicates, whose article must not change
 
     @property
+    def where(self) -> str:
+        return f"{self.path} (record {self.record})" if self.record else self.path
+
+    @property
     def expected_line(self) -> re.Pattern[str]:
-        where = f"{self.path} (record {self.record})" if self.record else self.path
-        return re.compile(".+".join(re.escape(part) for part in f"{self.severity}: {where}: {self.message}".split("…")))
+        return re.compile(".+".join(re.escape(part) for part in f"{self.severity}: {self.where}: {self.message}".split("…")))
 
     def names(self, line: str) -> bool:
-        if self.record is not None:
-            return f"{self.path} (record {self.record})" in line
-        return self.path in line and not re.search(re.escape(self.path) + r" \(record ", line)
+        """Whether `line` is about this file (and record): a problem line starts with where it is."""
+        return line.startswith((f"warning: {self.where}: ", f"error: {self.where}: "))
 
     @property
     def has_article(self) -> bool:
@@ -115,6 +117,10 @@ CASES = [
          "date line 'الأحد 31 فبراير 2021' is not a real date; the article has no date"),
     Case("impossible date in curated Markdown", "seeds/impossible-date.md", "error",
          "date '2021-02-31' is not an ISO 8601 date such as 2021-01-22 or 2021-01-22T10:42:00+00:00; skipped"),
+    Case("two curated articles with one id (1)", "seeds/same-id-1.md", None,
+         shows=("The first of two different articles that an archivist gave the same id.",)),
+    Case("two curated articles with one id (2)", "seeds/same-id-2.md", "error",
+         "id same-id is already used by seeds/same-id-1.md, a different article; skipped"),
     Case("javascript: address in curated Markdown", "seeds/javascript-url.md", "error",
          "source_url 'javascript:alert(1)' must be an http or https address; skipped"),
     Case("event id leaving the site in curated Markdown", "seeds/unsafe-event.md", "error",
@@ -143,6 +149,12 @@ CASES = [
     Case("dump record with an impossible date", JSONL, "warning",
          "date '31/02/2021' is not a date this archive can read; the article has no date", record="line 10",
          title="سجل بتاريخ مستحيل"),
+    Case("dump record with the id of another", JSONL, "error",
+         "id … is already used by seeds/dumps/records.jsonl (record line 1), a different article; skipped",
+         record="line 11"),
+    Case("dump record twice", JSONL, "warning",
+         "same article as seeds/dumps/records.jsonl (record line 1) (id …); kept that one", record="line 12",
+         built=False),
     Case("CSV record without a body", "seeds/dumps/records.csv", "error",
          "no body (none of the fields body, content, text); skipped", record="2"),
     Case("CSV record with more cells than columns", "seeds/dumps/records.csv", "error",

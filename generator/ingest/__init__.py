@@ -10,7 +10,7 @@ from generator.article import Article, Problems
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.config import DEFAULT_DUMP_FIELDS, DumpFieldsConfig
 from generator.file_cache import FileCache
-from generator.ingest.readers import READERS, RawFile, ReadContext
+from generator.ingest.readers import READERS, RawFile, ReadArticle, ReadContext
 from generator.sources import SourceRegistry
 
 
@@ -48,6 +48,7 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
     cache = cache if cache is not None else FileCache()
     reading = (repr(registry), repr(dump_fields))
     articles: dict[str, Article] = {}
+    read_from: dict[str, str] = {}  # article id -> the file (and record) it was read from
     files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
     for path in files:
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -56,11 +57,17 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
                 path, shown, reading,
                 lambda data: _read_file(data, path, shown, seeds_dir, registry, dump_fields))
             problems.extend(found_problems)
-            for article in found:
-                if article.id in articles:
-                    problems.warn(shown, f"same article as {articles[article.id].seed} (id {article.id}); kept that one")
-                    continue
-                articles[article.id] = article
+            for article, record in found:
+                kept = articles.get(article.id)
+                if kept is None:
+                    articles[article.id] = article
+                    read_from[article.id] = f"{shown} (record {record})" if record else shown
+                elif kept.raw_sha256 == article.raw_sha256:
+                    problems.warn(shown, f"same article as {read_from[article.id]} (id {article.id}); kept that one",
+                                  record)
+                else:
+                    problems.error(shown, f"id {article.id} is already used by {read_from[article.id]}, "
+                                          "a different article; skipped", record)
         except Exception as error:  # one broken article must never stop the rest of the build
             problems.error(shown, f"could not be read ({type(error).__name__}: {error}); skipped")
         if on_file:
@@ -69,7 +76,7 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
 
 
 def _read_file(data: bytes, path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry,
-               dump_fields: DumpFieldsConfig) -> tuple[list[Article], Problems]:
+               dump_fields: DumpFieldsConfig) -> tuple[list[ReadArticle], Problems]:
     """The articles of one seed file and the problems found in it (a pure function of its bytes,
     its place and the reading configuration, so that it can be cached)."""
     problems = Problems()

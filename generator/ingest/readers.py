@@ -10,7 +10,7 @@ import csv
 import io
 import json
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, NamedTuple
 
 from generator.arabic import detect_language
 from generator.article import Article, Problems, is_web_address
@@ -40,7 +40,12 @@ class ReadContext:
     problems: Problems
 
 
-Reader = Callable[[RawFile, ReadContext], list[Article]]
+class ReadArticle(NamedTuple):
+    article: Article
+    record: str | None = None  # the record of a dump it was read from, for reports
+
+
+Reader = Callable[[RawFile, ReadContext], list[ReadArticle]]
 
 
 def _article_from_parsed(parsed: ParsedText, raw: RawFile, context: ReadContext, *, article_id: str,
@@ -77,16 +82,17 @@ def _article_from_parsed(parsed: ParsedText, raw: RawFile, context: ReadContext,
     )
 
 
-def read_plain_text(raw: RawFile, context: ReadContext) -> list[Article]:
+def read_plain_text(raw: RawFile, context: ReadContext) -> list[ReadArticle]:
     if not clean_lines(raw.text):  # nothing but spaces, byte-order marks or direction marks
         context.problems.error(raw.path, "empty file (no text); skipped")
         return []
     parsed = parse_plain_text(raw.text, context.registry)
     digest = raw_text_digest(raw.text)
-    return [_article_from_parsed(parsed, raw, context, article_id=article_id_from_digest(digest), digest=digest)]
+    return [ReadArticle(_article_from_parsed(parsed, raw, context, article_id=article_id_from_digest(digest),
+                                             digest=digest))]
 
 
-def read_markdown(raw: RawFile, context: ReadContext) -> list[Article]:
+def read_markdown(raw: RawFile, context: ReadContext) -> list[ReadArticle]:
     """Curated Markdown in seeds/: metadata is taken as given, after validation."""
     try:
         article = parse(raw.text, raw.path)
@@ -95,7 +101,7 @@ def read_markdown(raw: RawFile, context: ReadContext) -> list[Article]:
         return []
     if article.source and context.registry.get(article.source) is None:
         context.problems.warn(raw.path, f"source {article.source!r} is not in content/sources.toml")
-    return [article.with_changes(seed=raw.path, raw_sha256=raw_text_digest(raw.text))]
+    return [ReadArticle(article.with_changes(seed=raw.path, raw_sha256=raw_text_digest(raw.text)))]
 
 
 # -- structured dumps ---------------------------------------------------------------------------
@@ -163,7 +169,7 @@ def _split_author(value: str | None) -> tuple[str | None, str | None]:
     return None, value
 
 
-def _read_dump(raw: RawFile, context: ReadContext, records: Iterator[tuple[str, Any]]) -> list[Article]:
+def _read_dump(raw: RawFile, context: ReadContext, records: Iterator[tuple[str, Any]]) -> list[ReadArticle]:
     fields = context.dump_fields
     articles = []
     try:
@@ -176,7 +182,7 @@ def _read_dump(raw: RawFile, context: ReadContext, records: Iterator[tuple[str, 
                 continue
             article = _article_from_record(raw, context, label, record, fields)
             if article:
-                articles.append(article)
+                articles.append(ReadArticle(article, label))
     except DumpError as error:
         context.problems.error(raw.path, f"{error}; skipped")
     return articles
@@ -226,15 +232,15 @@ def _article_from_record(raw: RawFile, context: ReadContext, label: str, record:
                                 source_reported=named is not None and source_id is None)
 
 
-def read_json(raw: RawFile, context: ReadContext) -> list[Article]:
+def read_json(raw: RawFile, context: ReadContext) -> list[ReadArticle]:
     return _read_dump(raw, context, _json_records(raw.text))
 
 
-def read_jsonl(raw: RawFile, context: ReadContext) -> list[Article]:
+def read_jsonl(raw: RawFile, context: ReadContext) -> list[ReadArticle]:
     return _read_dump(raw, context, _jsonl_records(raw.text))
 
 
-def read_csv(raw: RawFile, context: ReadContext) -> list[Article]:
+def read_csv(raw: RawFile, context: ReadContext) -> list[ReadArticle]:
     return _read_dump(raw, context, _csv_records(raw.text))
 
 

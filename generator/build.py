@@ -69,11 +69,12 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     problems = Problems()
     state = BuildState(config.paths.output)
     seed_cache, content_cache = FileCache(state.load("seeds")), FileCache(state.load("content"))
+    stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
-                              dump_fields=config.dump_fields, cache=seed_cache)
+                              dump_fields=config.dump_fields, cache=seed_cache,
+                              recorded_seeds={key: article.seed for key, (article, _) in stored.items() if article.seed})
     problems.extend(result.problems)
-    stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
 
     chosen: dict[str, Article] = {}
     machine_owned: set[str] = set()

@@ -79,6 +79,7 @@ NAMED_AWKWARDLY = {  # made at test time from bad_input/renamed/
     "seeds/aljazeera/-leading-dash.txt": "dash.txt",
     "seeds/aljazeera/" + "x" * 246 + ".txt": "long.txt",  # 250 characters
 }
+DUPLICATE = "seeds/reuters/floods (1).txt"  # downloaded twice; sorts before seeds/reuters/floods.txt
 HOSTILE_SHOWN = ('<script>alert("x")</script>', "<img src=x onerror=alert(1)>", "[رابط](javascript:alert(1))",
                  "{{ config }}", "{% if x %}", "<!-- تعليق -->", '<a href="javascript:alert(2)">رابط</a>',
                  "# ليس عنواناً", "> ليس اقتباساً و*ليس مائلاً*")
@@ -107,6 +108,9 @@ CASES = [
                 "[a link](javascript:alert(1))")),
     *(Case(f"file name: {label}", path, None) for label, path in zip(
         ("spaces", "Arabic letters", "dots", "leading dash", "250 characters"), NAMED_AWKWARDLY)),
+    Case("the same article under two names", DUPLICATE, "warning",
+         "same article as seeds/reuters/floods.txt (id …); kept that one", built=False,
+         same_as="seeds/reuters/floods.txt"),
     Case("two articles with the same title (1)", "seeds/aljazeera/same-title-1.txt", None,
          shows=("انقطعت الكهرباء عن الأحياء الشمالية",)),
     Case("two articles with the same title (2)", "seeds/aljazeera/same-title-2.txt", None,
@@ -262,6 +266,7 @@ def bad(good, tmp_path_factory) -> Build:
     (project / "seeds/aljazeera/image-saved-as-text.txt").write_bytes(_png())
     for name, source in NAMED_AWKWARDLY.items():
         shutil.copy(BAD_INPUT / "renamed" / source, project / name)
+    shutil.copy(project / "seeds/reuters/floods.txt", project / DUPLICATE)
     return _build_with(project)
 
 

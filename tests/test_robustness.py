@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -17,14 +16,6 @@ from conftest import copy_project, run_archive
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
-
-
-def test_the_same_article_twice_is_one_article_with_a_warning(tmp_path):
-    project = copy_project(tmp_path / "p")
-    shutil.copy(project / "seeds/002_c645db0d12d9f96d.txt", project / "seeds/copy of 002.txt")
-    code, out, err = run_archive(project, "build")
-    assert code == 0 and "3 articles" in out
-    assert "seeds/copy of 002.txt: same article as seeds/002_c645db0d12d9f96d.txt" in err
 
 
 def test_missing_pagefind_binary_leaves_the_previous_site(tmp_path, monkeypatch):

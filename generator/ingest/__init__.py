@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 from generator.article import Article, Problems
 from generator.ingest.decode import DecodeError, decode_bytes
@@ -40,15 +40,19 @@ def _seed_files(seeds_dir: Path) -> list[Path]:
 def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
                  on_file: Callable[[], None] | None = None,
                  dump_fields: DumpFieldsConfig | None = None,
-                 cache: FileCache | None = None) -> IngestResult:
+                 cache: FileCache | None = None,
+                 recorded_seeds: Mapping[str, str] | None = None) -> IngestResult:
     """Read every seed file. With `cache`, a file unchanged since the build that filled it (and
-    read with the same sources and dump fields) is not read again."""
+    read with the same sources and dump fields) is not read again. An article found in two files
+    is kept from the one `recorded_seeds` (article id -> seed path) names, so that filing a copy
+    never changes an archived article; failing that, from the first file in path order."""
+    recorded_seeds = recorded_seeds or {}
     problems = Problems()
     dump_fields = dump_fields or DEFAULT_DUMP_FIELDS
     cache = cache if cache is not None else FileCache()
     reading = (repr(registry), repr(dump_fields))
     articles: dict[str, Article] = {}
-    read_from: dict[str, str] = {}  # article id -> the file (and record) it was read from
+    read_from: dict[str, tuple[str, str | None]] = {}  # article id -> the file and record it was read from
     files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
     for path in files:
         shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
@@ -60,19 +64,28 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
             for article, record in found:
                 kept = articles.get(article.id)
                 if kept is None:
-                    articles[article.id] = article
-                    read_from[article.id] = f"{shown} (record {record})" if record else shown
-                elif kept.raw_sha256 == article.raw_sha256:
-                    problems.warn(shown, f"same article as {read_from[article.id]} (id {article.id}); kept that one",
-                                  record)
-                else:
-                    problems.error(shown, f"id {article.id} is already used by {read_from[article.id]}, "
+                    articles[article.id], read_from[article.id] = article, (shown, record)
+                elif kept.raw_sha256 != article.raw_sha256:
+                    problems.error(shown, f"id {article.id} is already used by {_where(*read_from[article.id])}, "
                                           "a different article; skipped", record)
+                elif article.seed == recorded_seeds.get(article.id) != kept.seed:
+                    # The archive has it from this file: it stays as it is, and the other copy is reported.
+                    other_path, other_record = read_from[article.id]
+                    problems.warn(other_path, f"same article as {_where(shown, record)} (id {article.id}); "
+                                              "kept that one", other_record)
+                    articles[article.id], read_from[article.id] = article, (shown, record)
+                else:
+                    problems.warn(shown, f"same article as {_where(*read_from[article.id])} (id {article.id}); "
+                                         "kept that one", record)
         except Exception as error:  # one broken article must never stop the rest of the build
             problems.error(shown, f"could not be read ({type(error).__name__}: {error}); skipped")
         if on_file:
             on_file()
     return IngestResult(list(articles.values()), problems, len(files))
+
+
+def _where(path: str, record: str | None) -> str:
+    return f"{path} (record {record})" if record else path
 
 
 def _read_file(data: bytes, path: Path, shown: str, seeds_dir: Path, registry: SourceRegistry,

@@ -115,7 +115,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     written = []
     writer = ArticleWriter(config.paths.content, config.root, content_cache, state.load("serialised"))
     for article_id in sorted(machine_owned):
-        if writer.write(chosen[article_id]):
+        if writer.write(chosen[article_id], replace_edited=article_id in force):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
     state.save("seeds", seed_cache.entries())
     state.save("content", content_cache.entries())

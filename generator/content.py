@@ -140,13 +140,16 @@ def _parse_file(data: bytes, shown: str) -> tuple[Article, bool]:
     return parse(text, shown), is_machine_written(text)
 
 
-def write_article(content_dir: Path, article: Article) -> bool:
+def write_article(content_dir: Path, article: Article, replace_edited: bool = False) -> bool:
     """Write a generator-owned article file if its bytes change. Returns True when written."""
-    return ArticleWriter(content_dir, content_dir).write(article)
+    return ArticleWriter(content_dir, content_dir).write(article, replace_edited)
 
 
 class ArticleWriter:
     """Writes generator-owned article files, each only when its bytes change.
+
+    A file that a person wrote or edited is never replaced, even one too broken to read (which the
+    build skips and reports), unless `replace_edited` (`ingest --force`).
 
     Serialising costs more than comparing, so the writer keeps a table (digest of an article's
     repr -> digest of the file made of it) between builds: with the digest of a file's bytes now
@@ -161,7 +164,7 @@ class ArticleWriter:
         self._previous = table if isinstance(table, dict) else {}
         self.table: dict[str, str] = {}   # this build's entries, to keep for the next one
 
-    def write(self, article: Article) -> bool:
+    def write(self, article: Article, replace_edited: bool = False) -> bool:
         path = article_path(self.content_dir, article.id)
         source = bytes_digest(repr(article).encode("utf-8", "surrogatepass"))
         now = self._files.digest(_relative(path, self.root)) if self._files else None
@@ -171,8 +174,12 @@ class ArticleWriter:
         text = serialise(article)
         data = text.encode("utf-8")
         self.table[source] = bytes_digest(data)
-        if path.exists() and path.read_bytes() == data:
-            return False
+        if path.exists():
+            existing = path.read_bytes()
+            if existing == data:
+                return False
+            if not replace_edited and not is_machine_written(existing.decode("utf-8", errors="replace")):
+                return False
         path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
         temporary.write_text(text, encoding="utf-8")

@@ -140,6 +140,18 @@ def test_write_article_rewrites_when_the_article_changes(tmp_path):
     assert parse(article_path(content, ARTICLE.id).read_text(encoding="utf-8"), "x").section == "عربي ودولي"
 
 
+def test_write_article_never_replaces_a_file_a_person_edited_even_a_broken_one(tmp_path):
+    content = tmp_path / "content"
+    write_article(content, ARTICLE)
+    path = article_path(content, ARTICLE.id)
+    broken = path.read_text(encoding="utf-8").replace("title: ", "title: [", 1)  # an edit that breaks the YAML
+    path.write_text(broken, encoding="utf-8")
+    assert write_article(content, ARTICLE) is False
+    assert path.read_text(encoding="utf-8") == broken
+    assert write_article(content, ARTICLE, replace_edited=True) is True  # ingest --force
+    assert path.read_bytes() == serialise(ARTICLE).encode("utf-8")
+
+
 def test_write_article_leaves_no_temporary_file(tmp_path):
     content = tmp_path / "content"
     write_article(content, ARTICLE)

@@ -100,7 +100,8 @@ CASES = [
          shows=("وزارة التعليم تعلن نتائج الامتحانات", "وبلغت نسبة النجاح ثمانين في المئة.")),
     Case("UTF-16 Arabic", "seeds/aljazeera/utf-16.txt", None, shows=("افتتاح معرض الكتاب الدولي في العاصمة",)),
     Case("UTF-16 without a byte-order mark", "seeds/aljazeera/utf-16-without-bom.txt", "error",
-         "looks like a binary file, not text; skipped"),
+         "looks like UTF-16 text without a byte-order mark; re-save it as UTF-8 (or as UTF-16 with a byte-order "
+         "mark); skipped"),
     Case("markup, Markdown and Jinja in the text", "seeds/aljazeera/hostile-markup.txt", None, shows=HOSTILE_SHOWN),
     Case("markup in front matter", "seeds/hostile-front-matter.md", None,
          shows=("<script>alert(1)</script> Title with markup", "<img src=x onerror=alert(1)>",

@@ -34,6 +34,23 @@ def _looks_binary(data: bytes) -> bool:
     return controls > len(sample) * 0.05
 
 
+def _utf16_without_bom(data: bytes) -> bool:
+    """True when the bytes read as Arabic or Latin text in UTF-16 (the NUL bytes that made them look
+    binary are the high bytes of ASCII characters). Random binary data almost never does."""
+    sample = data[:4096]
+    sample = sample[: len(sample) // 2 * 2]
+    for name in ("utf-16-le", "utf-16-be"):
+        try:
+            text = sample.decode(name)
+        except UnicodeDecodeError:
+            continue
+        texty = sum(1 for ch in text if ("\x20" <= ch < "\x7f") or ch in "\t\n\r" or "\u0600" <= ch <= "\u06ff"
+                    or "\u2000" <= ch <= "\u206f" or "\u00a0" <= ch <= "\u024f")
+        if text and texty >= 0.95 * len(text):
+            return True
+    return False
+
+
 def _cp1256_evidence(data: bytes) -> bool:
     """True when the bytes read as Arabic words in Windows-1256.
 
@@ -71,6 +88,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
             break
     if text is None:
         if _looks_binary(data):
+            if _utf16_without_bom(data):
+                raise DecodeError("looks like UTF-16 text without a byte-order mark; re-save it as UTF-8 "
+                                  "(or as UTF-16 with a byte-order mark)")
             raise DecodeError("looks like a binary file, not text")
         try:
             text, encoding = data.decode("utf-8"), "utf-8"

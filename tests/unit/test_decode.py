@@ -90,9 +90,11 @@ def test_png_header_is_binary():
         decode_bytes(png)
 
 
-def test_utf16_without_bom_is_refused_not_guessed():
-    with pytest.raises(DecodeError):
-        decode_bytes(ENGLISH.encode("utf-16-le"))
+@pytest.mark.parametrize("text", [ENGLISH, ARABIC])
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_utf16_without_bom_is_refused_not_guessed_and_named(text, encoding):
+    with pytest.raises(DecodeError, match="looks like UTF-16 text without a byte-order mark; re-save it as UTF-8"):
+        decode_bytes(text.encode(encoding))
 
 
 def test_latin1_french_is_refused_with_a_message():

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -39,9 +41,12 @@ def test_failing_pagefind_is_reported_with_its_message(tmp_path, monkeypatch):
     fake.write_text("#!/bin/sh\necho 'Error: disk quota exceeded' >&2\nexit 2\n", encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setenv("ARCHIVE_PAGEFIND", str(fake))
+    content_before = _snapshot(project / "content")
     code, _, err = run_archive(project, "build")
     assert code == 1 and "Pagefind failed with exit code 2" in err and "disk quota exceeded" in err
-    assert _snapshot(project / "site") == before
+    assert _snapshot(project / "site") == before and _snapshot(project / "content") == content_before
+    monkeypatch.delenv("ARCHIVE_PAGEFIND")
+    assert run_archive(project, "build")[0] == 0
 
 
 def test_unwritable_output_is_a_clear_error_and_the_previous_site_stays(tmp_path):
@@ -55,6 +60,82 @@ def test_unwritable_output_is_a_clear_error_and_the_previous_site_stays(tmp_path
     assert _snapshot(project / "site") == before
     (project / "site.building").unlink()
     assert run_archive(project, "build")[0] == 0
+
+
+@contextmanager
+def _small_file_system(folder: Path, size: str = "16m"):
+    """A real tmpfs of `size` mounted at `folder`, for as long as the block runs."""
+    folder.mkdir(parents=True)
+    if os.geteuid() != 0:
+        pytest.skip("mounting a small file system needs root (CI runs the tests as root)")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(folder)],
+                             capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+def _fill(folder: Path, leave: int) -> Path:
+    """Take all the free space of `folder`'s file system but `leave` bytes."""
+    stats = os.statvfs(folder)
+    filler = folder / "filler"
+    with filler.open("wb") as out:
+        out.write(b"\0" * max(0, stats.f_bavail * stats.f_frsize - leave))
+    return filler
+
+
+def _space_used(folder: Path, exclude: tuple[str, ...] = ()) -> int:
+    """What `folder`'s files take on a tmpfs (whole pages of 4 KiB), outside the `exclude` sub-folders."""
+    return sum(-(-p.stat().st_size // 4096) * 4096 for p in folder.rglob("*")
+               if p.is_file() and not p.relative_to(folder).as_posix().startswith(exclude))
+
+
+def _output_on(project: Path, folder: str) -> None:
+    config = project / "archive.toml"
+    config.write_text(config.read_text(encoding="utf-8").replace('output = "site"', f'output = "{folder}/site"'),
+                      encoding="utf-8")
+
+
+@pytest.mark.parametrize("runs_out", ["writing the pages"])
+def test_a_full_output_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_path, runs_out):
+    project = copy_project(tmp_path / "p")
+    _output_on(project, "out")
+    with _small_file_system(project / "out") as disk:
+        assert run_archive(project, "--quiet", "build")[0] == 0
+        site = disk / "site"
+        site_before, content_before = _snapshot(site), _snapshot(project / "content")
+        leave = {"writing the pages": 64 * 1024,
+                 "indexing for search": _space_used(site, exclude=("pagefind/",)) + 16 * 1024}[runs_out]
+        filler = _fill(disk, leave)
+        # Another address changes every page, so the build cannot keep the previous files.
+        code, out, err = run_archive(project, "--quiet", "build", "--base-url", "http://127.0.0.1/moved/")
+        assert (code, out) == (1, "")
+        assert re.fullmatch(rf"archive: error: cannot write the (site|search index) \({re.escape(str(disk))}"
+                            r"/site\.building[^()]*\): No space left on device; the previous site is unchanged\n", err), err
+        assert _snapshot(site) == site_before and _snapshot(project / "content") == content_before
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "site", "site.state"]  # no staging folder left
+        filler.unlink()
+        assert run_archive(project, "--quiet", "build", "--base-url", "http://127.0.0.1/moved/")[0] == 0
+        assert "http://127.0.0.1/moved/" in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_read_only_output_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    _output_on(project, "out")
+    with _small_file_system(project / "out") as disk:
+        assert run_archive(project, "--quiet", "build")[0] == 0
+        site_before = _snapshot(disk / "site")
+        subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
+        code, out, err = run_archive(project, "--quiet", "build")
+        assert (code, out) == (1, "")
+        assert err.startswith(f"archive: error: cannot create the staging folder {disk / 'site.building'}: "
+                              "Read-only file system"), err
+        assert _snapshot(disk / "site") == site_before
+        subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
+        assert run_archive(project, "--quiet", "build")[0] == 0
 
 
 def test_a_build_killed_half_way_leaves_the_previous_site_and_the_next_build_succeeds(tmp_path):

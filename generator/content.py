@@ -8,6 +8,7 @@ twice changes nothing.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -180,10 +181,15 @@ class ArticleWriter:
                 return False
             if not replace_edited and not is_machine_written(existing.decode("utf-8", errors="replace")):
                 return False
-        path.parent.mkdir(parents=True, exist_ok=True)
         temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(text, encoding="utf-8")
-        os.replace(temporary, path)  # never leave a half-written article behind
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary.write_text(text, encoding="utf-8")
+            os.replace(temporary, path)  # never leave a half-written article behind
+        except OSError as error:  # a full or read-only disk: stop with a clear message, leave no debris
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
+            raise ContentError(f"cannot write {path}: {error.strerror or error}") from None
         return True
 
 

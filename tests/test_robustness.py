@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, run_archive
+from conftest import FIXTURES, copy_project, run_archive
 
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
@@ -136,6 +137,26 @@ def test_a_read_only_output_folder_is_a_clear_error_and_the_next_build_succeeds(
         assert _snapshot(disk / "site") == site_before
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert run_archive(project, "--quiet", "build")[0] == 0
+
+
+def test_a_full_content_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_path):
+    project = copy_project(tmp_path / "p")
+    shutil.move(project / "content", tmp_path / "content")
+    with _small_file_system(project / "content", size="4m") as disk:
+        shutil.copytree(tmp_path / "content", disk, dirs_exist_ok=True)
+        assert run_archive(project, "--quiet", "build")[0] == 0
+        shutil.copy(FIXTURES / "seeds/unrelated-cairo-football.txt", project / "seeds")
+        site_before, content_before = _snapshot(project / "site"), _snapshot(disk)
+        filler = _fill(disk, 0)
+        code, out, err = run_archive(project, "--quiet", "build")
+        assert (code, out) == (1, "")
+        assert re.fullmatch(rf"archive: error: cannot write {re.escape(str(disk))}/articles/[0-9a-f]{{12}}\.md: "
+                            r"No space left on device\n", err), err
+        assert _snapshot(disk) == {**content_before, "filler": filler.read_bytes()}  # no half-written file
+        assert _snapshot(project / "site") == site_before
+        filler.unlink()
+        assert run_archive(project, "--quiet", "build")[0] == 0
+        assert len(_snapshot(disk)) == len(content_before) + 1
 
 
 def test_a_build_killed_half_way_leaves_the_previous_site_and_the_next_build_succeeds(tmp_path):

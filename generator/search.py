@@ -63,6 +63,18 @@ def build_index(site_dir: Path, executable: Path | None = None) -> None:
         make_meta_deterministic(site_dir / "pagefind")
     except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
         pass  # not the index layout this knows (another Pagefind build): leave it as written
+    if _no_space_left(site_dir):
+        # Pagefind 1.5 exits 0 when its writes fail (seen on a full disk), leaving truncated files:
+        # a file system left with no free space after it ran is taken as that.
+        raise SearchIndexError(f"cannot write the search index ({site_dir / 'pagefind'}): No space left on device; "
+                               "the previous site is unchanged")
+
+
+def _no_space_left(folder: Path) -> bool:
+    try:
+        return os.statvfs(folder).f_bavail == 0
+    except (OSError, AttributeError):  # no statvfs (Windows): nothing to go by
+        return False
 
 
 # -- byte-identical builds ----------------------------------------------------------------------

@@ -100,7 +100,7 @@ def _output_on(project: Path, folder: str) -> None:
                       encoding="utf-8")
 
 
-@pytest.mark.parametrize("runs_out", ["writing the pages"])
+@pytest.mark.parametrize("runs_out", ["writing the pages", "indexing for search"])
 def test_a_full_output_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_path, runs_out):
     project = copy_project(tmp_path / "p")
     _output_on(project, "out")

@@ -83,14 +83,20 @@ class BuildState:
         return value if version == (_FORMAT, code_version()) else None
 
     def save(self, name: str, value) -> None:
+        temporary = self.folder / f".{name}.pickle.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{name}.pickle.tmp"
             with open(temporary, "wb") as stream:
                 pickle.dump(((_FORMAT, code_version()), value), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:
-            pass  # a cache only: the next build does the work again
+            # A cache only: the next build does the work again. The old file goes too, since it no
+            # longer matches what was written (a full disk must not leave a stale or partial one).
+            for path in (temporary, self.folder / f"{name}.pickle"):
+                try:
+                    path.unlink()
+                except OSError:
+                    pass
 
     def discard(self, name: str) -> None:
         try:

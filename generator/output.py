@@ -11,9 +11,12 @@ until the swap.
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import shutil
+import subprocess
+import time
 from pathlib import Path, PurePosixPath
 
 STAGING_SUFFIX = ".building"
@@ -65,6 +68,8 @@ def publish(output: Path) -> None:
     try:
         if previous.exists():
             shutil.rmtree(previous)
+        for leftover in output.parent.glob(f"{glob.escape(previous.name)}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)  # a removal that was cut short
         if output.exists():
             os.rename(output, previous)
         os.rename(staging, output)
@@ -72,7 +77,24 @@ def publish(output: Path) -> None:
         if not output.exists() and previous.exists():
             os.rename(previous, output)
         raise OutputError(f"cannot replace {output}: {error.strerror or error}") from None
-    shutil.rmtree(previous, ignore_errors=True)
+    _remove_in_background(previous)
+
+
+def _remove_in_background(folder: Path) -> None:
+    """Delete the replaced site without making the build wait for it: removing a hundred thousand
+    files takes seconds, and the new site is already in place. A folder left by an interrupted
+    removal is removed by the next build (see publish)."""
+    discarded = folder.with_name(f"{folder.name}-{os.getpid()}-{time.monotonic_ns()}")
+    try:
+        os.rename(folder, discarded)
+        rm = shutil.which("rm") if os.name == "posix" else None
+        if rm:
+            subprocess.Popen([rm, "-rf", "--", str(discarded)], start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return
+    except OSError:
+        discarded = folder
+    shutil.rmtree(discarded, ignore_errors=True)
 
 
 def abandon(output: Path) -> None:

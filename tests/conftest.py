@@ -7,6 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# Speed is measured by the benchmark, never asserted: Hypothesis' per-example deadline would fail
+# property tests on a busy machine for reasons that have nothing to do with correctness.
+settings.register_profile("archive", deadline=None)
+settings.load_profile("archive")
 
 PROJECT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -152,15 +152,15 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs or default_jobs())
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
-            write_feeds(site, archive, renderer.urls,
-                        {lang: config.site.title(lang) for lang in config.interface_languages},
-                        config.interface_languages, config.site.default_language)
+            feeds = write_feeds(site, archive, renderer.urls,
+                                {lang: config.site.title(lang) for lang in config.interface_languages},
+                                config.interface_languages, config.site.default_language, previous.pages)
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
             site.remove_stale()
         with progress.stage("index"):
             build_index(staging)
-        state.save("site", SiteRecord(folder_identity(staging), site.written, rendered.fingerprints))
+        state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)

@@ -55,7 +55,7 @@ class SiteRecord:
     """What one build wrote into its output folder."""
     identity: tuple[int, int, str] | None = None   # device, inode, digest of the witness file
     outputs: dict[str, str] = field(default_factory=dict)   # relative path -> content digest
-    pages: dict[str, str] = field(default_factory=dict)     # relative path -> page fingerprint
+    pages: dict[str, str] = field(default_factory=dict)     # relative path -> fingerprint of a page's or feed's inputs
 
 
 def folder_identity(folder: Path) -> tuple[int, int, str] | None:

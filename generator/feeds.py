@@ -24,6 +24,8 @@ from datetime import datetime
 from generator.output import SiteWriter
 from generator.article import Article
 from generator.model import Archive, lead, sort_instant
+from generator.build_state import code_version
+from generator.render.fingerprints import ContextFingerprints, digest
 from generator.render.markdown import render_body
 from generator.render.urls import UrlScheme
 
@@ -193,11 +195,22 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
 
 
 def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
-                languages: tuple[str, ...], default_language: str) -> list[str]:
-    """Write every feed into the site; returns the files written, relative to it (POSIX paths)."""
-    written = []
+                languages: tuple[str, ...], default_language: str,
+                previous: dict[str, str] | None = None) -> dict[str, str]:
+    """Write every feed into the site; returns the files written (relative POSIX paths) with the
+    fingerprint of what each was made from. A feed whose fingerprint is in `previous` (from the
+    build whose files are in staging) is kept as it is."""
+    previous = previous or {}
+    articles = ContextFingerprints()
+    shared = digest(code_version(), repr(urls), repr(archive.sources))
+    written = {}
     for feed in archive_feeds(archive, urls, site_titles, languages, default_language):
         relative = urls.output_file(feed.url)
+        entries = feed_entries(feed.articles)
+        fingerprint = digest(shared, feed.url, feed.alternate, feed.lang, feed.title, feed.title_lang,
+                             feed.author, [articles.article(a) for a in entries])
+        written[relative] = fingerprint
+        if previous.get(relative) == fingerprint and site.keep(relative):
+            continue
         site.write(relative, render_feed(feed, archive, urls))
-        written.append(relative)
     return written

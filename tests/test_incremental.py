@@ -132,3 +132,17 @@ def test_a_damaged_state_is_ignored(project, tmp_path):
     summary = _build(project)
     assert summary.rendered == summary.pages
     _assert_same_site(project, tmp_path / "clean")
+
+
+def test_rendering_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
+    import generator.render
+
+    monkeypatch.setattr(generator.render, "_PARALLEL_MINIMUM", 1)  # fork even for a small archive
+    sites = {}
+    for jobs in (1, 3):
+        project = copy_project(tmp_path / f"jobs-{jobs}")
+        for seed in sorted(SEARCH_SEEDS.iterdir()):
+            shutil.copy2(seed, project / "seeds" / seed.name)
+        _build(project, jobs=jobs)
+        sites[jobs] = _tree(project / "site")
+    assert sites[1] == sites[3]

@@ -299,6 +299,7 @@ class Renderer:
         fingerprint of the build that wrote the file now in staging); copy the assets. Returns the
         fingerprints to record. `jobs` > 1 renders in that many forked processes."""
         previous = previous or {}
+        self.prepare_search_forms(jobs)
         fingerprints = self.fingerprints(pages)
         todo = []
         for index, page in enumerate(pages):
@@ -327,24 +328,45 @@ class Renderer:
 
     def _write_in_processes(self, site: SiteWriter, pages: list[Page], todo: list[int],
                             on_pages: Callable[[int], None] | None, jobs: int) -> None:
-        # Forked workers inherit the model and templates instead of receiving them pickled; each
-        # writes its own pages and sends back only their digests.
-        global _FORKED_WORK
-        _FORKED_WORK = (self, site, pages)
-        chunks = [todo[start:start + _CHUNK] for start in range(0, len(todo), _CHUNK)]
-        try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for written in pool.imap_unordered(_render_chunk, chunks):
-                    site.record(written)
-                    if on_pages:
-                        on_pages(len(written))
-        finally:
-            _FORKED_WORK = None
+        for written in _in_forked_processes(_render_chunk, (self, site, pages), todo, jobs):
+            site.record(written)
+            if on_pages:
+                on_pages(len(written))
+
+    def prepare_search_forms(self, jobs: int = 1) -> None:
+        """Work out every indexed article's search forms, in `jobs` processes (each page's
+        fingerprint and its hidden search element need them)."""
+        missing = [a for a in self.archive.articles if a.id not in self._forms]
+        if jobs > 1 and len(missing) >= _PARALLEL_MINIMUM:
+            for forms in _in_forked_processes(_forms_chunk, (self, missing), list(range(len(missing))), jobs):
+                self._forms.update(forms)
+        else:
+            for article in missing:
+                self._search_forms_of(article)
 
 
-_PARALLEL_MINIMUM = 400   # below this, starting processes costs more than it saves
+_PARALLEL_MINIMUM = 400   # items below which starting processes costs more than it saves
 _CHUNK = 100
 _FORKED_WORK: tuple | None = None
+
+
+def _in_forked_processes(function: Callable[[list[int]], object], work: tuple, items: list[int], jobs: int):
+    """function(chunk of items) in `jobs` forked processes, results as they come. Forked workers
+    inherit `work` (the model, the templates) instead of receiving it pickled; they send back
+    only what `function` returns."""
+    global _FORKED_WORK
+    _FORKED_WORK = work
+    chunks = [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
+    try:
+        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+            yield from pool.imap_unordered(function, chunks)
+    finally:
+        _FORKED_WORK = None
+
+
+def _forms_chunk(indices: list[int]) -> dict[str, str]:
+    renderer, articles = _FORKED_WORK
+    return {articles[i].id: renderer._search_forms_of(articles[i]) for i in indices}
 
 
 def _render_chunk(indices: list[int]) -> dict[str, str]:

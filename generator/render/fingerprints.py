@@ -22,6 +22,7 @@ from generator.article import Article
 from generator.model import Event
 
 _SCALARS = (str, int, float, bool, type(None), date, datetime)
+_SCALAR_TYPES = frozenset(_SCALARS)
 
 
 def digest(*parts: object) -> str:
@@ -72,14 +73,25 @@ class ContextFingerprints:
         return self._events[key]
 
     def _walk(self, value: object) -> object:
+        kind = type(value)  # exact types first: this runs for every item of every page's context
+        if kind in _SCALAR_TYPES:
+            return value
+        if kind is Article:
+            return self.article(value)
+        if kind is list or kind is tuple:
+            return tuple(map(self._walk, value))
+        if kind is Event:
+            return ("event", self.event(value))
+        if kind is dict:
+            return ("dict", tuple((self._walk(k), self._walk(v)) for k, v in value.items()))
         if isinstance(value, _SCALARS):
             return value
         if isinstance(value, Article):
-            return ("article", self.article(value))
+            return self.article(value)
         if isinstance(value, Event):
             return ("event", self.event(value))
         if isinstance(value, (list, tuple)):
-            return tuple(self._walk(item) for item in value)
+            return tuple(map(self._walk, value))
         if isinstance(value, (set, frozenset)):
             return ("set", tuple(sorted(repr(self._walk(item)) for item in value)))
         if isinstance(value, dict):
@@ -90,4 +102,3 @@ class ContextFingerprints:
         if callable(value):
             return "callable"
         raise TypeError(f"cannot fingerprint a page context value of type {type(value).__name__}")
-

@@ -4,6 +4,9 @@ Each article is compared with candidate events as wholes (the sum of their membe
 vectors), never with a single neighbour, so coverage cannot chain from one story into another.
 Candidates come from an inverted index of each event's most distinctive terms, within a date
 window, so the cost grows with the archive rather than with its square.
+An article never joins an event in its language when its headline names a person or place the
+event's reports never mention while it mentions none of the names in their headlines: that is the
+same kind of story about another town or person (names are learned from the archive, see names.py).
 An article that already names an event (a person pinned it, or an earlier build assigned it)
 keeps it: event ids never change once given.
 """
@@ -22,6 +25,7 @@ from generator.arabic import fold, strip_clitics, tokens
 from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
+from generator import names as name_evidence
 
 SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
 DATE_WINDOW = timedelta(days=3)
@@ -77,6 +81,8 @@ class _Event:
     numbers: set[str] = field(default_factory=set)
     anchors: set[str] = field(default_factory=set)
     languages: set[str] = field(default_factory=set)
+    names: set[str] = field(default_factory=set)          # names its reports mention
+    title_names: set[str] = field(default_factory=set)    # names in its reports' headlines
     centroid: dict[str, float] = field(default_factory=dict)
     norm: float = 0.0
     first: datetime | None = None
@@ -106,6 +112,11 @@ class _Event:
             return 1.0
         return math.exp(-self._gap(when).total_seconds() / 3600 / TIME_SCALE_HOURS)
 
+    def names_conflict(self, title_names: frozenset[str], names: frozenset[str]) -> bool:
+        """The article headlines a name the event's reports never mention, and mentions none of the
+        names in their headlines: the same kind of story about another place or person."""
+        return bool(self.title_names) and bool(title_names - self.names) and not self.title_names & names
+
     def cross_language_score(self, anchors: frozenset[str], when: Span | None) -> float:
         shared = anchors & self.anchors
         if len(shared) < MIN_SHARED_ANCHORS:
@@ -121,16 +132,6 @@ class _Event:
         if source and source in self.sources:
             score -= SAME_SOURCE_PENALTY
         return score
-
-
-def _term_counts(title_tokens: list[str], body_tokens: list[str], term_of: dict[str, str | None]) -> Counter:
-    counts: Counter = Counter()
-    for weight, words in ((TITLE_WEIGHT, title_tokens), (1, body_tokens)):
-        for token in words:
-            term = term_of[token]
-            if term is not None:
-                counts[term] += weight
-    return counts
 
 
 _ARABIC_STEMMER = Stemmer.Stemmer("arabic")
@@ -149,23 +150,60 @@ def _term(token: str, lexicon: set[str]) -> str | None:
     return stemmer.stemWord(term)
 
 
-def _vectors(articles: list[Article], token_lists: dict[str, tuple[list[str], list[str]]]
-             ) -> dict[str, dict[str, float]]:
-    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
+@dataclass(frozen=True)
+class _ArticleTerms:
+    counts: Counter               # term -> occurrences, title counted TITLE_WEIGHT times
+    title_names: frozenset[str]   # names in the headline
+    names: frozenset[str]         # names anywhere in the article
+
+
+def _article_terms(articles: list[Article], token_lists: dict[str, tuple[list[str], list[str]]]
+                   ) -> dict[str, _ArticleTerms]:
+    """Each article's terms, and the names among them (learned from the whole archive)."""
     lexicon = {t for title, body in token_lists.values() for ts in (title, body) for t in ts}
     term_of = {token: _term(token, lexicon) for token in lexicon}  # each distinct token once
-    counts = {a.id: _term_counts(*token_lists[a.id], term_of) for a in articles}
+    cues = {token for token in lexicon if name_evidence.is_cue(token)}
+    occurrences: Counter = Counter()
+    as_name: Counter = Counter()
+    counted = {}
+    for article in articles:
+        title_tokens, body_tokens = token_lists[article.id]
+        title_terms = [term_of[t] for t in title_tokens]
+        body_terms = [term_of[t] for t in body_tokens]
+        title_counts, body_counts = Counter(title_terms), Counter(body_terms)
+        title_counts.pop(None, None)
+        body_counts.pop(None, None)
+        occurrences.update(title_counts)
+        occurrences.update(body_counts)
+        if article.language == "ar":
+            name_evidence.count_cued(title_tokens, title_terms, cues, as_name)
+            name_evidence.count_cued(body_tokens, body_terms, cues, as_name)
+        else:
+            name_evidence.count_capitalised(article.body, term_of.get, as_name)
+        counts = body_counts
+        for term, n in title_counts.items():
+            counts[term] += TITLE_WEIGHT * n
+        counted[article.id] = (counts, title_counts)
+    names = name_evidence.names(as_name, occurrences, {term_of[token] for token in cues})
+    return {article_id: _ArticleTerms(counts, frozenset(t for t in title_counts if t in names),
+                                      frozenset(t for t in counts if t in names))
+            for article_id, (counts, title_counts) in counted.items()}
+
+
+def _vectors(terms: dict[str, _ArticleTerms]) -> dict[str, dict[str, float]]:
+    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
     document_frequency: Counter = Counter()
-    for c in counts.values():
-        document_frequency.update(c.keys())
-    total = len(articles)
+    for t in terms.values():
+        document_frequency.update(t.counts.keys())
+    total = len(terms)
     vectors = {}
-    for article_id, c in counts.items():
-        weighted = {t: (1 + math.log(n)) * math.log(1 + total / document_frequency[t]) for t, n in c.items()}
+    for article_id, t in terms.items():
+        weighted = {term: (1 + math.log(n)) * math.log(1 + total / document_frequency[term])
+                    for term, n in t.counts.items()}
         if len(weighted) > VECTOR_TERMS:
             weighted = dict(sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS])
         norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
-        vectors[article_id] = {t: w / norm for t, w in weighted.items()}
+        vectors[article_id] = {term: w / norm for term, w in weighted.items()}
     return vectors
 
 
@@ -212,7 +250,8 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
     gazetteer = gazetteer or empty_gazetteer()
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
     token_lists = {a.id: (tokens(a.title), tokens(a.body)) for a in ordered}
-    vectors = _vectors(ordered, token_lists)
+    terms = _article_terms(ordered, token_lists)
+    vectors = _vectors(terms)
     events: dict[str, _Event] = {}
     index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
 
@@ -226,6 +265,8 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
         event.numbers |= numbers[article.id]
         event.anchors |= anchors[article.id]
         event.languages.add(article.language)
+        event.names |= terms[article.id].names
+        event.title_names |= terms[article.id].title_names
         for anchor in anchors[article.id]:
             index[anchor].add(event.id)
         if article.source:
@@ -250,6 +291,8 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
             if not event.accepts_date(when):
                 continue
             if article.language in event.languages:
+                if event.names_conflict(terms[article.id].title_names, terms[article.id].names):
+                    continue
                 score = event.score(vector, when, article.source, numbers[article.id])
                 margin = score - SAME_EVENT_THRESHOLD
             else:

@@ -157,3 +157,51 @@ def test_a_follow_up_days_later_is_related_coverage_not_the_same_event():
     assert linking.related[linking.events["b1"]] == (linking.events["f1"],)
     assert linking.related[linking.events["f1"]] == (linking.events["b1"],)
     assert linking.events["s1"] not in linking.related
+
+
+def _inspection(article_id: str, source: str, town: str, kind: str, title: str, hour: int) -> Article:
+    """A labour-inspection report: the kind of story filed about many towns in the same week."""
+    body = (f"ضبط مكتب العمل في {kind} {town} مخالفات لقرار منع العمل تحت أشعة الشمس في المشاريع "
+            f"الإنشائية، خلال جولات تفتيشية نفذها المفتشون في {kind} {town} على مواقع البناء.\n\n"
+            f"وأوضح مدير مكتب العمل في {kind} {town} أن المخالفين أحيلوا إلى اللجان المختصة لتطبيق "
+            "العقوبات، داعيا أصحاب العمل إلى الالتزام بالقرار حفاظا على صحة العمال وسلامتهم.")
+    return Article(id=article_id, title=title, language="ar", body=body, source=source,
+                   date=f"2021-08-03T{hour:02d}:00:00+00:00", date_precision="minute")
+
+
+KHAYBAR = _inspection("khaybar-1", "sabq", "خيبر", "محافظة",
+                      "عمل خيبر يضبط مخالفات لقرار منع العمل تحت أشعة الشمس", 9)
+KHAYBAR_AGAIN = _inspection("khaybar-2", "okaz", "خيبر", "محافظة",
+                            "مخالفات للعمل تحت الشمس في خيبر", 11)
+JAWF = _inspection("jawf-1", "alriyadh", "الجوف", "منطقة",
+                   "عمل الجوف يضبط مخالفات لقرار منع العمل تحت أشعة الشمس", 10)
+
+
+def test_the_same_kind_of_story_about_another_place_is_another_event():
+    # The two towns' reports share every word but the town's name, which each never mentions.
+    events = assign_events([KHAYBAR, KHAYBAR_AGAIN, JAWF])
+    assert events["khaybar-1"] == events["khaybar-2"]
+    assert events["jawf-1"] != events["khaybar-1"]
+
+
+def test_a_report_naming_both_places_may_join_either():
+    both = _inspection("both-1", "alyaum", "خيبر والجوف", "محافظتي",
+                       "مخالفات العمل تحت الشمس في خيبر والجوف", 12)
+    events = assign_events([KHAYBAR, KHAYBAR_AGAIN, JAWF, both])
+    assert events["both-1"] in {events["khaybar-1"], events["jawf-1"]}
+
+
+def _english_inspection(article_id: str, source: str, town: str, hour: int) -> Article:
+    body = (f"Labour inspectors in {town} recorded violations of the ban on outdoor work in the midday sun "
+            f"at building sites across {town}. The director of the labour office in {town} said the "
+            "employers were referred to the committees for penalties, and urged firms to protect workers.")
+    return Article(id=article_id, title=f"Labour office in {town} records violations of the midday work ban",
+                   language="en", body=body, source=source,
+                   date=f"2021-08-03T{hour:02d}:00:00+00:00", date_precision="minute")
+
+
+def test_english_reports_of_the_same_kind_of_story_in_two_towns_stay_apart():
+    first, second = _english_inspection("en-khaybar", "sabq", "Khaybar", 9), _english_inspection("en-jawf", "okaz", "Jawf", 10)
+    again = _english_inspection("en-khaybar-2", "alyaum", "Khaybar", 11)
+    events = assign_events([first, second, again])
+    assert events["en-khaybar"] == events["en-khaybar-2"] != events["en-jawf"]

@@ -159,7 +159,7 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             renderer.search_forms.write_clitic_tables(site)
             site.remove_stale()
         with progress.stage("index"):
-            build_index(staging)
+            build_index(staging, previous_site=config.paths.output)
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         output.publish(config.paths.output)
     except OSError as error:

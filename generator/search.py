@@ -1,7 +1,27 @@
-"""Build the Pagefind search index over a rendered site folder.
+"""Build the Pagefind search index of a rendered site folder, in parts.
 
-The whole folder is indexed in one run of the Pagefind binary: per-file API calls cost about
-100 ms each, a directory run costs a fraction of that per page.
+Only pages that carry `data-pagefind-body` are indexed (the default interface's article pages);
+nothing else is handed to Pagefind, which would otherwise parse every page of the site for nothing.
+
+The indexed pages are split into parts by their date (the `date` sort key of each page), and each
+part is indexed by its own run of the Pagefind binary into `pagefind/<part>/`. The search page
+searches the parts together (templates/assets/search.js). Splitting keeps what one run holds in
+memory bounded whatever the size of the archive, and keeps the search fast: Pagefind's cost for a
+frequent word grows with the square of the pages of one index that hold it.
+
+A part is a calendar span of days aligned on a power of two (1024 days, halved while it holds more
+than PART_MAX_PAGES pages; a single day that still holds more is split by a hash of the page path).
+So a page's part depends only on its own date and on how many pages share its span, and an article
+added to the archive changes only the part it falls in. `pagefind/parts.json` lists the parts in
+date order with a key: a hash of every input page of the part (its path, its <html> tag and the
+element Pagefind reads). A part whose key is the same in the previous site is copied from there
+instead of being indexed again; a part's output depends only on its input pages, so the result is
+byte-identical to a clean build.
+
+Each part is a complete Pagefind bundle, made deterministic here: Pagefind 1.5 writes filters and
+sorts in hash-map order (put in name order), and its page ids are renamed `<part>_<hash>` so that
+the search page knows which part a result comes from (to order results by date across parts and to
+weigh relevance with archive-wide word frequencies).
 """
 
 from __future__ import annotations
@@ -10,10 +30,26 @@ import gzip
 import hashlib
 import json
 import os
+import re
+import shutil
 import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 INDEX_LANGUAGE = "ar"
+INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
+PARTS_FILE = "parts.json"
+PART_MAX_PAGES = 4000
+TOP_SPAN_DAYS = 1024
+DATE_SORT_KEY = "date"
+UNDATED = "undated"
+PARTS_FORMAT = 1  # bump when what a part holds changes, so that no part of an older build is reused
+# Pagefind writes its default UI with every bundle; the search page uses none of it.
+_UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+                        "wasm.unknown.pagefind")
 
 
 class SearchIndexError(Exception):
@@ -38,36 +74,155 @@ def pagefind_executable() -> Path:
         raise SearchIndexError(f"the Pagefind binary is missing: {error}") from None
 
 
-def build_index(site_dir: Path, executable: Path | None = None) -> None:
-    """Write `pagefind/` into `site_dir`. Raises SearchIndexError with Pagefind's own message."""
-    command = [
-        str(executable or pagefind_executable()),
-        "--site", str(site_dir),
-        # One index for the whole archive: readers of either interface search articles in both
-        # languages, and Arabic articles dominate, so the Arabic stemmer is the one to use.
-        "--force-language", INDEX_LANGUAGE,
-        "--quiet",
-    ]
+# -- the pages to index ---------------------------------------------------------------------------
+
+_BODY_MARK = "data-pagefind-body"
+_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
+_SORT_DATE = re.compile(rf'data-pagefind-sort="{DATE_SORT_KEY}:(\d{{4}})-(\d{{2}})-(\d{{2}})"')
+
+
+@dataclass(frozen=True)
+class IndexedPage:
+    path: str          # relative to the site folder, with forward slashes
+    day: int | None    # proleptic Gregorian ordinal of its date, None when undated
+    digest: str        # hash of everything Pagefind reads from the page
+
+
+def _body_element(html: str) -> str | None:
+    """The element carrying data-pagefind-body, from its start tag to its matching end tag."""
+    mark = html.find(_BODY_MARK)
+    if mark < 0:
+        return None
+    start = html.rfind("<", 0, mark)
+    name = re.match(r"<([a-zA-Z][\w-]*)", html[start:])
+    if not name:
+        return None
+    depth = 0
+    for tag in re.compile(rf"<(/?){name.group(1)}\b[^>]*>", re.IGNORECASE).finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start:tag.end()]
+    return html[start:]
+
+
+def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
+    html = path.read_text(encoding="utf-8")
+    body = _body_element(html)
+    if body is None:
+        return None
+    html_tag = _HTML_TAG.search(html)
+    digest = hashlib.sha256(((html_tag.group(0) if html_tag else "") + body).encode("utf-8")).hexdigest()
+    day = None
+    found = _SORT_DATE.search(body)
+    if found:
+        try:
+            day = date(*map(int, found.groups())).toordinal()
+        except ValueError:
+            day = None  # "0000-00-00": the sort key of an undated article
+    return IndexedPage(path.relative_to(site_dir).as_posix(), day, digest)
+
+
+def indexed_pages(site_dir: Path) -> list[IndexedPage]:
+    pages = (indexed_page(site_dir, path) for path in sorted(site_dir.glob(INDEXED_PAGES)))
+    return [page for page in pages if page is not None]
+
+
+# -- parts ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Part:
+    name: str
+    pages: tuple[IndexedPage, ...]
+
+    def key(self, pagefind_version: str) -> str:
+        """Changes whenever anything that goes into the part's index does."""
+        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(),
+                              [(p.path, p.digest) for p in self.pages]])
+        return hashlib.sha256(summary.encode("utf-8")).hexdigest()
+
+
+def _path_bits(path: str) -> str:
+    return bin(int(hashlib.sha256(path.encode("utf-8")).hexdigest(), 16))[2:].zfill(256)
+
+
+def _split_by_hash(name: str, pages: list[IndexedPage], limit: int, bits: str = "") -> list[Part]:
+    if len(pages) <= limit or len(bits) >= 16:
+        return [Part(f"{name}-h{bits}" if bits else name, tuple(pages))]
+    halves = ([p for p in pages if _path_bits(p.path)[len(bits)] == "0"],
+              [p for p in pages if _path_bits(p.path)[len(bits)] == "1"])
+    return [part for half, bit in zip(halves, "01") if half
+            for part in _split_by_hash(name, half, limit, bits + bit)]
+
+
+def _split_span(start: int, span: int, pages: list[IndexedPage], limit: int) -> list[Part]:
+    if len(pages) <= limit or span == 1:
+        return _split_by_hash(f"{date.fromordinal(start):%Y%m%d}-{span}", pages, limit)
+    half = span // 2
+    parts = []
+    for sub_start in (start, start + half):
+        sub = [p for p in pages if sub_start <= p.day < sub_start + half]
+        if sub:
+            parts += _split_span(sub_start, half, sub, limit)
+    return parts
+
+
+def plan_parts(pages: list[IndexedPage], limit: int = PART_MAX_PAGES) -> list[Part]:
+    """The parts of the index in date order (undated pages last), each with its pages in path order."""
+    pages = sorted(pages, key=lambda p: p.path)
+    spans: dict[int, list[IndexedPage]] = {}
+    undated = []
+    for page in pages:
+        if page.day is None:
+            undated.append(page)
+        else:
+            spans.setdefault(page.day - page.day % TOP_SPAN_DAYS, []).append(page)
+    parts = [part for start in sorted(spans) for part in _split_span(start, TOP_SPAN_DAYS, spans[start], limit)]
+    return parts + (_split_by_hash(UNDATED, undated, limit) if undated else [])
+
+
+# -- indexing -------------------------------------------------------------------------------------
+
+@dataclass
+class IndexSummary:
+    parts: int
+    indexed: list[str]   # parts run through Pagefind
+    reused: list[str]    # parts copied from the previous site
+    pages: int
+
+
+def _pagefind_options() -> list[str]:
+    # One index language for the whole archive: readers of either interface search articles in both
+    # languages, and Arabic articles dominate, so the Arabic stemmer is the one to use.
+    return ["--force-language", INDEX_LANGUAGE]
+
+
+def _run(command: list[str]) -> subprocess.CompletedProcess:
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=3600)
+        return subprocess.run(command, capture_output=True, text=True, timeout=3600)
     except OSError as error:
         raise SearchIndexError(f"could not run Pagefind ({command[0]}): {error}") from None
     except subprocess.TimeoutExpired:
         raise SearchIndexError("Pagefind did not finish within an hour") from None
+
+
+def _failure(result: subprocess.CompletedProcess) -> SearchIndexError:
+    detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
+    return SearchIndexError(f"Pagefind failed with exit code {result.returncode}: {' / '.join(detail)}")
+
+
+def pagefind_version(executable: Path) -> str:
+    result = _run([str(executable), "--version"])
     if result.returncode != 0:
-        detail = (result.stderr or result.stdout).strip().splitlines()[-5:]
-        raise SearchIndexError(f"Pagefind failed with exit code {result.returncode}: {' / '.join(detail)}")
-    if not (site_dir / "pagefind" / "pagefind.js").exists():
-        raise SearchIndexError("Pagefind ran but wrote no pagefind/pagefind.js")
+        raise _failure(result)
+    return result.stdout.strip()
+
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        make_meta_deterministic(site_dir / "pagefind")
-    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError):
-        pass  # not the index layout this knows (another Pagefind build): leave it as written
-    if _no_space_left(site_dir):
-        # Pagefind 1.5 exits 0 when its writes fail (seen on a full disk), leaving truncated files:
-        # a file system left with no free space after it ran is taken as that.
-        raise SearchIndexError(f"cannot write the search index ({site_dir / 'pagefind'}): No space left on device; "
-                               "the previous site is unchanged")
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _no_space_left(folder: Path) -> bool:
@@ -77,12 +232,92 @@ def _no_space_left(folder: Path) -> bool:
         return False
 
 
-# -- byte-identical builds ----------------------------------------------------------------------
+def _index_part(site_dir: Path, part: Part, target: Path, executable: Path) -> None:
+    """One Pagefind run over a folder holding only the part's pages (hard links, at their paths in
+    the site, so that Pagefind records the same URLs)."""
+    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=f".{site_dir.name}.index-") as scratch:
+        for page in part.pages:
+            _link_or_copy(site_dir / page.path, Path(scratch) / page.path)
+        result = _run([str(executable), "--site", scratch, "--output-path", str(target),
+                       *_pagefind_options(), "--quiet"])
+    if result.returncode != 0:
+        raise _failure(result)
+    if _no_space_left(site_dir):
+        # Pagefind 1.5 exits 0 when its writes fail (seen on a full disk), leaving truncated files:
+        # a file system left with no free space after it ran is taken as that.
+        raise SearchIndexError(f"cannot write the search index ({target}): No space left on device; "
+                               "the previous site is unchanged")
+    if not (target / "pagefind-entry.json").exists():
+        raise SearchIndexError(f"Pagefind ran but wrote no pagefind-entry.json for the part {part.name}")
+    _finish_bundle(target, part.name)
+
+
+def _previous_keys(previous_site: Path | None) -> dict[str, str]:
+    if previous_site is None:
+        return {}
+    try:
+        listing = json.loads((previous_site / "pagefind" / PARTS_FILE).read_text(encoding="utf-8"))
+        if listing.get("format") != PARTS_FORMAT:
+            return {}
+        return {part["name"]: part["key"] for part in listing["parts"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # no earlier index of this layout: every part is indexed
+
+
+def _copy_tree(source: Path, target: Path) -> None:
+    shutil.copytree(source, target, copy_function=lambda s, t: _link_or_copy(Path(s), Path(t)))
+
+
+def build_index(site_dir: Path, previous_site: Path | None = None, executable: Path | None = None,
+                part_max_pages: int = PART_MAX_PAGES) -> IndexSummary:
+    """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
+
+    `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
+    parts whose input pages are unchanged are taken from it instead of being indexed again.
+    Raises SearchIndexError with Pagefind's own message.
+    """
+    executable = executable or pagefind_executable()
+    version = pagefind_version(executable)
+    parts = plan_parts(indexed_pages(site_dir), part_max_pages)
+    keys = {part.name: part.key(version) for part in parts}
+    previous_keys = _previous_keys(previous_site)
+    output = site_dir / "pagefind"
+    in_place = previous_site is not None and previous_site.resolve() == site_dir.resolve()
+    if output.exists():
+        for entry in output.iterdir():
+            keep = in_place and entry.is_dir() and previous_keys.get(entry.name) == keys.get(entry.name)
+            if not keep:
+                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+    output.mkdir(parents=True, exist_ok=True)
+    (output / PARTS_FILE).unlink(missing_ok=True)  # written last: a half-built index has none
+
+    indexed, reused = [], []
+    for part in parts:
+        target = output / part.name
+        if previous_keys.get(part.name) == keys[part.name]:
+            if in_place and target.is_dir():
+                reused.append(part.name)
+                continue
+            source = previous_site / "pagefind" / part.name if previous_site else None
+            if source is not None and source.is_dir():
+                _copy_tree(source, target)
+                reused.append(part.name)
+                continue
+        _index_part(site_dir, part, target, executable)
+        indexed.append(part.name)
+
+    listing = {"format": PARTS_FORMAT,
+               "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
+                          "key": keys[part.name]} for part in parts]}
+    (output / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
+    return IndexSummary(len(parts), indexed, reused, sum(len(part.pages) for part in parts))
+
+
+# -- byte-identical bundles -----------------------------------------------------------------------
 # Pagefind 1.5 writes the filters (and sorts) of its metadata index in hash-map order, so two
 # builds of the same site differ in pagefind.<lang>_<hash>.pf_meta and pagefind-entry.json.
 # The index is a gzipped CBOR array [version, pages, word chunks, filters, sorts, meta keys]: its
-# filters and sorts are put in name order here, and the file renamed after its new content. A
-# file that does not decode to exactly its own bytes again is left as Pagefind wrote it.
+# filters and sorts are put in name order here, and the file renamed after its new content.
 
 _META_HEADER = b"pagefind_dcd"
 
@@ -163,25 +398,41 @@ def _canonical_filter(folder: Path, lang: str, file_hash: str) -> str:
     return new_hash
 
 
-def make_meta_deterministic(pagefind_dir: Path) -> None:
-    entry_path = pagefind_dir / "pagefind-entry.json"
+def _renamed_pages(pages_node, folder: Path, part_name: str):
+    """The meta index's pages ([[id, word count], ...]) with ids `<part>_<hash>`, fragments renamed."""
+    renamed = []
+    for major, fields in pages_node[1]:
+        old = fields[0][1].decode()
+        new = f"{part_name}_{old.split('_', 1)[-1]}"
+        (folder / "fragment" / f"{old}.pf_fragment").rename(folder / "fragment" / f"{new}.pf_fragment")
+        renamed.append((major, [(3, new.encode()), *fields[1:]]))
+    return (4, renamed)
+
+
+def _finish_bundle(folder: Path, part_name: str) -> None:
+    """Drop what the search page does not use, put the metadata index in name order and give pages
+    ids that name their part."""
+    for name in _UNUSED_BUNDLE_FILES:
+        (folder / name).unlink(missing_ok=True)
+    entry_path = folder / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    changed = False
     for lang, info in entry.get("languages", {}).items():
-        meta_path = pagefind_dir / f"pagefind.{info['hash']}.pf_meta"
-        node = _decoded(gzip.decompress(meta_path.read_bytes()))
-        if node is None or node[0] != 4 or len(node[1]) < 5:
-            continue
-        items = list(node[1])
-        filters = [(4, [name, (3, _canonical_filter(pagefind_dir / "filter", lang, file_hash[1].decode()).encode())])
-                   for name, file_hash in (item[1] for item in items[3][1])]
+        meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
+        try:
+            node = _decoded(gzip.decompress(meta_path.read_bytes()))
+            if node is None or node[0] != 4 or len(node[1]) < 5:
+                raise ValueError("unknown layout")
+            items = list(node[1])
+            items[1] = _renamed_pages(items[1], folder, part_name)
+            filters = [(4, [name, (3, _canonical_filter(folder / "filter", lang, file_hash[1].decode()).encode())])
+                       for name, file_hash in (item[1] for item in items[3][1])]
+        except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
+            raise SearchIndexError(f"Pagefind wrote a metadata index this build cannot read ({meta_path.name}: "
+                                   f"{error}); is ARCHIVE_PAGEFIND another version than pagefind[bin] 1.5?") from None
         items[3], items[4] = _named_entries_sorted((4, filters)), _named_entries_sorted(items[4])
         canonical = _META_HEADER + _cbor_encode((4, items))
         new_hash = f"{lang}_{hashlib.sha256(canonical).hexdigest()[:10]}"
         meta_path.unlink()
-        (pagefind_dir / f"pagefind.{new_hash}.pf_meta").write_bytes(gzip.compress(canonical, mtime=0))
+        (folder / f"pagefind.{new_hash}.pf_meta").write_bytes(gzip.compress(canonical, mtime=0))
         info["hash"] = new_hash
-        changed = True
-    if changed:
-        entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
-
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

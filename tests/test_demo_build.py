@@ -144,8 +144,11 @@ def test_article_body_renders_paragraphs_without_the_repeated_headline(demo_proj
 
 
 def test_search_index_is_built(demo_project):
-    assert (demo_project / "site/pagefind/pagefind.js").exists()
-    assert list((demo_project / "site/pagefind/fragment").iterdir())
+    parts = json.loads((demo_project / "site/pagefind/parts.json").read_text(encoding="utf-8"))["parts"]
+    assert parts and sum(part["pages"] for part in parts) == 4
+    for part in parts:
+        assert (demo_project / "site/pagefind" / part["name"] / "pagefind.js").exists()
+        assert len(list((demo_project / "site/pagefind" / part["name"] / "fragment").iterdir())) == part["pages"]
 
 
 def test_ingest_writes_front_matter_and_is_idempotent(demo_project):

@@ -22,15 +22,69 @@ const plural = new Intl.PluralRules(lang);
 const dateFormat = new Intl.DateTimeFormat(lang === "ar" ? "ar-u-nu-latn" : "en-GB",
   { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" });
 
-let pagefindReady = null; // one initialisation, however many callers ask at once
-function pagefind() {
-  pagefindReady ??= (async () => {
-    const module = await import(config.pagefind + "pagefind.js");
-    await module.options({ baseUrl: config.base, excerptLength: EXCERPT_WORDS });
-    await module.init();
-    return module;
+// The index is in parts (generator/search.py): pagefind/parts.json lists them in date order, each
+// a Pagefind bundle. The first is loaded as Pagefind's own index and the others merged into it, each
+// with a "part" filter of its name; result ids start with the part's name ("<part>_<hash>").
+let indexReady = null; // one initialisation, however many callers ask at once
+function searchIndex() {
+  indexReady ??= (async () => {
+    const response = await fetch(`${config.pagefind}parts.json`);
+    if (!response.ok) throw new Error(`no search index (${response.status})`);
+    const parts = (await response.json()).parts;
+    if (!parts.length) return { engine: null, parts };
+    const bundle = (part) => `${config.pagefind}${part.name}/`;
+    const engine = await import(bundle(parts[0]) + "pagefind.js");
+    await engine.options({ basePath: bundle(parts[0]), baseUrl: config.base, excerptLength: EXCERPT_WORDS,
+                           mergeFilter: { part: parts[0].name } });
+    await engine.init();
+    await Promise.all(parts.slice(1).map((part) =>
+      engine.mergeIndex(bundle(part), { baseUrl: config.base, mergeFilter: { part: part.name } })));
+    return { engine, parts };
   })();
-  return pagefindReady;
+  return indexReady;
+}
+
+const partOf = (result) => result.id.slice(0, result.id.indexOf("_"));
+
+// BM25's inverse document frequency, as Pagefind computes it.
+const idf = (pages, containing) => Math.log((pages - containing + 0.5) / (containing + 0.5) + 1);
+
+// How many pages of each part hold each query form (a filter no page has keeps Pagefind from scoring).
+async function pagesWithForm(engine, form, options) {
+  const search = await engine.search(form, { ...options, filters: { part: "\u0000" } });
+  return search.totalFilters?.part || {};
+}
+
+// Pagefind weighs a word by how rare it is in one part; weigh it by how rare it is in the whole
+// archive, so that a part where a word is common (the days an event was covered) does not rank below
+// a part where it is only mentioned. Exact for one word (a result's score is that weight times
+// a term of the page's own); for several, each part's scores are scaled by the ratio of the sums.
+async function rankAcrossParts(engine, parts, search, forms, options) {
+  if (parts.length < 2) return search.results;
+  const perForm = forms.length === 1 ? [search.totalFilters?.part || {}]
+    : await Promise.all(forms.map((form) => pagesWithForm(engine, form, options)));
+  const total = parts.reduce((sum, part) => sum + part.pages, 0);
+  const archive = perForm.map((counts) => idf(total, Object.values(counts).reduce((a, b) => a + b, 0)));
+  const archiveWeight = archive.reduce((a, b) => a + b, 0);
+  const factor = {};
+  for (const part of parts) {
+    const own = perForm.reduce((sum, counts) => sum + idf(part.pages, counts[part.name] || 0), 0);
+    factor[part.name] = own > 0 ? archiveWeight / own : 1;
+  }
+  const ranked = search.results.map((result, i) => ({ result, i, score: result.score * (factor[partOf(result)] ?? 1) }));
+  ranked.sort((a, b) => b.score - a.score || a.i - b.i);
+  return ranked.map((r) => r.result);
+}
+
+// Sorted by date: each part's results come in its own order, and the parts cover successive days,
+// so the parts are read one after the other (undated articles last either way).
+function orderByParts(parts, results, newestFirst) {
+  const byPart = new Map(parts.map((part) => [part.name, []]));
+  const other = [];
+  for (const result of results) (byPart.get(partOf(result)) || other).push(result);
+  const dated = parts.filter((part) => part.dated);
+  if (newestFirst) dated.reverse();
+  return [...dated, ...parts.filter((part) => !part.dated)].flatMap((part) => byPart.get(part.name)).concat(other);
 }
 
 // -- query -> search forms -----------------------------------------------------------------------
@@ -210,8 +264,8 @@ function ensureOption(select, value) {
 }
 
 async function fillFilters() {
-  const engine = await pagefind();
-  const available = await engine.filters();
+  const { engine } = await searchIndex();
+  const available = engine ? await engine.filters() : {};
   for (const select of filterSelects) {
     const name = select.dataset.filter;
     const counts = available[name] || {};
@@ -315,7 +369,7 @@ async function run(state, { push }) {
   setState("searching");
   status.textContent = config.loading;
   try {
-    const engine = await pagefind();
+    const { engine, parts } = await searchIndex();
     const options = { filters: state.filters };
     if (state.sort) options.sort = { date: state.sort === "oldest" ? "asc" : "desc" };
     let forms = state.q ? await queryForms(state.q) : [];
@@ -323,14 +377,19 @@ async function run(state, { push }) {
       if (ticket === latest) { status.textContent = fill(config.noResults, { query: state.q }); setState("done"); }
       return;
     }
-    let search = await engine.search(state.q ? forms.join(" ") : null, options);
-    if (state.q && search.results.length === 0) {
+    const find = async (query) => (engine ? engine.search(query, options) : { results: [] });
+    let found = await find(state.q ? forms.join(" ") : null);
+    if (state.q && found.results.length === 0) {
       const retry = await queryForms(state.q, true);
       if (retry.join(" ") !== forms.join(" ")) {
         forms = retry;
-        search = await engine.search(forms.join(" "), options);
+        found = await find(forms.join(" "));
       }
     }
+    let results = found.results;
+    if (state.sort) results = orderByParts(parts, results, state.sort !== "oldest");
+    else if (state.q && results.length) results = await rankAcrossParts(engine, parts, found, forms, options);
+    const search = { results };
     if (ticket !== latest) return;
     current = { search, forms, shown: 0 };
     const total = search.results.length;

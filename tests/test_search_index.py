@@ -1,0 +1,153 @@
+"""The search index stage (generator/search.py) on real files with the real Pagefind binary: pages
+split into parts by date, parts reused from the previous site only when their input pages are
+unchanged, and a reused index byte-identical to a clean one."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from generator.search import INDEXED_PAGES, IndexedPage, build_index, indexed_pages, plan_parts
+
+PAGE = """<!doctype html>
+<html lang="ar" dir="rtl"><head><meta charset="utf-8"><title>{title}</title></head>
+<body><nav><a href="../{neighbour}/">{neighbour}</a></nav>
+<main><article lang="ar" data-pagefind-body><h1 data-pagefind-meta="title">{title}</h1>
+<div class="article-body"><p>{text}</p><article><p>quoted</p></article></div>
+<div hidden data-pagefind-ignore><span data-pagefind-filter="year:{year}"></span>
+<span data-pagefind-sort="date:{day}"></span></div></article></main></body></html>
+"""
+
+
+def write_page(site: Path, number: int, day: str, text: str = "", neighbour: str = "a0000") -> None:
+    path = site / f"articles/a{number:04d}/index.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PAGE.format(title=f"مقال رقم {number}", text=text or f"نص المقال {number} عن الحكومة والوزارة",
+                                neighbour=neighbour, year=day[:4], day=day), encoding="utf-8")
+
+
+def make_site(site: Path, days: int = 12, per_day: int = 3) -> None:
+    first = date(2015, 7, 20)
+    for number in range(days * per_day):
+        write_page(site, number, (first + timedelta(days=number // per_day)).isoformat())
+    write_page(site, 999, "0000-00-00")  # an undated article
+    (site / "index.html").write_text("<!doctype html><html><body><p>not indexed</p></body></html>", encoding="utf-8")
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def pages(*days: int) -> list[IndexedPage]:
+    origin = date(2015, 7, 20).toordinal()
+    return [IndexedPage(f"articles/{origin + day}-{i}/index.html", origin + day, "x") for i, day in enumerate(days)]
+
+
+def test_parts_are_aligned_day_spans_halved_until_small_enough():
+    parts = plan_parts(pages(*[day for day in range(16) for _ in range(3)]), limit=10)
+    assert all(len(part.pages) <= 10 for part in parts)
+    assert sum(len(part.pages) for part in parts) == 48
+    starts = [part.name.split("-")[0] for part in parts]
+    assert starts == sorted(starts)  # date order
+    for part in parts:
+        start, span = date(*map(int, (part.name[:4], part.name[4:6], part.name[6:8]))).toordinal(), int(part.name[9:])
+        assert span & (span - 1) == 0 and start % span == 0  # an aligned power-of-two span of days
+        assert all(start <= page.day < start + span for page in part.pages)
+
+
+def test_an_added_page_changes_only_the_part_it_falls_in():
+    before = plan_parts(pages(*[day for day in range(16) for _ in range(3)]), limit=10)
+    after = plan_parts(pages(*[day for day in range(16) for _ in range(3)], 5), limit=10)
+    changed = [part.name for part in after if part not in before]
+    assert len(changed) <= 2  # the span of day 5, or its two halves when it grew past the limit
+    assert all(part in after for part in before if not any(p.day == pages(5)[0].day for p in part.pages))
+
+
+def test_undated_pages_are_a_part_of_their_own_and_a_crowded_day_is_split():
+    undated = [IndexedPage(f"articles/u{i}/index.html", None, "x") for i in range(3)]
+    parts = plan_parts(pages(*[0] * 25) + undated, limit=10)
+    assert parts[-1].name == "undated" and len(parts[-1].pages) == 3
+    day_parts = parts[:-1]
+    assert len(day_parts) >= 3 and all(len(part.pages) <= 10 for part in day_parts)
+    assert all(part.name.startswith("20150720-1-h") for part in day_parts)
+
+
+def test_only_pages_with_a_pagefind_body_are_read(tmp_path):
+    make_site(tmp_path)
+    (tmp_path / "articles/redirect/index.html").parent.mkdir()
+    (tmp_path / "articles/redirect/index.html").write_text("<html><body>moved</body></html>", encoding="utf-8")
+    found = indexed_pages(tmp_path)
+    assert len(found) == 37 and "articles/redirect/index.html" not in {page.path for page in found}
+    assert [page for page in found if page.day is None][0].path == "articles/a0999/index.html"
+
+
+def test_the_digest_ignores_what_pagefind_does_not_read(tmp_path):
+    write_page(tmp_path, 1, "2015-07-20", neighbour="a0002")
+    before = indexed_pages(tmp_path)[0].digest
+    write_page(tmp_path, 1, "2015-07-20", neighbour="a0003")  # another link outside the article
+    assert indexed_pages(tmp_path)[0].digest == before
+    write_page(tmp_path, 1, "2015-07-20", text="نص آخر")
+    assert indexed_pages(tmp_path)[0].digest != before
+
+
+@pytest.fixture(scope="module")
+def clean_index(tmp_path_factory) -> Path:
+    site = tmp_path_factory.mktemp("clean") / "site"
+    make_site(site)
+    summary = build_index(site, part_max_pages=10)
+    assert summary.reused == [] and summary.pages == 37 and len(summary.indexed) == summary.parts >= 4
+    return site
+
+
+def test_an_unchanged_site_reuses_every_part_byte_for_byte(clean_index, tmp_path):
+    site = tmp_path / "site"
+    make_site(site)
+    summary = build_index(site, previous_site=clean_index, part_max_pages=10)
+    assert summary.indexed == [] and len(summary.reused) == summary.parts
+    assert snapshot(site / "pagefind") == snapshot(clean_index / "pagefind")
+
+
+def test_a_changed_page_reindexes_its_part_only_and_matches_a_clean_build(clean_index, tmp_path):
+    previous = tmp_path / "previous"
+    shutil.copytree(clean_index, previous)
+    edited, clean = tmp_path / "edited", tmp_path / "clean"
+    for site in (edited, clean):
+        make_site(site)
+        write_page(site, 40, "2015-07-31")  # a new article on the last day
+    summary = build_index(edited, previous_site=previous, part_max_pages=10)
+    assert len(summary.indexed) == 1 and len(summary.reused) == summary.parts - 1
+    build_index(clean, part_max_pages=10)
+    assert snapshot(edited / "pagefind") == snapshot(clean / "pagefind")
+
+
+def test_an_index_built_in_place_drops_parts_that_are_gone(clean_index, tmp_path):
+    site = tmp_path / "site"
+    shutil.copytree(clean_index, site)
+    for path in sorted(site.glob("articles/a00[0-2]*")):
+        shutil.rmtree(path)  # the first days' articles are removed
+    summary = build_index(site, previous_site=site, part_max_pages=10)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns("pagefind"))
+    build_index(fresh, part_max_pages=10)
+    assert summary.reused and snapshot(site / "pagefind") == snapshot(fresh / "pagefind")
+
+
+def test_part_bundles_name_their_pages_after_the_part(clean_index):
+    import json
+    listing = json.loads((clean_index / "pagefind/parts.json").read_text(encoding="utf-8"))
+    for part in listing["parts"]:
+        fragments = list((clean_index / "pagefind" / part["name"] / "fragment").iterdir())
+        assert len(fragments) == part["pages"]
+        assert all(path.name.startswith(part["name"] + "_") for path in fragments)
+        assert not (clean_index / "pagefind" / part["name"] / "pagefind-ui.js").exists()
+    assert listing["parts"][-1]["dated"] is False
+
+
+def test_the_demo_site_indexes_exactly_the_pages_that_ask_for_it(demo_project):
+    site = demo_project / "site"
+    marked = {path.relative_to(site).as_posix() for path in site.rglob("*.html")
+              if "data-pagefind-body" in path.read_text(encoding="utf-8")}
+    assert marked and marked == {path.relative_to(site).as_posix() for path in site.glob(INDEXED_PAGES)}

@@ -34,6 +34,8 @@ import re
 import shutil
 import subprocess
 import tempfile
+from itertools import groupby
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -76,9 +78,10 @@ def pagefind_executable() -> Path:
 
 # -- the pages to index ---------------------------------------------------------------------------
 
-_BODY_MARK = "data-pagefind-body"
-_HTML_TAG = re.compile(r"<html\b[^>]*>", re.IGNORECASE)
-_SORT_DATE = re.compile(rf'data-pagefind-sort="{DATE_SORT_KEY}:(\d{{4}})-(\d{{2}})-(\d{{2}})"')
+_BODY_MARK = b"data-pagefind-body"
+_HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
+_TAG_NAME = re.compile(rb"<([a-zA-Z][\w-]*)")
+_SORT_DATE = re.compile(rb'data-pagefind-sort="' + DATE_SORT_KEY.encode() + rb':(\d{4})-(\d{2})-(\d{2})"')
 
 
 @dataclass(frozen=True)
@@ -88,17 +91,17 @@ class IndexedPage:
     digest: str        # hash of everything Pagefind reads from the page
 
 
-def _body_element(html: str) -> str | None:
+def _body_element(html: bytes) -> bytes | None:
     """The element carrying data-pagefind-body, from its start tag to its matching end tag."""
     mark = html.find(_BODY_MARK)
     if mark < 0:
         return None
-    start = html.rfind("<", 0, mark)
-    name = re.match(r"<([a-zA-Z][\w-]*)", html[start:])
+    start = html.rfind(b"<", 0, mark)
+    name = _TAG_NAME.match(html, start)
     if not name:
         return None
     depth = 0
-    for tag in re.compile(rf"<(/?){name.group(1)}\b[^>]*>", re.IGNORECASE).finditer(html, start):
+    for tag in re.compile(rb"<(/?)" + re.escape(name.group(1)) + rb"\b[^>]*>", re.IGNORECASE).finditer(html, start):
         depth += -1 if tag.group(1) else 1
         if depth == 0:
             return html[start:tag.end()]
@@ -106,12 +109,12 @@ def _body_element(html: str) -> str | None:
 
 
 def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
-    html = path.read_text(encoding="utf-8")
+    html = path.read_bytes()
     body = _body_element(html)
     if body is None:
         return None
     html_tag = _HTML_TAG.search(html)
-    digest = hashlib.sha256(((html_tag.group(0) if html_tag else "") + body).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256((html_tag.group(0) if html_tag else b"") + body).hexdigest()
     day = None
     found = _SORT_DATE.search(body)
     if found:
@@ -123,8 +126,10 @@ def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
 
 
 def indexed_pages(site_dir: Path) -> list[IndexedPage]:
-    pages = (indexed_page(site_dir, path) for path in sorted(site_dir.glob(INDEXED_PAGES)))
-    return [page for page in pages if page is not None]
+    # Reading dominates and releases the GIL: a few threads overlap the reads.
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        pages = pool.map(lambda path: indexed_page(site_dir, path), sorted(site_dir.glob(INDEXED_PAGES)))
+        return [page for page in pages if page is not None]
 
 
 # -- parts ----------------------------------------------------------------------------------------
@@ -409,6 +414,99 @@ def _renamed_pages(pages_node, folder: Path, part_name: str):
     return (4, renamed)
 
 
+# -- the word index, regrouped ---------------------------------------------------------------------
+# Pagefind cuts its sorted word index into chunks of about 60 KB, so a search for a frequent word
+# fetches, in every part, the word with a hundred unrelated neighbours. The chunks are cut again here
+# so that a chunk holds words sharing a prefix: a word with the words it is a prefix of (which
+# Pagefind's prefix matching finds with it) stays in one chunk whenever they weigh at most
+# _PREFIX_GROUP_BYTES together; small neighbouring groups share chunks of up to _CHUNK_BYTES.
+# A chunk is a CBOR array holding the array of its word entries [word, pages, variants]; the entries are copied byte for
+# byte. Where they start is found by their shape (a 3-array whose first item is the word, the words
+# ascending, as many as the array says); a chunk whose entries cannot be told apart that way keeps
+# Pagefind's cut.
+
+_PREFIX_GROUP_BYTES = 64_000
+_CHUNK_BYTES = 12_000
+_ENTRY_START = re.compile(rb"\x83(?=[\x60-\x78])")
+
+
+def _chunk_entries(body: bytes) -> list[tuple[str, bytes]] | None:
+    """The word entries of one index chunk (its CBOR after the header: [[entry, ...]]), or None if
+    unsure."""
+    if body[:1] != b"\x81":
+        return None
+    major, count, start = _cbor_head(body, 1)
+    if major != 4:
+        return None
+    starts, words, previous = [], [], None
+    for match in _ENTRY_START.finditer(body, start):
+        position = match.start()
+        if not starts and position != start:
+            return None
+        try:
+            kind, length, at = _cbor_head(body, position + 1)
+            word = body[at:at + length].decode("utf-8")
+            follows = body[at + length] >> 5
+        except (ValueError, IndexError, UnicodeDecodeError):
+            continue
+        if kind != 3 or follows != 4 or (previous is not None and word.encode() <= previous.encode()):
+            continue
+        starts.append(position)
+        words.append(word)
+        previous = word
+    if len(starts) != count:
+        return None
+    ends = starts[1:] + [len(body)]
+    return [(word, body[begin:end]) for word, begin, end in zip(words, starts, ends)]
+
+
+def _prefix_groups(entries: list[tuple[str, bytes]], depth: int = 0) -> list[list[tuple[str, bytes]]]:
+    if len(entries) == 1 or sum(len(blob) for _, blob in entries) <= _PREFIX_GROUP_BYTES:
+        return [entries]
+    groups = []
+    for _, group in groupby(entries, key=lambda entry: entry[0][:depth + 1]):
+        groups += _prefix_groups(list(group), depth + 1)
+    return groups
+
+
+def _array_head(count: int) -> bytes:
+    return _cbor_encode((4, [(0, 0)] * count))[:-count] if count else b"\x80"
+
+
+def _regroup_word_index(folder: Path, lang: str, chunks_node):
+    """Write the part's word index again in prefix-grouped chunks; returns the new chunk list of
+    the metadata index, or the old one when a chunk cannot be read with certainty."""
+    entries: list[tuple[str, bytes]] = []
+    old_files = []
+    for _, (_first, _last, file_hash) in chunks_node[1]:
+        path = folder / "index" / f"{file_hash[1].decode()}.pf_index"
+        raw = gzip.decompress(path.read_bytes())
+        found = _chunk_entries(raw[len(_META_HEADER):]) if raw.startswith(_META_HEADER) else None
+        if not found or (entries and found[0][0].encode() <= entries[-1][0].encode()):
+            return chunks_node
+        entries += found
+        old_files.append(path)
+    chunks, current, size = [], [], 0
+    for group in _prefix_groups(entries):
+        group_size = sum(len(blob) for _, blob in group)
+        if current and size + group_size > _CHUNK_BYTES:
+            chunks.append(current)
+            current, size = [], 0
+        current += group
+        size += group_size
+    if current:
+        chunks.append(current)
+    for path in old_files:
+        path.unlink()
+    listing = []
+    for chunk in chunks:
+        content = _META_HEADER + b"\x81" + _array_head(len(chunk)) + b"".join(blob for _, blob in chunk)
+        file_hash = f"{lang}_{hashlib.sha256(content).hexdigest()[:10]}"
+        (folder / "index" / f"{file_hash}.pf_index").write_bytes(gzip.compress(content, compresslevel=6, mtime=0))
+        listing.append((4, [(3, chunk[0][0].encode()), (3, chunk[-1][0].encode()), (3, file_hash.encode())]))
+    return (4, listing)
+
+
 def _finish_bundle(folder: Path, part_name: str) -> None:
     """Drop what the search page does not use, put the metadata index in name order and give pages
     ids that name their part."""
@@ -424,6 +522,7 @@ def _finish_bundle(folder: Path, part_name: str) -> None:
                 raise ValueError("unknown layout")
             items = list(node[1])
             items[1] = _renamed_pages(items[1], folder, part_name)
+            items[2] = _regroup_word_index(folder, lang, items[2])
             filters = [(4, [name, (3, _canonical_filter(folder / "filter", lang, file_hash[1].decode()).encode())])
                        for name, file_hash in (item[1] for item in items[3][1])]
         except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import statistics
 import sys
 import threading
@@ -36,7 +37,7 @@ def frequent_words(site: Path, top: int) -> list[str]:
     counts: Counter[str] = Counter()
     for page in (site / "articles").glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
-        body = html.split('class="article-body">', 1)[-1].split("</div>", 1)[0]
+        body = re.sub(r"<[^>]+>", " ", html.split('class="article-body">', 1)[-1].split("</div>", 1)[0])
         counts.update(t for t in tokens(body) if len(strip_article(t)) > 2 and not t.isdigit()
                       and t not in _STOPWORDS)
     return [word for word, _ in counts.most_common(top)]
@@ -44,10 +45,22 @@ def frequent_words(site: Path, top: int) -> list[str]:
 
 class Meter:
     """Bytes of response bodies the server sent (Pagefind fetches from a worker, which the page's
-    own network events do not show, so they are counted where they leave the server)."""
+    own network events do not show, so they are counted where they leave the server), in all and
+    by kind of file (Pagefind's word index, fragments, filters, metadata; everything else)."""
 
     total = 0
+    by_kind: Counter[str] = Counter()
     lock = threading.Lock()
+
+    @classmethod
+    def snapshot(cls) -> tuple[int, Counter[str]]:
+        with cls.lock:
+            return cls.total, Counter(cls.by_kind)
+
+
+def _kind(path: str) -> str:
+    suffix = path.split("?", 1)[0].rsplit(".", 1)[-1]
+    return suffix if suffix.startswith("pf_") or suffix == "pagefind" else "other"
 
 
 class _CountingHandler(_SubPathHandler):
@@ -55,6 +68,8 @@ class _CountingHandler(_SubPathHandler):
         data = source.read()
         with Meter.lock:
             Meter.total += len(data)
+            Meter.by_kind[_kind(self.path)] += len(data)
+            Meter.by_kind[_kind(self.path) + " requests"] += 1
         outputfile.write(data)
 
 
@@ -70,11 +85,11 @@ def _wait_done(page, timeout_s: float = 120) -> None:
 def measure(url: str, browser, query: str | None, filters: str = "") -> dict:
     context = browser.new_context()
     page = context.new_page()
-    before = Meter.total
+    before, kinds_before = Meter.snapshot()
     page.goto(f"{url}search/")
     page.wait_for_selector("form.search-form[data-ready]", state="attached")
     page.wait_for_load_state("networkidle")
-    loaded = Meter.total
+    loaded, kinds_loaded = Meter.snapshot()
     started = time.perf_counter()
     if query is None:
         page.goto(f"{url}search/?{filters}")
@@ -86,8 +101,14 @@ def measure(url: str, browser, query: str | None, filters: str = "") -> dict:
     page.wait_for_load_state("networkidle")
     status = page.locator("#search-status").inner_text()
     context.close()
-    return {"query": query or filters, "ms": elapsed * 1000, "query_kb": (Meter.total - loaded) / 1024,
-            "page_kb": (loaded - before) / 1024, "status": status}
+    done, kinds_done = Meter.snapshot()
+    kinds_done.subtract(kinds_loaded)
+    kinds_loaded.subtract(kinds_before)
+    by_kind = lambda kinds: {kind: (n if kind.endswith("requests") else round(n / 1024, 1))  # noqa: E731
+                             for kind, n in sorted(kinds.items()) if n}
+    return {"query": query or filters, "ms": elapsed * 1000, "query_kb": (done - loaded) / 1024,
+            "page_kb": (loaded - before) / 1024, "status": status,
+            "query_by_kind": by_kind(kinds_done), "page_by_kind": by_kind(kinds_loaded)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -107,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         for query in queries:
             row = measure(url, browser, query)
             rows.append(row)
-            print(f"{row['query']}\t{row['ms']:.0f} ms\t{row['query_kb']:.0f} KB\t{row['status']}", flush=True)
+            print(f"{row['query']}\t{row['ms']:.0f} ms\t{row['query_kb']:.0f} KB\t{row['status']}\t"
+                  f"{row['query_by_kind']}", flush=True)
         browse = measure(url, browser, None, args.filter)
+        print(f"browse {args.filter}\t{browse['ms']:.0f} ms\t{browse['query_kb']:.0f} KB\t{browse['query_by_kind']}")
     times = [r["ms"] for r in rows]
     sizes = [r["query_kb"] for r in rows]
     print()
@@ -117,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| {len(rows)} | {statistics.median(times):.0f} | {max(times):.0f} | {statistics.median(sizes):.0f} | "
           f"{max(sizes):.0f} | {statistics.median(r['page_kb'] for r in rows):.0f} | "
           f"{browse['ms']:.0f} / {browse['query_kb']:.0f} |")
+    print(f"page load by kind (KB, requests): {rows[0]['page_by_kind']}")
     slowest = max(rows, key=lambda r: r["ms"])
     print(f"slowest: {slowest['query']} ({slowest['ms']:.0f} ms, {slowest['query_kb']:.0f} KB)")
     if args.json:

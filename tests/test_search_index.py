@@ -151,3 +151,46 @@ def test_the_demo_site_indexes_exactly_the_pages_that_ask_for_it(demo_project):
     marked = {path.relative_to(site).as_posix() for path in site.rglob("*.html")
               if "data-pagefind-body" in path.read_text(encoding="utf-8")}
     assert marked and marked == {path.relative_to(site).as_posix() for path in site.glob(INDEXED_PAGES)}
+
+
+def _word_chunks(bundle: Path) -> tuple[list, dict[str, list]]:
+    """The metadata index's chunk list and each chunk's word entries, decoded."""
+    import gzip
+
+    from generator.search import _decoded
+
+    def plain(node):
+        major, payload = node
+        if major in (4, 5):
+            return [plain(item) for item in payload]
+        return payload.decode() if major == 3 else payload
+
+    meta = plain(_decoded(gzip.decompress(next(bundle.glob("pagefind.*.pf_meta")).read_bytes())))
+    chunks = {name: plain(_decoded(gzip.decompress((bundle / "index" / f"{name}.pf_index").read_bytes())))[0]
+              for _, _, name in meta[2]}
+    return meta[2], chunks
+
+
+def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
+    from generator.search import _finish_bundle, pagefind_executable, _run
+
+    site = tmp_path / "site"
+    for number in range(60):
+        words = " ".join(f"كلمة{number * 7 % (i + 3)}{'ب' * (i % 5)}" for i in range(200))
+        write_page(site, number, "2015-07-20", text=f"عام عامل عاملين {words}")
+    raw, regrouped = tmp_path / "raw", tmp_path / "regrouped"
+    _run([str(pagefind_executable()), "--site", str(site), "--output-path", str(raw), "--force-language", "ar"])
+    shutil.copytree(raw, regrouped)
+    _finish_bundle(regrouped, "p")
+    before_list, before = _word_chunks(raw)
+    after_list, after = _word_chunks(regrouped)
+    entries = lambda chunks: sorted(entry[0] for words in chunks.values() for entry in words)  # noqa: E731
+    assert entries(after) == entries(before) and len(after) > len(before)
+    for first, last, name in after_list:
+        words = [entry[0] for entry in after[name]]
+        assert [first, last] == [words[0], words[-1]] and words == sorted(words, key=str.encode)
+    home = {entry[0]: name for name, words in after.items() for entry in words}
+    family = {word for word in home if word.startswith("عام")}
+    assert len(family) > 1 and {home[word] for word in family} == {home["عام"]}  # with the words it begins
+    assert sorted(str(e) for words in after.values() for e in words) == \
+        sorted(str(e) for words in before.values() for e in words)  # postings copied unchanged

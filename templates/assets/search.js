@@ -263,12 +263,12 @@ function ensureOption(select, value) {
   select.append(option);
 }
 
-async function fillFilters() {
-  const { engine } = await searchIndex();
-  const available = engine ? await engine.filters() : {};
+// The values of each filter and their counts come with the page (filterCounts), so that listing them
+// loads nothing from the index; a filter's index files are loaded by the first search that uses it.
+function fillFilters() {
   for (const select of filterSelects) {
     const name = select.dataset.filter;
-    const counts = available[name] || {};
+    const counts = data.filterCounts[name] || {};
     let values = Object.keys(counts);
     if (name === "year") values.sort((a, b) => b.localeCompare(a));
     else if (name === "event") values = values.filter((v) => Object.hasOwn(data.events, v)).sort((a, b) => counts[b] - counts[a]);
@@ -452,15 +452,8 @@ window.addEventListener("popstate", () => {
 });
 
 const initial = readState();
+fillFilters();
 showState(initial);
-// Filter options come from the index; once they are there, select the values of the URL again.
-fillFilters().then(() => {
-  const state = readState();
-  for (const select of filterSelects) {
-    const value = state.filters[select.dataset.filter] || "";
-    ensureOption(select, value);
-    select.value = value;
-  }
-}).catch((error) => console.error(error));
+searchIndex().catch((error) => console.error(error)); // load the index while the reader types
 if (initial.q || Object.keys(initial.filters).length) run(initial, { push: false });
 form.dataset.ready = "true";

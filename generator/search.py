@@ -43,7 +43,7 @@ from pathlib import Path
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
 PARTS_FILE = "parts.json"
-PART_MAX_PAGES = 4000
+PART_MAX_PAGES = 2000
 TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"

@@ -22,6 +22,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from html import unescape
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
@@ -37,7 +38,7 @@ def frequent_words(site: Path, top: int) -> list[str]:
     counts: Counter[str] = Counter()
     for page in (site / "articles").glob("*/index.html"):
         html = page.read_text(encoding="utf-8")
-        body = re.sub(r"<[^>]+>", " ", html.split('class="article-body">', 1)[-1].split("</div>", 1)[0])
+        body = unescape(re.sub(r"<[^>]+>", " ", html.split('class="article-body">', 1)[-1].split("</div>", 1)[0]))
         counts.update(t for t in tokens(body) if len(strip_article(t)) > 2 and not t.isdigit()
                       and t not in _STOPWORDS)
     return [word for word, _ in counts.most_common(top)]

@@ -194,3 +194,16 @@ def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
     assert len(family) > 1 and {home[word] for word in family} == {home["عام"]}  # with the words it begins
     assert sorted(str(e) for words in after.values() for e in words) == \
         sorted(str(e) for words in before.values() for e in words)  # postings copied unchanged
+
+
+def test_a_second_build_reuses_the_index_and_changes_no_byte(tmp_path):
+    from conftest import copy_project, run_archive
+
+    project = copy_project(tmp_path / "p")
+    assert run_archive(project, "build")[0] == 0
+    before = snapshot(project / "site")
+    fragment = next((project / "site/pagefind").glob("*/fragment/*.pf_fragment"))
+    inode = fragment.stat().st_ino
+    assert run_archive(project, "build")[0] == 0
+    assert snapshot(project / "site") == before
+    assert fragment.stat().st_ino == inode  # taken over from the previous site, not written again

@@ -240,7 +240,9 @@ def _no_space_left(folder: Path) -> bool:
 def _index_part(site_dir: Path, part: Part, target: Path, executable: Path) -> None:
     """One Pagefind run over a folder holding only the part's pages (hard links, at their paths in
     the site, so that Pagefind records the same URLs)."""
-    with tempfile.TemporaryDirectory(dir=site_dir.parent, prefix=f".{site_dir.name}.index-") as scratch:
+    # Inside the site folder: hard links need the same file system, and a build that fails leaves
+    # nothing beside it (the staging folder is removed whole).
+    with tempfile.TemporaryDirectory(dir=site_dir, prefix=".index-input-") as scratch:
         for page in part.pages:
             _link_or_copy(site_dir / page.path, Path(scratch) / page.path)
         result = _run([str(executable), "--site", scratch, "--output-path", str(target),
@@ -267,6 +269,13 @@ def _previous_keys(previous_site: Path | None) -> dict[str, str]:
         return {part["name"]: part["key"] for part in listing["parts"]}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # no earlier index of this layout: every part is indexed
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _copy_tree(source: Path, target: Path) -> None:
@@ -308,14 +317,17 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 _copy_tree(source, target)
                 reused.append(part.name)
                 continue
-        _index_part(site_dir, part, target, executable)
-        indexed.append(part.name)
+        indexed.append(part)
+    # Parts are independent runs of the binary: as many at once as there are cores.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(indexed), _cores()))) as pool:
+        for future in [pool.submit(_index_part, site_dir, part, output / part.name, executable) for part in indexed]:
+            future.result()
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
                           "key": keys[part.name]} for part in parts]}
     (output / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
-    return IndexSummary(len(parts), indexed, reused, sum(len(part.pages) for part in parts))
+    return IndexSummary(len(parts), [part.name for part in indexed], reused, sum(len(part.pages) for part in parts))
 
 
 # -- byte-identical bundles -----------------------------------------------------------------------

@@ -18,10 +18,11 @@ element Pagefind reads). A part whose key is the same in the previous site is co
 instead of being indexed again; a part's output depends only on its input pages, so the result is
 byte-identical to a clean build.
 
-Each part is a complete Pagefind bundle, made deterministic here: Pagefind 1.5 writes filters and
-sorts in hash-map order (put in name order), and its page ids are renamed `<part>_<hash>` so that
-the search page knows which part a result comes from (to order results by date across parts and to
-weigh relevance with archive-wide word frequencies).
+Parts to index run one per core. Each is a complete Pagefind bundle, rewritten here: Pagefind 1.5
+writes filters and sorts in hash-map order (put in name order, for byte-identical builds); page ids
+are renamed `<part>_<hash>` so that the search page knows which part a result comes from (to order
+results by date across parts and to weigh relevance with archive-wide word frequencies); and the
+word index is cut again by prefix (see "the word index, regrouped").
 """
 
 from __future__ import annotations

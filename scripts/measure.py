@@ -1,0 +1,135 @@
+"""Run a command and measure it: wall time, and memory of its whole process tree, per build stage.
+
+Memory is sampled from /proc a few times a second: the proportional set size (PSS, so pages shared
+by forked workers count once) summed over the process and all its descendants, as the peak for
+the stage the process is in (read from the `NAME: started` / `NAME: done in X s` lines that the
+archive's progress prints on stderr). The kernel's own peak resident size of the largest single
+process is reported beside it. A run whose tree passes `limit_mb` is killed and reported as such.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+STARTED = re.compile(r"^(\w[\w-]*): started")
+DONE = re.compile(r"^(\w[\w-]*): done in ([\d.]+) s")
+OUTSIDE = "other"  # time and memory outside the named stages (loading, writing content, publishing)
+
+
+@dataclass
+class Measurement:
+    command: list[str]
+    wall: float
+    returncode: int | None
+    stdout: str
+    stderr: str
+    peak_mb: float                 # sampled peak of the whole process tree (PSS)
+    largest_process_mb: float      # kernel's peak RSS of the largest single process
+    cpu_seconds: float             # user + system time of the process and its descendants
+    stage_seconds: dict[str, float] = field(default_factory=dict)   # as the command reported them
+    stage_peak_mb: dict[str, float] = field(default_factory=dict)   # sampled, per stage
+    stopped: str | None = None     # why the run was killed, if it was
+
+    @property
+    def ok(self) -> bool:
+        return self.stopped is None and self.returncode == 0
+
+    def outside_seconds(self) -> float:
+        return max(0.0, self.wall - sum(self.stage_seconds.values()))
+
+
+def _descendants(pid: int) -> list[int]:
+    found, pending = [], [pid]
+    while pending:
+        parent = pending.pop()
+        found.append(parent)
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                children = Path(f"/proc/{parent}/task/{task}/children").read_text().split()
+            except OSError:
+                continue
+            pending.extend(int(child) for child in children)
+    return found
+
+
+def _memory_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def tree_memory_mb(pid: int) -> float:
+    return sum(_memory_kb(p) for p in _descendants(pid)) / 1024
+
+
+def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
+            limit_mb: float | None = None, interval: float = 0.25, echo: bool = False) -> Measurement:
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, start_new_session=True)
+    stdout: list[str] = []
+    stderr: list[str] = []
+    stage_seconds: dict[str, float] = {}
+    current = [OUTSIDE]
+
+    def read_stdout() -> None:
+        stdout.extend(process.stdout)
+
+    def read_stderr() -> None:
+        for line in process.stderr:
+            stderr.append(line)
+            if echo:
+                print(f"    {time.perf_counter() - started:7.1f} s  {line.rstrip()}", flush=True)
+            if match := STARTED.match(line):
+                current[0] = match.group(1)
+            elif match := DONE.match(line):
+                stage_seconds[match.group(1)] = float(match.group(2))
+                current[0] = OUTSIDE
+
+    readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
+
+    peak = 0.0
+    stage_peak: dict[str, float] = {}
+    stopped = None
+    while True:
+        # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS).
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        memory = tree_memory_mb(process.pid)
+        stage = current[0]
+        peak = max(peak, memory)
+        stage_peak[stage] = max(stage_peak.get(stage, 0.0), memory)
+        if limit_mb is not None and memory > limit_mb and stopped is None:
+            stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
+            os.killpg(process.pid, signal.SIGKILL)
+        time.sleep(interval)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.perf_counter() - started
+    for reader in readers:
+        reader.join()
+    return Measurement(command, wall, process.returncode, "".join(stdout), "".join(stderr), peak,
+                       usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stage_seconds, stage_peak, stopped)

@@ -143,37 +143,34 @@ def _mb(mb: float | None) -> str:
 
 
 def stage_table(runs: dict[str, Measurement]) -> str:
+    """Wall time (as the build reports it), CPU time and peak memory (sampled) of each stage."""
     names = list(runs)
-    lines = ["| stage | " + " | ".join(f"{n} s | {n} peak MB" for n in names) + " |",
-             "|---|" + "---|---|" * len(names)]
+    lines = ["| stage | " + " | ".join(f"{n} s | {n} CPU s | {n} peak MB" for n in names) + " |",
+             "|---|" + "---|---|---|" * len(names)]
     for stage in (*STAGES, OUTSIDE):
         cells = []
         for measured in runs.values():
             seconds = measured.outside_seconds() if stage == OUTSIDE else measured.stage_seconds.get(stage)
-            cells += [_s(seconds), _mb(measured.stage_peak_mb.get(stage))]
+            cells += [_s(seconds), _s(measured.stage_cpu_seconds.get(stage)), _mb(measured.stage_peak_mb.get(stage))]
         label = "other (loading, writing content, model, publishing)" if stage == OUTSIDE else stage
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     cells = []
     for measured in runs.values():
-        cells += [f"**{measured.wall:.1f}**", f"**{measured.peak_mb:.0f}**"]
+        cells += [f"**{measured.wall:.1f}**", f"**{measured.cpu_seconds:.1f}**", f"**{measured.peak_mb:.0f}**"]
     lines.append("| **total** | " + " | ".join(cells) + " |")
-    cells = []
-    for measured in runs.values():
-        cells += [f"{measured.cpu_seconds:.1f}", ""]
-    lines.append("| CPU s (user + system) | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def comparison_table(archive: Measurement, archive_pages: tuple[int, int], others: dict[str, dict]) -> str:
-    lines = ["| generator | HTML pages | site MB | wall s | CPU s | peak MB | archive ÷ this (wall) |",
-             "|---|---|---|---|---|---|---|"]
+    lines = ["| generator | HTML pages | site MB | wall s | CPU s | peak MB | archive ÷ this: wall | CPU |",
+             "|---|---|---|---|---|---|---|---|"]
     lines.append(f"| this archive (`archive build`) | {archive_pages[0]} | {archive_pages[1] / 1e6:.0f} | "
-                 f"{archive.wall:.1f} | {archive.cpu_seconds:.1f} | {archive.peak_mb:.0f} | 1.00 |")
+                 f"{archive.wall:.1f} | {archive.cpu_seconds:.1f} | {archive.peak_mb:.0f} | 1.00 | 1.00 |")
 
     def row(name: str, m: list[Measurement], pages: int | str, size: float | str) -> str:
         wall, cpu, peak = sum(x.wall for x in m), sum(x.cpu_seconds for x in m), max(x.peak_mb for x in m)
         ok = all(x.ok for x in m)
-        ratio = f"{archive.wall / wall:.2f}" if ok and wall else "–"
+        ratio = f"{archive.wall / wall:.2f} | {archive.cpu_seconds / cpu:.2f}" if ok and wall and cpu else "– | –"
         return f"| {name} | {pages} | {size} | {wall:.1f}{'' if ok else ' (failed)'} | {cpu:.1f} | {peak:.0f} | {ratio} |"
 
     hugo, pagefind, pelican = (others.get(k) for k in ("hugo", "pagefind (Hugo's site)", "pelican"))

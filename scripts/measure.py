@@ -35,6 +35,7 @@ class Measurement:
     cpu_seconds: float             # user + system time of the process and its descendants
     stage_seconds: dict[str, float] = field(default_factory=dict)   # as the command reported them
     stage_peak_mb: dict[str, float] = field(default_factory=dict)   # sampled, per stage
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)  # sampled, per stage
     stopped: str | None = None     # why the run was killed, if it was
 
     @property
@@ -79,8 +80,23 @@ def _memory_kb(pid: int) -> int:
     return 0
 
 
-def tree_memory_mb(pid: int) -> float:
-    return sum(_memory_kb(p) for p in _descendants(pid)) / 1024
+def tree_memory_mb(pids: list[int]) -> float:
+    return sum(_memory_kb(p) for p in pids) / 1024
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def tree_cpu_seconds(pids: list[int]) -> float:
+    """User + system time of the live processes, with that of the children they have waited for."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
+    return total / _TICKS
 
 
 def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -113,16 +129,25 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
 
     peak = 0.0
     stage_peak: dict[str, float] = {}
+    stage_cpu: dict[str, float] = {}
+    cpu_before = 0.0
     stopped = None
     while True:
         # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS).
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        memory = tree_memory_mb(process.pid)
         stage = current[0]
+        pids = _descendants(process.pid)
+        memory = tree_memory_mb(pids)
         peak = max(peak, memory)
         stage_peak[stage] = max(stage_peak.get(stage, 0.0), memory)
+        cpu = tree_cpu_seconds(pids)
+        # A child that ended between two samples takes its time out of the sum until its parent
+        # waits for it; the time comes back then, so only growth is counted.
+        if cpu > cpu_before:
+            stage_cpu[stage] = stage_cpu.get(stage, 0.0) + cpu - cpu_before
+            cpu_before = cpu
         if limit_mb is not None and memory > limit_mb and stopped is None:
             stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
             os.killpg(process.pid, signal.SIGKILL)
@@ -132,4 +157,5 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     for reader in readers:
         reader.join()
     return Measurement(command, wall, process.returncode, "".join(stdout), "".join(stderr), peak,
-                       usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stage_seconds, stage_peak, stopped)
+                       usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stage_seconds, stage_peak,
+                       stage_cpu, stopped)

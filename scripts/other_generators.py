@@ -29,7 +29,16 @@ PAGE_SIZE = 50
 
 def project_articles(project: Path) -> list[Article]:
     stored = load_articles(project / "content", project, Problems())
-    return [article for article, _ in sorted(stored.values(), key=lambda pair: pair[0].id)]
+    return [_printable(article) for article, _ in sorted(stored.values(), key=lambda pair: pair[0].id)]
+
+
+# Control characters that crawled text keeps (the archive escapes them) but XML 1.0 forbids: Pelican's
+# feed writer stops on them, so they are dropped from what the other generators get.
+_CONTROL = dict.fromkeys(c for c in range(32) if chr(c) not in "\t\n\r")
+
+
+def _printable(article: Article) -> Article:
+    return article.with_changes(title=article.title.translate(_CONTROL), body=article.body.translate(_CONTROL))
 
 
 def _quoted(value: str) -> str:

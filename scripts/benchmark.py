@@ -77,9 +77,9 @@ def make_corpus_project(target: Path, corpus: Path, limit: int | None) -> tuple[
         if records:
             (target / "seeds" / name).write_text(json.dumps(records, ensure_ascii=False), encoding="utf-8")
             written += len(records)
-            days = [r["date_extracted"][:10] for r in records if r.get("date_extracted")]
+            days = [date.fromisoformat(r["date_extracted"][:10]) for r in records if r.get("date_extracted")]
             if days:
-                last_day = max(filter(None, [last_day, date.fromisoformat(max(days))]))
+                last_day = max(days) if last_day is None else max(last_day, *days)
     return written, last_day or date.today()
 
 

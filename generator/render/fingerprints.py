@@ -84,12 +84,8 @@ class ContextFingerprints:
             return ("event", self.event(value))
         if kind is dict:
             return ("dict", tuple((self._walk(k), self._walk(v)) for k, v in value.items()))
-        if isinstance(value, _SCALARS):
+        if isinstance(value, _SCALARS):  # subclasses of the types above (Article and Event have none)
             return value
-        if isinstance(value, Article):
-            return self.article(value)
-        if isinstance(value, Event):
-            return ("event", self.event(value))
         if isinstance(value, (list, tuple)):
             return tuple(map(self._walk, value))
         if isinstance(value, (set, frozenset)):

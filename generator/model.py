@@ -182,6 +182,16 @@ class Archive:
     def events_by_coverage(self) -> list[Event]:
         return sorted(self.events.values(), key=lambda e: (-len(e.reports), e.first_date or "", e.id))
 
+    def events_newest_first(self) -> list[Event]:
+        """By when each event began (its first report), the latest first; undated events last.
+
+        An event keeps its place as coverage comes in, so the events index grows at its top."""
+        def began(event: Event) -> datetime | None:
+            return next((sort_instant(a) for a in event.articles if a.date), None)
+        dated = sorted(((began(e), e.id, e) for e in self.events.values() if began(e)), reverse=True)
+        undated = sorted((e.id, e) for e in self.events.values() if not began(e))
+        return [e for _, _, e in dated] + [e for _, e in undated]
+
 
 def build_archive(articles: list[Article], sources: SourceRegistry,
                   curated: dict[str, CuratedEvent] | None = None,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -151,11 +152,9 @@ def test_hijri_dates_are_shown_beside_the_gregorian(project):
 
 def test_the_day_page_lists_that_days_articles_newest_first_across_pages(project):
     seen = []
-    for number in (1, 2, 3):
-        path = "en/dates/2021/01/22" + ("" if number == 1 else f"/page/{number}")
+    for path in ("en/dates/2021/01/22", "en/dates/2021/01/22/page/1"):
         seen += _article_links(_parse(project, path), "en/")
-    assert not (project / "site/en/dates/2021/01/22/page/4").exists()
-    assert not (project / "site/en/dates/2021/01/22/page/1").exists()
+    assert not (project / "site/en/dates/2021/01/22/page/2").exists()
     assert len(seen) == len(set(seen)) == DAY_ARTICLES + 3
     fixture = [int(h.rstrip("/").rsplit("-", 1)[1]) for h in seen if "/fx-" in h]
     assert fixture == sorted(fixture, reverse=True)               # later minutes first
@@ -164,32 +163,49 @@ def test_the_day_page_lists_that_days_articles_newest_first_across_pages(project
 # -- pagination ----------------------------------------------------------------------------------
 
 
-def test_pages_hold_page_size_items_and_link_with_rel_prev_and_next(project):
+def test_archive_lists_show_the_newest_first_and_number_older_pages_from_the_oldest(project):
     root = f"{BASE}en/dates/2021/01/22/"
-    first, second, last = (_parse(project, p) for p in (
-        "en/dates/2021/01/22", "en/dates/2021/01/22/page/2", "en/dates/2021/01/22/page/3"))
-    assert [len(_article_links(p, "en/")) for p in (first, second, last)] == [PAGE_SIZE, PAGE_SIZE, 4]
-    assert "prev" not in first.head_links and first.head_links["next"] == f"{root}page/2/"
-    assert second.head_links["prev"] == root and second.head_links["next"] == f"{root}page/3/"
-    assert last.head_links["prev"] == f"{root}page/2/" and "next" not in last.head_links
-    assert first.head_links["canonical"] == f"http://127.0.0.1{root}"
-    assert second.head_links["canonical"] == f"http://127.0.0.1{root}page/2/"
-    assert "Showing 101–104 of 104" in _html(project, "en/dates/2021/01/22/page/3")
-    assert "Page 3" in _html(project, "en/dates/2021/01/22/page/3").split("</title>")[0]
+    front, oldest = (_parse(project, p) for p in ("en/dates/2021/01/22", "en/dates/2021/01/22/page/1"))
+    total = DAY_ARTICLES + 3
+    assert [len(_article_links(p, "en/")) for p in (front, oldest)] == [total - PAGE_SIZE, PAGE_SIZE]
+    assert "prev" not in front.head_links and front.head_links["next"] == f"{root}page/1/"
+    assert oldest.head_links["prev"] == root and "next" not in oldest.head_links
+    assert front.head_links["canonical"] == f"http://127.0.0.1{root}"
+    assert oldest.head_links["canonical"] == f"http://127.0.0.1{root}page/1/"
+    assert f"Showing 1–{total - PAGE_SIZE} of {total}" in _html(project, "en/dates/2021/01/22")
+    assert f"1–{PAGE_SIZE}, counting from the oldest" in _html(project, "en/dates/2021/01/22/page/1")
+    assert f"1–{PAGE_SIZE} بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
+    assert "Page 1" in _html(project, "en/dates/2021/01/22/page/1").split("</title>")[0]
+    assert "Page" not in _html(project, "en/dates/2021/01/22").split("</title>")[0]
+    assert ">Newest</a>" in _html(project, "en/dates/2021/01/22/page/1")
+    assert ">الأحدث</span>" in _html(project, "dates/2021/01/22")
 
 
 @pytest.mark.parametrize("path", ["", "en/", "sources/reuters/", "en/sources/reuters/"])
 def test_home_and_source_lists_are_paginated(project, path):
-    first = _parse(project, path.rstrip("/") or ".")
-    assert len(_article_links(first, path[:3] if path.startswith("en/") else "")) >= PAGE_SIZE
-    assert first.head_links["next"] == f"{BASE}{path}page/2/"
-    assert (project / "site" / path / "page/3/index.html").exists()
-    assert not (project / "site" / path / "page/4").exists()
+    front = _parse(project, path.rstrip("/") or ".")
+    assert front.head_links["next"] == f"{BASE}{path}page/1/"
+    assert (project / "site" / path / "page/1/index.html").exists()
+    assert not (project / "site" / path / "page/2").exists()
+
+
+def test_an_old_page_of_an_archive_list_is_the_same_after_newer_articles_arrive(project, tmp_path):
+    """Its address can be cited: page/1/ keeps its 50 oldest articles (and its bytes)."""
+    before = (project / "site/en/sources/reuters/page/1/index.html").read_bytes()
+    grown = tmp_path / "grown"
+    shutil.copytree(project, grown, ignore=shutil.ignore_patterns("site", "site.*"))
+    (grown / "seeds" / "fixture" / "later.md").write_text(_seed(
+        "fx-later", "Reuters follow-up on the budget", "2021-03-01T09:00:00+00:00", "A later report."),
+        encoding="utf-8")
+    code, out, err = run_archive(grown, "build")
+    assert code == 0, f"build failed: {out}\n{err}"
+    assert (grown / "site/en/sources/reuters/page/1/index.html").read_bytes() == before
+    assert "follow-up on the budget" in (grown / "site/en/sources/reuters/index.html").read_text(encoding="utf-8")
 
 
 def test_sitemap_lists_every_page_of_a_list(project):
     sitemap = (project / "site/sitemap.xml").read_text(encoding="utf-8")
-    for path in ("dates/2021/01/22/page/3/", "en/sources/reuters/page/2/", "page/2/", "en/dates/2021/01/"):
+    for path in ("dates/2021/01/22/page/1/", "en/sources/reuters/page/1/", "page/1/", "en/dates/2021/01/"):
         assert f"<loc>http://127.0.0.1{BASE}{path}</loc>" in sitemap
 
 
@@ -326,9 +342,9 @@ def test_fixture_pages_of_every_new_type_are_valid_html(project):
     from test_html_valid import _vnu_jar
 
     site = project / "site"
-    paths = ["dates", "dates/2021", "dates/2021/01", "dates/2021/01/22/page/2", "en/dates/2021/01/22",
-             "sources", "en/sources/reuters/page/3", "about", "en/about", "articles/fx-hostile",
-             "en/articles/fx-author", "en/articles/fx-old", "page/2", "en/events"]
+    paths = ["dates", "dates/2021", "dates/2021/01", "dates/2021/01/22/page/1", "en/dates/2021/01/22",
+             "sources", "en/sources/reuters/page/1", "about", "en/about", "articles/fx-hostile",
+             "en/articles/fx-author", "en/articles/fx-old", "page/1", "en/events"]
     files = [str(site / p / "index.html") for p in paths]
     result = subprocess.run(["java", "-jar", str(_vnu_jar()), "--errors-only", "--format", "gnu", *files],
                             capture_output=True, text=True, timeout=300)

@@ -22,7 +22,7 @@ from generator.render.i18n import DIRECTION, FIRST_WEEKDAY, Strings, format_date
 from generator.render.markdown import render_body
 from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
 from generator.render.fingerprints import ContextFingerprints, digest, tree_digest
-from generator.render.pagination import paginate
+from generator.render.pagination import paginate, paginate_archive
 from generator.render.urls import UrlScheme
 from generator.render.search_page import search_page_data
 from generator.search_text import SearchForms, article_text
@@ -81,20 +81,21 @@ class Renderer:
             for lang in self.languages:
                 pages.append(Page(alternates[lang], template, lang, alternates, {"kind": kind, **context}))
 
-        def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list, **context) -> None:
-            """A page per PAGE_SIZE items: url_for(lang) for the first, then page/2/ and on."""
-            for pager, chunk in paginate(items, url_for):
-                add(kind, template, lambda lang, n=pager.number: urls.paged(url_for(lang), n),
+        def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
+                     newest_first: bool = True, **context) -> None:
+            """A page per PAGE_SIZE items; archive lists (newest first) are numbered from the oldest."""
+            for pager, chunk in (paginate_archive if newest_first else paginate)(items, url_for):
+                add(kind, template, lambda lang, p=pager: p.url(lang, p.number),
                     items=chunk, pager=pager, **context)
 
         add_list("home", "home.html", urls.home, archive.articles,
                  events=archive.events_by_coverage()[:10])
-        add_list("events", "events.html", urls.events, archive.events_by_coverage())
+        add_list("events", "events.html", urls.events, archive.events_newest_first())
         add("search", "search.html", urls.search)
         add("not_found", "404.html", urls.not_found)
         for event in archive.events.values():
             add_list("event", "event.html", lambda lang, e=event: urls.event(lang, e.id), event.reports,
-                     event=event, related_events=[archive.events[other] for other in event.related])
+                     newest_first=False, event=event, related_events=[archive.events[other] for other in event.related])
             for old_id in event.merged_from:  # the merged event's address keeps working
                 add("event_redirect", "redirect.html", lambda lang, i=old_id: urls.event(lang, i),
                     target=event)
@@ -144,7 +145,7 @@ class Renderer:
             "page": page,
             "pager": None,
             "canonical": canonical,
-            "pager_url": (lambda n: self.urls.paged(pager.url_for(lang), n)) if pager else None,
+            "pager_url": (lambda n: pager.url(lang, n)) if pager else None,
             # Each article is indexed once, from its default-interface page; the search page maps
             # results to the reader's interface.
             "pagefind_indexed": page.context.get("kind") == "article" and lang == self.config.site.default_language,

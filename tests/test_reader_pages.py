@@ -174,7 +174,7 @@ def test_archive_lists_show_the_newest_first_and_number_older_pages_from_the_old
     assert oldest.head_links["canonical"] == f"http://127.0.0.1{root}page/1/"
     assert f"Showing 1–{total - PAGE_SIZE} of {total}" in _html(project, "en/dates/2021/01/22")
     assert f"1–{PAGE_SIZE}, counting from the oldest" in _html(project, "en/dates/2021/01/22/page/1")
-    assert f"1–{PAGE_SIZE} بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
+    assert f"من 1 إلى {PAGE_SIZE} بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
     assert "Page 1" in _html(project, "en/dates/2021/01/22/page/1").split("</title>")[0]
     assert "Page" not in _html(project, "en/dates/2021/01/22").split("</title>")[0]
     assert ">Newest</a>" in _html(project, "en/dates/2021/01/22/page/1")

@@ -14,10 +14,12 @@ keeps it: event ids never change once given.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import repeat
 
 import Stemmer
 
@@ -91,7 +93,8 @@ class _Event:
     def add(self, vector: dict[str, float], when: Span | None) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        self.norm = math.sqrt(sum(w * w for w in self.centroid.values()))
+        weights = self.centroid.values()
+        self.norm = math.sqrt(sum(map(operator.mul, weights, weights)))
         if when is not None:
             self.first = min(self.first or when[0], when[0])
             self.last = max(self.last or when[1], when[1])
@@ -105,7 +108,7 @@ class _Event:
     def similarity(self, vector: dict[str, float]) -> float:
         if not self.norm:
             return 0.0
-        return sum(w * self.centroid.get(term, 0.0) for term, w in vector.items()) / self.norm
+        return sum(map(operator.mul, vector.values(), map(self.centroid.get, vector, repeat(0.0)))) / self.norm
 
     def _time_factor(self, when: Span | None) -> float:
         if when is None or self.first is None:

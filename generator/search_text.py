@@ -55,7 +55,7 @@ class SearchForms:
     def __init__(self, texts: Iterable[str]):
         self.document_frequency: Counter[str] = Counter()
         for text in texts:
-            self.document_frequency.update({strip_article(t) for t in tokens(text)})
+            self.document_frequency.update({strip_article(t) for t in set(tokens(text))})
         self._tables: dict[str, dict[str, int]] | None = None
         self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
         self._forms: dict[str, str] = {}  # token -> its form: an archive repeats its words
@@ -106,18 +106,25 @@ class SearchForms:
         the seat (و or ي), so a word with either seat is also indexed with the other: a query
         with ؤ, or without hamza (مسوول), then finds all of them, and one with ئ those with a hamza.
         """
-        written = {t.lower() for t in WORD.findall(text)}
+        written = {t.lower() for t in set(WORD.findall(text))}
         seen: set[str] = set()
         out: list[str] = []
-        variants = [tokens(text)]
+        # Each distinct word (or set of its hamza spellings) once: an article repeats its words.
         if "ؤ" in text or "ئ" in text:
-            variants += [tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ"))]
-        for spellings in zip(*variants):
-            for token in dict.fromkeys(spellings):
+            variants = (tokens(text), tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ")))
+            ordered = [token for spellings in dict.fromkeys(zip(*variants))
+                       for token in (spellings[:1] if spellings[0] == spellings[1] == spellings[2]
+                                     else dict.fromkeys(spellings))]
+        else:
+            ordered = dict.fromkeys(tokens(text))
+        cached = self._forms
+        for token in ordered:
+            form = cached.get(token)
+            if form is None:
                 form = self.form(token)
-                if form and form not in written and form not in seen:
-                    seen.add(form)
-                    out.append(form)
+            if form and form not in written and form not in seen:
+                seen.add(form)
+                out.append(form)
         return " ".join(out)
 
     def clitic_tables(self) -> dict[str, dict[str, int]]:

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from generator.arabic import arabic_share, detect_language, fold, strip_clitics, tokens
+from hypothesis import given
+from hypothesis import strategies as st
+
+from generator.arabic import FOLDED, arabic_share, detect_language, fold, strip_clitics, tokens
 
 # -- fold ------------------------------------------------------------------------------------------
 
@@ -150,3 +153,13 @@ def test_arabic_share_counts_letters_only():
     assert arabic_share("بغداد") == 1.0
     assert arabic_share("Baghdad") == 0.0
     assert arabic_share("ab بت 123 !!") == 0.5
+
+
+_FOLD_ALPHABET = "".join(FOLDED) + "".join(FOLDED.values()) + "abcAZ İﷲﻻ٫ ًُبتثجحخ\u200f\n"
+
+
+@given(st.text(alphabet=st.sampled_from(_FOLD_ALPHABET) | st.characters(), max_size=60))
+def test_fold_replaces_every_variant_as_one_simultaneous_mapping_would(text):
+    import unicodedata
+    table = str.maketrans({variant: folded or None for variant, folded in FOLDED.items()})
+    assert fold(text) == unicodedata.normalize("NFKC", text).translate(table).lower()

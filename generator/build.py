@@ -7,7 +7,6 @@ when every stage has succeeded.
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ from generator.inferred_dates import infer_dates
 from generator.link import link_articles
 from generator.model import Archive, build_archive
 from generator.output import SiteWriter
+from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
@@ -59,7 +59,7 @@ def _relative(config: Config, path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
-def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset()) -> IngestSummary:
+def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset(), jobs: int = 1) -> IngestSummary:
     """Read seeds/, reconcile with content/articles/, assign events and write generator-owned files.
 
     `force` names article ids whose hand-edited files should be regenerated from their seeds.
@@ -72,7 +72,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
-                              dump_fields=config.dump_fields, cache=seed_cache,
+                              dump_fields=config.dump_fields, cache=seed_cache, jobs=jobs,
                               recorded_seeds={key: article.seed for key, (article, _) in stored.items() if article.seed})
     problems.extend(result.problems)
 
@@ -124,17 +124,10 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                          registry, written, sorted(kept_edited))
 
 
-def default_jobs() -> int:
-    """Processes to render with: the cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildSummary:
     started = time.perf_counter()
-    ingested = ingest(config, progress)
+    jobs = jobs or default_jobs()
+    ingested = ingest(config, progress, jobs=jobs)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
@@ -149,7 +142,7 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         renderer = Renderer(config, archive)
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
-            rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs or default_jobs())
+            rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
             feeds = write_feeds(site, archive, renderer.urls,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.build import build, ingest
+from generator.parallel import default_jobs
 from generator.config import ConfigError, load_config
 from generator.article import Problems
 from generator.content import ContentError, load_articles
@@ -35,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="ingest seeds/, link events and write the site")
     build_cmd.add_argument("--base-url", help="override site.base_url (e.g. the GitHub Pages URL)")
     build_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
-    build_cmd.add_argument("--jobs", type=int, metavar="N", help="render in N processes (default: one per core)")
+    build_cmd.add_argument("--jobs", type=int, metavar="N", help="read seeds and render in N processes (default: one per core)")
 
     ingest_cmd = commands.add_parser("ingest", help="only turn seeds/ into content/articles/")
     ingest_cmd.add_argument("--report", action="store_true", help="list every problem per article")
@@ -97,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "eval-links":
             return _eval_links(config, args)
         if args.command == "ingest":
-            summary = ingest(config, progress, force=frozenset(args.force))
+            summary = ingest(config, progress, force=frozenset(args.force), jobs=default_jobs())
             problems = summary.problems
             if args.report:
                 _print_report(problems, sys.stderr)

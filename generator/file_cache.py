@@ -64,6 +64,15 @@ class FileCache(Generic[T]):
         self._entries[name] = _Entry(key, None if racy else stat, digest, value)
         return value
 
+    def is_unchanged(self, path: Path, name: str, key: object) -> bool:
+        """Whether get() would return the recorded value without computing (by the file's
+        status alone; a file whose status changed counts as changed, even if its bytes did not)."""
+        old = self._previous.get(name)
+        try:
+            return old is not None and old.key == key and old.stat is not None and old.stat == _stat_key(path)[0]
+        except OSError:
+            return False
+
     def digest(self, name: str) -> str | None:
         """The digest of the bytes `name` had when it was last looked up in this build."""
         entry = self._entries.get(name)

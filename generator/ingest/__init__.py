@@ -9,7 +9,8 @@ from typing import Callable, Mapping
 from generator.article import Article, Problems
 from generator.ingest.decode import DecodeError, decode_bytes
 from generator.config import DEFAULT_DUMP_FIELDS, DumpFieldsConfig
-from generator.file_cache import FileCache
+from generator import parallel
+from generator.file_cache import FileCache, bytes_digest
 from generator.ingest.readers import READERS, RawFile, ReadArticle, ReadContext
 from generator.sources import SourceRegistry
 
@@ -41,11 +42,12 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
                  on_file: Callable[[], None] | None = None,
                  dump_fields: DumpFieldsConfig | None = None,
                  cache: FileCache | None = None,
-                 recorded_seeds: Mapping[str, str] | None = None) -> IngestResult:
+                 recorded_seeds: Mapping[str, str] | None = None, jobs: int = 1) -> IngestResult:
     """Read every seed file. With `cache`, a file unchanged since the build that filled it (and
     read with the same sources and dump fields) is not read again. An article found in two files
     is kept from the one `recorded_seeds` (article id -> seed path) names, so that filing a copy
-    never changes an archived article; failing that, from the first file in path order."""
+    never changes an archived article; failing that, from the first file in path order.
+    With `jobs` > 1, files to read are read in that many processes (a file at a time each)."""
     recorded_seeds = recorded_seeds or {}
     problems = Problems()
     dump_fields = dump_fields or DEFAULT_DUMP_FIELDS
@@ -54,12 +56,21 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
     articles: dict[str, Article] = {}
     read_from: dict[str, tuple[str, str | None]] = {}  # article id -> the file and record it was read from
     files = _seed_files(seeds_dir) if seeds_dir.is_dir() else []
+    shown_names = {path: path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+                   for path in files}
+    ahead = _read_ahead([p for p in files if not cache.is_unchanged(p, shown_names[p], reading)],
+                        shown_names, seeds_dir, registry, dump_fields, jobs)
+
+    def read(data: bytes, path: Path, shown: str) -> tuple[list[ReadArticle], Problems]:
+        found = ahead.pop(path, None)
+        if found is not None and found[0] == bytes_digest(data):
+            return found[1]
+        return _read_file(data, path, shown, seeds_dir, registry, dump_fields)
+
     for path in files:
-        shown = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.as_posix()
+        shown = shown_names[path]
         try:
-            found, found_problems = cache.get(
-                path, shown, reading,
-                lambda data: _read_file(data, path, shown, seeds_dir, registry, dump_fields))
+            found, found_problems = cache.get(path, shown, reading, lambda data: read(data, path, shown))
             problems.extend(found_problems)
             for article, record in found:
                 kept = articles.get(article.id)
@@ -82,6 +93,32 @@ def ingest_seeds(seeds_dir: Path, root: Path, registry: SourceRegistry,
         if on_file:
             on_file()
     return IngestResult(list(articles.values()), problems, len(files))
+
+
+def _read_ahead(paths: list[Path], shown: dict[Path, str], seeds_dir: Path, registry: SourceRegistry,
+                dump_fields: DumpFieldsConfig, jobs: int) -> dict[Path, tuple[str, tuple]]:
+    """Files read in parallel before the (ordered) main pass: path -> (digest of the bytes read,
+    what _read_file made of them). A file that fails here is simply read again in the main pass,
+    which reports the failure in its place."""
+    if jobs < 2 or len(paths) < 2:
+        return {}
+    results: dict[Path, tuple[str, tuple]] = {}
+    for chunk in parallel.in_forked_processes(_read_chunk, (shown, seeds_dir, registry, dump_fields), paths,
+                                              jobs, chunk=1):
+        results.update(chunk)
+    return results
+
+
+def _read_chunk(paths: list[Path]) -> dict[Path, tuple[str, tuple]]:
+    shown, seeds_dir, registry, dump_fields = parallel.work()
+    results = {}
+    for path in paths:
+        try:
+            data = path.read_bytes()
+            results[path] = (bytes_digest(data), _read_file(data, path, shown[path], seeds_dir, registry, dump_fields))
+        except Exception:  # reported by the main pass, which reads the file again
+            pass
+    return results
 
 
 def _where(path: str, record: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -11,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError
 
 from generator.article import Article
 from generator.config import Config
+from generator import parallel
 from generator import feeds  # (module import: feeds itself imports generator.render.markdown)
 from generator.date_archive import article_day
 from generator.build_state import code_version
@@ -329,7 +329,7 @@ class Renderer:
 
     def _write_in_processes(self, site: SiteWriter, pages: list[Page], todo: list[int],
                             on_pages: Callable[[int], None] | None, jobs: int) -> None:
-        for written in _in_forked_processes(_render_chunk, (self, site, pages), todo, jobs):
+        for written in parallel.in_forked_processes(_render_chunk, (self, site, pages), todo, jobs):
             site.record(written)
             if on_pages:
                 on_pages(len(written))
@@ -339,7 +339,7 @@ class Renderer:
         fingerprint and its hidden search element need them)."""
         missing = [a for a in self.archive.articles if a.id not in self._forms]
         if jobs > 1 and len(missing) >= _PARALLEL_MINIMUM:
-            for forms in _in_forked_processes(_forms_chunk, (self, missing), list(range(len(missing))), jobs):
+            for forms in parallel.in_forked_processes(_forms_chunk, (self, missing), list(range(len(missing))), jobs):
                 self._forms.update(forms)
         else:
             for article in missing:
@@ -347,31 +347,15 @@ class Renderer:
 
 
 _PARALLEL_MINIMUM = 400   # items below which starting processes costs more than it saves
-_CHUNK = 100
-_FORKED_WORK: tuple | None = None
-
-
-def _in_forked_processes(function: Callable[[list[int]], object], work: tuple, items: list[int], jobs: int):
-    """function(chunk of items) in `jobs` forked processes, results as they come. Forked workers
-    inherit `work` (the model, the templates) instead of receiving it pickled; they send back
-    only what `function` returns."""
-    global _FORKED_WORK
-    _FORKED_WORK = work
-    chunks = [items[start:start + _CHUNK] for start in range(0, len(items), _CHUNK)]
-    try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
-            yield from pool.imap_unordered(function, chunks)
-    finally:
-        _FORKED_WORK = None
 
 
 def _forms_chunk(indices: list[int]) -> dict[str, str]:
-    renderer, articles = _FORKED_WORK
+    renderer, articles = parallel.work()
     return {articles[i].id: renderer._search_forms_of(articles[i]) for i in indices}
 
 
 def _render_chunk(indices: list[int]) -> dict[str, str]:
-    renderer, site, pages = _FORKED_WORK
+    renderer, site, pages = parallel.work()
     local = SiteWriter(site.root, site.previous)
     for index in indices:
         renderer._write_page(local, pages[index])

@@ -147,7 +147,8 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             write_raw_texts(site, raw_texts, renderer.urls)
             feeds = write_feeds(site, archive, renderer.urls,
                                 {lang: config.site.title(lang) for lang in config.interface_languages},
-                                config.interface_languages, config.site.default_language, previous.pages)
+                                config.interface_languages, config.site.default_language, previous.pages,
+                                jobs=jobs)
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
             site.remove_stale()

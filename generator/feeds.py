@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime
 
+from generator import parallel
 from generator.output import SiteWriter
 from generator.article import Article
 from generator.model import Archive, lead, sort_instant
@@ -129,8 +130,11 @@ def _author_name(archive: Archive, article: Article, lang: str) -> str | None:
     return article.author or article.source
 
 
-def render_feed(feed: Feed, archive: Archive, urls: UrlScheme) -> str:
+def render_feed(feed: Feed, archive: Archive, urls: UrlScheme, entries_made: dict | None = None) -> str:
+    """The Atom document of `feed`. `entries_made` keeps entries across the feeds of one build:
+    an article's entry is the same in every feed of one interface language."""
     entries = feed_entries(feed.articles)
+    made = entries_made if entries_made is not None else {}
     self_url = urls.absolute(feed.url)
     updated = atom_date(sort_instant(entries[0])) if entries else EMPTY_FEED_UPDATED
     lines = [
@@ -144,29 +148,37 @@ def render_feed(feed: Feed, archive: Archive, urls: UrlScheme) -> str:
         f"  <author><name>{xml_text(feed.author)}</name></author>",
     ]
     for article in entries:
-        page = urls.absolute(urls.article(feed.lang, article.id))
-        when = atom_date(sort_instant(article))
-        lang = xml_attr(article.language)
-        lines += [
-            "  <entry>",
-            f"    <id>{xml_text(page)}</id>",
-            f'    <title type="text" xml:lang="{lang}">{xml_text(article.title)}</title>',
-            f'    <link rel="alternate" type="text/html" href="{xml_attr(page)}"/>',
-            f"    <published>{when}</published>",
-            f"    <updated>{when}</updated>",
-        ]
-        author = _author_name(archive, article, feed.lang)
-        if author:
-            lines.append(f"    <author><name>{xml_text(author)}</name></author>")
-        summary = plain_lead(article)
-        if summary:
-            lines.append(f'    <summary type="text" xml:lang="{lang}">{xml_text(summary)}</summary>')
-        lines += [
-            f'    <content type="html" xml:lang="{lang}">{xml_text(render_body(xml_safe(article.body)))}</content>',
-            "  </entry>",
-        ]
+        key = (article.id, feed.lang)
+        if key not in made:
+            made[key] = _entry(article, feed.lang, archive, urls)
+        lines += made[key]
     lines.append("</feed>")
     return "\n".join(lines) + "\n"
+
+
+def _entry(article: Article, feed_lang: str, archive: Archive, urls: UrlScheme) -> list[str]:
+    page = urls.absolute(urls.article(feed_lang, article.id))
+    when = atom_date(sort_instant(article))
+    lang = xml_attr(article.language)
+    lines = [
+        "  <entry>",
+        f"    <id>{xml_text(page)}</id>",
+        f'    <title type="text" xml:lang="{lang}">{xml_text(article.title)}</title>',
+        f'    <link rel="alternate" type="text/html" href="{xml_attr(page)}"/>',
+        f"    <published>{when}</published>",
+        f"    <updated>{when}</updated>",
+    ]
+    author = _author_name(archive, article, feed_lang)
+    if author:
+        lines.append(f"    <author><name>{xml_text(author)}</name></author>")
+    summary = plain_lead(article)
+    if summary:
+        lines.append(f'    <summary type="text" xml:lang="{lang}">{xml_text(summary)}</summary>')
+    lines += [
+        f'    <content type="html" xml:lang="{lang}">{xml_text(render_body(xml_safe(article.body)))}</content>',
+        "  </entry>",
+    ]
+    return lines
 
 
 def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
@@ -196,14 +208,15 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
 
 def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
                 languages: tuple[str, ...], default_language: str,
-                previous: dict[str, str] | None = None) -> dict[str, str]:
-    """Write every feed into the site; returns the files written (relative POSIX paths) with the
+                previous: dict[str, str] | None = None, jobs: int = 1) -> dict[str, str]:
+    """Write every feed into the site (rendering in `jobs` processes); returns the files written (relative POSIX paths) with the
     fingerprint of what each was made from. A feed whose fingerprint is in `previous` (from the
     build whose files are in staging) is kept as it is."""
     previous = previous or {}
     articles = ContextFingerprints()
     shared = digest(code_version(), repr(urls), repr(archive.sources))
     written = {}
+    todo = []
     for feed in archive_feeds(archive, urls, site_titles, languages, default_language):
         relative = urls.output_file(feed.url)
         entries = feed_entries(feed.articles)
@@ -212,5 +225,20 @@ def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles
         written[relative] = fingerprint
         if previous.get(relative) == fingerprint and site.keep(relative):
             continue
-        site.write(relative, render_feed(feed, archive, urls))
+        todo.append(feed)
+    if jobs > 1 and len(todo) >= parallel.MINIMUM:
+        for files in parallel.in_forked_processes(_write_chunk, (site, archive, urls, todo), list(range(len(todo))), jobs):
+            site.record(files)
+    else:
+        made: dict = {}
+        for feed in todo:
+            site.write(urls.output_file(feed.url), render_feed(feed, archive, urls, made))
     return written
+
+
+def _write_chunk(indices: list[int]) -> dict[str, str]:
+    site, archive, urls, feeds = parallel.work()
+    local, made = SiteWriter(site.root, site.previous), {}
+    for index in indices:
+        local.write(urls.output_file(feeds[index].url), render_feed(feeds[index], archive, urls, made))
+    return local.written

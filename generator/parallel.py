@@ -14,6 +14,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 CHUNK = 100
+MINIMUM = 400  # items below which starting processes costs more than it saves
 _WORK: object = None
 
 

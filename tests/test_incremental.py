@@ -11,7 +11,7 @@ import pytest
 from conftest import FIXTURES, PROJECT_INPUTS, copy_project
 
 from generator.build import build
-from generator.build_state import state_dir
+from generator.build_state import BuildState, state_dir
 from generator.config import load_config
 from generator.progress import Progress
 
@@ -134,10 +134,11 @@ def test_a_damaged_state_is_ignored(project, tmp_path):
     _assert_same_site(project, tmp_path / "clean")
 
 
-def test_rendering_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
-    import generator.render
+def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
+    """Seeds read, search forms worked out, pages and feeds rendered in 3 processes."""
+    import generator.parallel
 
-    monkeypatch.setattr(generator.render, "_PARALLEL_MINIMUM", 1)  # fork even for a small archive
+    monkeypatch.setattr(generator.parallel, "MINIMUM", 1)  # fork even for a small archive
     sites = {}
     for jobs in (1, 3):
         project = copy_project(tmp_path / f"jobs-{jobs}")
@@ -145,4 +146,7 @@ def test_rendering_in_several_processes_gives_the_same_site(tmp_path, monkeypatc
             shutil.copy2(seed, project / "seeds" / seed.name)
         _build(project, jobs=jobs)
         sites[jobs] = _tree(project / "site")
+        # What the workers wrote is recorded, so that the next build can reuse or remove it.
+        recorded = BuildState(project / "site").site_record().outputs
+        assert set(recorded) == {name for name in sites[jobs] if not name.startswith("pagefind/")}
     assert sites[1] == sites[3]

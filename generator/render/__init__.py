@@ -311,7 +311,7 @@ class Renderer:
             todo.append(index)
         if on_pages:
             on_pages(len(pages) - len(todo))
-        if jobs > 1 and len(todo) >= _PARALLEL_MINIMUM:
+        if jobs > 1 and len(todo) >= parallel.MINIMUM:
             self._write_in_processes(site, pages, todo, on_pages, jobs)
         else:
             for index in todo:
@@ -338,15 +338,12 @@ class Renderer:
         """Work out every indexed article's search forms, in `jobs` processes (each page's
         fingerprint and its hidden search element need them)."""
         missing = [a for a in self.archive.articles if a.id not in self._forms]
-        if jobs > 1 and len(missing) >= _PARALLEL_MINIMUM:
+        if jobs > 1 and len(missing) >= parallel.MINIMUM:
             for forms in parallel.in_forked_processes(_forms_chunk, (self, missing), list(range(len(missing))), jobs):
                 self._forms.update(forms)
         else:
             for article in missing:
                 self._search_forms_of(article)
-
-
-_PARALLEL_MINIMUM = 400   # items below which starting processes costs more than it saves
 
 
 def _forms_chunk(indices: list[int]) -> dict[str, str]:

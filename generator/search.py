@@ -44,7 +44,7 @@ from pathlib import Path
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
 PARTS_FILE = "parts.json"
-PART_MAX_PAGES = 2000
+PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs more memory and re-indexing (README)
 TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"

@@ -54,8 +54,11 @@ class SearchForms:
 
     def __init__(self, texts: Iterable[str]):
         self.document_frequency: Counter[str] = Counter()
+        seated: set[tuple[str, ...]] = set()  # a word with a hamza on a seat, as (و seat, ي seat)
         for text in texts:
             self.document_frequency.update({strip_article(t) for t in set(tokens(text))})
+            if "ؤ" in text or "ئ" in text:
+                seated.update(pair for pair in zip(*_seat_spellings(text)) if pair[0] != pair[1])
         self._tables: dict[str, dict[str, int]] | None = None
         self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
         self._forms: dict[str, str] = {}  # token -> its form: an archive repeats its words
@@ -63,6 +66,14 @@ class SearchForms:
             removed = self._proclitics(word)
             if removed:
                 self._stripped[word] = removed
+        # The other seat's form of each form that the archive also writes with a hamza, so that an
+        # article writing the word without one (مسوول) is found by a query with either (مسؤول, مسئول).
+        self._other_seat: dict[str, str] = {}
+        for waw, ya in sorted(seated):
+            waw_form, ya_form = self.form(waw), self.form(ya)
+            if waw_form and ya_form and waw_form != ya_form:
+                self._other_seat.setdefault(waw_form, ya_form)
+                self._other_seat.setdefault(ya_form, waw_form)
 
     @classmethod
     def from_decisions(cls, stripped: dict[str, int]) -> "SearchForms":
@@ -103,28 +114,30 @@ class SearchForms:
         of first appearance, space-separated (empty when there are none).
 
         A hamza on a seat is written both ways (مسؤول and مسئول, شؤون and شئون), and `fold` keeps
-        the seat (و or ي), so a word with either seat is also indexed with the other: a query
-        with ؤ, or without hamza (مسوول), then finds all of them, and one with ئ those with a hamza.
+        the seat (و or ي), so a word with either seat is also indexed with the other; and a word
+        written without a hamza (مسوول) is also indexed with the other seat's form when the archive
+        writes it with a hamza elsewhere. A query with ؤ, with ئ or without a hamza then finds all.
         """
         written = {t.lower() for t in set(WORD.findall(text))}
         seen: set[str] = set()
         out: list[str] = []
         # Each distinct word (or set of its hamza spellings) once: an article repeats its words.
         if "ؤ" in text or "ئ" in text:
-            variants = (tokens(text), tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ")))
+            variants = (tokens(text), *_seat_spellings(text))
             ordered = [token for spellings in dict.fromkeys(zip(*variants))
                        for token in (spellings[:1] if spellings[0] == spellings[1] == spellings[2]
                                      else dict.fromkeys(spellings))]
         else:
             ordered = dict.fromkeys(tokens(text))
-        cached = self._forms
+        cached, other_seat = self._forms, self._other_seat
         for token in ordered:
             form = cached.get(token)
             if form is None:
                 form = self.form(token)
-            if form and form not in written and form not in seen:
-                seen.add(form)
-                out.append(form)
+            for form in (form, other_seat.get(form)):
+                if form and form not in written and form not in seen:
+                    seen.add(form)
+                    out.append(form)
         return " ".join(out)
 
     def clitic_tables(self) -> dict[str, dict[str, int]]:
@@ -141,6 +154,11 @@ class SearchForms:
         for key, table in tables.items():
             site.write(f"{CLITICS_DIR}/{key}.json", json.dumps(table, ensure_ascii=False, separators=(",", ":")))
         return len(tables)
+
+
+def _seat_spellings(text: str) -> tuple[list[str], list[str]]:
+    """The tokens of `text` with every seated hamza on و, and on ي (same length, same order)."""
+    return tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ"))
 
 
 def article_text(article) -> str:

@@ -124,6 +124,7 @@ def test_excerpt_shows_the_original_spelling_with_highlights(page, site_url):
     page.wait_for_selector("#search-status[data-state=done]", state="attached")
     marks = page.locator("#search-results mark").all_inner_texts()
     assert "المسؤولين" in marks and "مسئول" in marks   # the other hamza seat is highlighted as written
+    assert "مسوول" in marks                            # and the word written without a hamza
 
 
 def _events(site: Path) -> dict[str, str]:

@@ -391,7 +391,12 @@ async function run(state, { push }) {
     else if (state.q && results.length) results = await rankAcrossParts(engine, parts, found, forms, options);
     const search = { results };
     if (ticket !== latest) return;
-    current = { search, forms, shown: 0 };
+    // Highlight the word under either seat of a hamza as well: an article may write it without one.
+    const seated = /[ؤئ]/.test(state.q || "")
+      ? [state.q.replace(/ئ/g, "ؤ"), state.q.replace(/ؤ/g, "ئ")] : [];
+    const highlighted = [...forms, ...(await Promise.all(seated.map((q) => queryForms(q)))).flat()];
+    if (ticket !== latest) return;
+    current = { search, forms: highlighted, shown: 0 };
     const total = search.results.length;
     if (!total) {
       status.textContent = state.q ? fill(config.noResults, { query: state.q }) : countText("articles_count", 0);

@@ -18,6 +18,7 @@ import operator
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime, timedelta
 from itertools import repeat
 
@@ -86,15 +87,21 @@ class _Event:
     names: set[str] = field(default_factory=set)          # names its reports mention
     title_names: set[str] = field(default_factory=set)    # names in its reports' headlines
     centroid: dict[str, float] = field(default_factory=dict)
-    norm: float = 0.0
+    _norm: float | None = None  # worked out when first needed: most events are never compared
     first: datetime | None = None
     last: datetime | None = None
+
+    @property
+    def norm(self) -> float:
+        if self._norm is None:
+            weights = self.centroid.values()
+            self._norm = math.sqrt(sum(map(operator.mul, weights, weights)))
+        return self._norm
 
     def add(self, vector: dict[str, float], when: Span | None) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        weights = self.centroid.values()
-        self.norm = math.sqrt(sum(map(operator.mul, weights, weights)))
+        self._norm = None
         if when is not None:
             self.first = min(self.first or when[0], when[0])
             self.last = max(self.last or when[1], when[1])
@@ -171,8 +178,8 @@ def _article_terms(articles: list[Article], token_lists: dict[str, tuple[list[st
     counted = {}
     for article in articles:
         title_tokens, body_tokens = token_lists[article.id]
-        title_terms = [term_of[t] for t in title_tokens]
-        body_terms = [term_of[t] for t in body_tokens]
+        title_terms = list(map(term_of.__getitem__, title_tokens))
+        body_terms = list(map(term_of.__getitem__, body_tokens))
         title_counts, body_counts = Counter(title_terms), Counter(body_terms)
         title_counts.pop(None, None)
         body_counts.pop(None, None)
@@ -199,15 +206,20 @@ def _vectors(terms: dict[str, _ArticleTerms]) -> dict[str, dict[str, float]]:
     for t in terms.values():
         document_frequency.update(t.counts.keys())
     total = len(terms)
+    idf = {term: math.log(1 + total / df) for term, df in document_frequency.items()}
     vectors = {}
     for article_id, t in terms.items():
-        weighted = {term: (1 + math.log(n)) * math.log(1 + total / document_frequency[term])
-                    for term, n in t.counts.items()}
+        weighted = {term: _log_tf(n) * idf[term] for term, n in t.counts.items()}
         if len(weighted) > VECTOR_TERMS:
             weighted = dict(sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS])
         norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
         vectors[article_id] = {term: w / norm for term, w in weighted.items()}
     return vectors
+
+
+@lru_cache(maxsize=4096)
+def _log_tf(n: int) -> float:
+    return 1 + math.log(n)
 
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)?")
@@ -327,7 +339,7 @@ def _related_events(events: dict[str, _Event], index: dict[str, set[str]]) -> di
                                                 or event.first - other.last > RELATED_WINDOW):
                 continue
             other_profile = profiles[other_id]
-            score = sum(w * other_profile.get(term, 0.0) for term, w in profile.items())
+            score = sum(map(operator.mul, profile.values(), map(other_profile.get, profile, repeat(0.0))))
             if score >= RELATED_THRESHOLD:
                 related[event_id][other_id] = related[other_id][event_id] = score
     return {event_id: tuple(other for other, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))

@@ -148,16 +148,22 @@ _ARABIC_STEMMER = Stemmer.Stemmer("arabic")
 _ENGLISH_STEMMER = Stemmer.Stemmer("english")
 
 
-def _term(token: str, lexicon: set[str]) -> str | None:
-    if token in _STOPWORDS or token.isdigit() and len(token) < 2:
-        return None
-    term = strip_clitics(token, lexicon)
-    if term in _STOPWORDS or len(term) < 2:
-        return None
-    if term.isdigit():
-        return term
-    stemmer = _ARABIC_STEMMER if "\u0621" <= term[0] <= "\u064A" else _ENGLISH_STEMMER
-    return stemmer.stemWord(term)
+def _terms(lexicon: set[str]) -> dict[str, str | None]:
+    """The term of each token of `lexicon` (None for function words): clitics stripped where the
+    lexicon shows the rest is a word, then stemmed (a whole list at a time: the stemmer's own loop)."""
+    stripped: dict[str, str | None] = {}
+    for token in lexicon:
+        if token in _STOPWORDS or token.isdigit() and len(token) < 2:
+            stripped[token] = None
+            continue
+        term = strip_clitics(token, lexicon)
+        stripped[token] = None if term in _STOPWORDS or len(term) < 2 else term
+    words = sorted({term for term in stripped.values() if term is not None and not term.isdigit()})
+    arabic = [w for w in words if "\u0621" <= w[0] <= "\u064A"]
+    other = [w for w in words if not "\u0621" <= w[0] <= "\u064A"]
+    stems = {**dict(zip(arabic, _ARABIC_STEMMER.stemWords(arabic))),
+             **dict(zip(other, _ENGLISH_STEMMER.stemWords(other)))}
+    return {token: None if term is None else stems.get(term, term) for token, term in stripped.items()}
 
 
 @dataclass(frozen=True)
@@ -171,7 +177,7 @@ def _article_terms(articles: list[Article], token_lists: dict[str, tuple[list[st
                    ) -> dict[str, _ArticleTerms]:
     """Each article's terms, and the names among them (learned from the whole archive)."""
     lexicon = {t for title, body in token_lists.values() for ts in (title, body) for t in ts}
-    term_of = {token: _term(token, lexicon) for token in lexicon}  # each distinct token once
+    term_of = _terms(lexicon)  # each distinct token once
     cues = {token for token in lexicon if name_evidence.is_cue(token)}
     occurrences: Counter = Counter()
     as_name: Counter = Counter()

@@ -13,10 +13,12 @@ keeps it: event ids never change once given.
 
 from __future__ import annotations
 
+import heapq
 import math
 import operator
 import re
 from collections import Counter, defaultdict
+from typing import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from datetime import datetime, timedelta
@@ -243,12 +245,55 @@ def _key_terms(vector: dict[str, float]) -> list[str]:
     return sorted(vector, key=lambda t: (-vector[t], t))[:KEY_TERMS]
 
 
-def _candidates(index: dict[str, set[str]], keys: list[str]) -> list[str]:
-    """Events sharing the most blocking keys with an article, best first: a common term alone
-    would make almost every event a candidate; the strongest few are the only plausible ones."""
-    shared: Counter = Counter(event_id for key in keys for event_id in index.get(key, ()))
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]
-    return sorted(event_id for event_id, _ in ranked)
+class _BlockingIndex:
+    """Blocking keys (key terms, anchors) -> the events holding them.
+
+    Dated articles are linked in date order, so an event whose last report is more than
+    DATE_WINDOW before the article at hand can take no later dated article: it is retired from
+    the keys dated articles look up. The work per article then depends on the events of the last
+    few days, not on the length of the archive (a common key would otherwise list events from
+    every year of it). Undated articles, and related events, look at every event.
+    """
+
+    def __init__(self, events: dict[str, _Event]) -> None:
+        self._events = events
+        self.everywhere: dict[str, set[str]] = defaultdict(set)
+        self._active: dict[str, set[str]] = defaultdict(set)
+        self._keys: dict[str, set[str]] = defaultdict(set)      # event -> its keys
+        self._ends: list[tuple[datetime, str]] = []              # heap of (last report + window, event)
+        self._retired: set[str] = set()
+
+    def add(self, event: _Event, keys: Iterable[str]) -> None:
+        known = self._keys[event.id]
+        for key in keys:
+            if key not in known:
+                known.add(key)
+                self.everywhere[key].add(event.id)
+                if event.id not in self._retired:
+                    self._active[key].add(event.id)
+        if event.last is not None and event.id not in self._retired:
+            heapq.heappush(self._ends, (event.last + DATE_WINDOW, event.id))
+
+    def advance(self, now: datetime) -> None:
+        """Retire the events that no article dated `now` or later can join."""
+        ends = self._ends
+        while ends and ends[0][0] < now:
+            _, event_id = heapq.heappop(ends)
+            event = self._events[event_id]
+            if event_id in self._retired or event.last + DATE_WINDOW >= now:
+                continue  # retired already, or a later report moved its end (pushed again then)
+            self._retired.add(event_id)
+            for key in self._keys[event_id]:
+                self._active[key].discard(event_id)
+
+    def candidates(self, keys: list[str], when: Span | None) -> list[str]:
+        """Events sharing the most keys with an article, at most MAX_CANDIDATES: a common term
+        alone would make almost every event a candidate; the strongest few are the only
+        plausible ones."""
+        lookup = self.everywhere if when is None else self._active
+        shared: Counter = Counter(event_id for key in keys for event_id in lookup.get(key, ()))
+        ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:MAX_CANDIDATES]
+        return sorted(event_id for event_id, _ in ranked)
 
 
 def event_id_for(founder: Article) -> str:
@@ -274,7 +319,8 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
     terms = _article_terms(ordered, token_lists)
     vectors = _vectors(terms)
     events: dict[str, _Event] = {}
-    index: dict[str, set[str]] = defaultdict(set)  # key term -> ids of events holding it
+    index = _BlockingIndex(events)
+    key_terms = {article_id: _key_terms(vector) for article_id, vector in vectors.items()}
 
     numbers = {a.id: _numbers(a) for a in ordered}
     anchors = {a.id: frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(
@@ -288,13 +334,10 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
         event.languages.add(article.language)
         event.names |= terms[article.id].names
         event.title_names |= terms[article.id].title_names
-        for anchor in anchors[article.id]:
-            index[anchor].add(event.id)
         if article.source:
             event.sources.add(article.source)
         event.add(vectors[article.id], when)
-        for term in _key_terms(vectors[article.id]):
-            index[term].add(event.id)
+        index.add(event, [*sorted(anchors[article.id]), *key_terms[article.id]])
 
     for article in ordered:
         if article.event:
@@ -304,8 +347,10 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
         if article.event:
             continue
         when = _span(article)
+        if when is not None:
+            index.advance(when[0])
         vector = vectors[article.id]
-        candidates = _candidates(index, [*_key_terms(vector), *sorted(anchors[article.id])])
+        candidates = index.candidates([*key_terms[article.id], *sorted(anchors[article.id])], when)
         best, best_margin = None, 0.0
         for event_id in candidates:
             event = events[event_id]
@@ -328,14 +373,14 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
     return Linking(assignments, _related_events(events, index))
 
 
-def _related_events(events: dict[str, _Event], index: dict[str, set[str]]) -> dict[str, tuple[str, ...]]:
+def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[str, tuple[str, ...]]:
     """For each event, the most similar other events of the same story: a follow-up, a reaction
     days later. Weaker than the same-event test; each relation is kept from both ends."""
     profiles = {event_id: _profile(event.centroid) for event_id, event in events.items()}
     related: dict[str, dict[str, float]] = defaultdict(dict)
     for event_id in sorted(events):
         event, profile = events[event_id], profiles[event_id]
-        shared: Counter = Counter(other for term in _key_terms(profile) for other in index.get(term, ())
+        shared: Counter = Counter(other for term in _key_terms(profile) for other in index.everywhere.get(term, ())
                                   if other > event_id)  # each pair once
         for other_id, count in sorted(shared.items()):
             if count < RELATED_MIN_SHARED_KEYS:

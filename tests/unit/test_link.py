@@ -205,3 +205,35 @@ def test_english_reports_of_the_same_kind_of_story_in_two_towns_stay_apart():
     again = _english_inspection("en-khaybar-2", "alyaum", "Khaybar", 11)
     events = assign_events([first, second, again])
     assert events["en-khaybar"] == events["en-khaybar-2"] != events["en-jawf"]
+
+
+def _event_on(event_id: str, day: int):
+    from datetime import datetime
+
+    from generator.link import _Event
+    event = _Event(event_id)
+    event.add({"x": 1.0}, (datetime(2021, 1, day), datetime(2021, 1, day + 1)))
+    return event
+
+
+def test_dated_articles_look_only_at_events_that_can_still_take_them():
+    """Blocking grows with the last few days, not with the archive: an event that ended more
+    than the date window before the article at hand is retired from dated lookups."""
+    from datetime import datetime
+
+    from generator.link import DATE_WINDOW, _BlockingIndex
+    events = {"old": _event_on("old", 1), "recent": _event_on("recent", 9), "pinned-later": _event_on("pinned-later", 20)}
+    index = _BlockingIndex(events)
+    for event in events.values():
+        index.add(event, ["قصف", "بغداد"])
+    now = datetime(2021, 1, 10)
+    index.advance(now)
+    assert index.candidates(["قصف"], (now, now)) == ["pinned-later", "recent"]   # "old" ended Jan 2
+    assert index.candidates(["قصف"], None) == ["old", "pinned-later", "recent"]  # undated: every event
+    events["recent"].add({"x": 1.0}, (now, now))          # a report of Jan 10 keeps "recent" open
+    index.add(events["recent"], ["قصف"])
+    index.advance(now + DATE_WINDOW - datetime.resolution)
+    assert "recent" in index.candidates(["بغداد"], (now + DATE_WINDOW, now + DATE_WINDOW))
+    index.advance(now + DATE_WINDOW + datetime.resolution)
+    assert "recent" not in index.candidates(["بغداد"], (now + DATE_WINDOW, now + DATE_WINDOW))
+    assert "old" in index.everywhere["بغداد"]              # related events still see every event

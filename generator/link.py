@@ -259,12 +259,12 @@ class _BlockingIndex:
         self._events = events
         self.everywhere: dict[str, set[str]] = defaultdict(set)
         self._active: dict[str, set[str]] = defaultdict(set)
-        self._keys: dict[str, set[str]] = defaultdict(set)      # event -> its keys
+        self.keys_of: dict[str, set[str]] = defaultdict(set)    # event -> its keys
         self._ends: list[tuple[datetime, str]] = []              # heap of (last report + window, event)
         self._retired: set[str] = set()
 
     def add(self, event: _Event, keys: Iterable[str]) -> None:
-        known = self._keys[event.id]
+        known = self.keys_of[event.id]
         for key in keys:
             if key not in known:
                 known.add(key)
@@ -283,7 +283,7 @@ class _BlockingIndex:
             if event_id in self._retired or event.last + DATE_WINDOW >= now:
                 continue  # retired already, or a later report moved its end (pushed again then)
             self._retired.add(event_id)
-            for key in self._keys[event_id]:
+            for key in self.keys_of[event_id]:
                 self._active[key].discard(event_id)
 
     def candidates(self, keys: list[str], when: Span | None) -> list[str]:
@@ -377,10 +377,11 @@ def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[st
     """For each event, the most similar other events of the same story: a follow-up, a reaction
     days later. Weaker than the same-event test; each relation is kept from both ends."""
     profiles = {event_id: _profile(event.centroid) for event_id, event in events.items()}
+    nearby = _EventsByWeek(events, index.keys_of)
     related: dict[str, dict[str, float]] = defaultdict(dict)
     for event_id in sorted(events):
         event, profile = events[event_id], profiles[event_id]
-        shared: Counter = Counter(other for term in _key_terms(profile) for other in index.everywhere.get(term, ())
+        shared: Counter = Counter(other for term in _key_terms(profile) for other in nearby.holding(term, event)
                                   if other > event_id)  # each pair once
         for other_id, count in sorted(shared.items()):
             if count < RELATED_MIN_SHARED_KEYS:
@@ -396,6 +397,41 @@ def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[st
     return {event_id: tuple(other for other, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))
                             [:RELATED_LIMIT])
             for event_id, scores in sorted(related.items())}
+
+
+class _EventsByWeek:
+    """Keys -> the events holding them, by the weeks each event covers: the events that may be
+    related to one are those within RELATED_WINDOW of it (or undated), so looking only at those
+    weeks keeps the work per event independent of the archive's length."""
+
+    def __init__(self, events: dict[str, _Event], keys_of: dict[str, set[str]]) -> None:
+        self._by_week: dict[tuple[str, int], set[str]] = defaultdict(set)
+        self._undated: dict[str, set[str]] = defaultdict(set)
+        self._everywhere: dict[str, set[str]] = defaultdict(set)
+        for event_id, keys in keys_of.items():
+            event = events[event_id]
+            weeks = range(_week(event.first), _week(event.last) + 1) if event.first else None
+            for key in keys:
+                self._everywhere[key].add(event_id)
+                if weeks is None:
+                    self._undated[key].add(event_id)
+                else:
+                    for week in weeks:
+                        self._by_week[(key, week)].add(event_id)
+
+    def holding(self, key: str, event: _Event) -> set[str]:
+        """The events holding `key` that may be related to `event` (a superset: the caller checks
+        the dates exactly)."""
+        if event.first is None:
+            return self._everywhere.get(key, set())
+        found = set(self._undated.get(key, ()))
+        for week in range(_week(event.first - RELATED_WINDOW), _week(event.last + RELATED_WINDOW) + 1):
+            found.update(self._by_week.get((key, week), ()))
+        return found
+
+
+def _week(moment: datetime) -> int:
+    return moment.toordinal() // 7
 
 
 def _profile(centroid: dict[str, float]) -> dict[str, float]:

@@ -408,6 +408,9 @@ class _EventsByWeek:
         self._by_week: dict[tuple[str, int], set[str]] = defaultdict(set)
         self._undated: dict[str, set[str]] = defaultdict(set)
         self._everywhere: dict[str, set[str]] = defaultdict(set)
+        dated = [event for event in events.values() if event.first]
+        # The weeks of the whole archive: a window covering them all needs no week-by-week union.
+        self._span = (min(_week(e.first) for e in dated), max(_week(e.last) for e in dated)) if dated else (0, -1)
         for event_id, keys in keys_of.items():
             event = events[event_id]
             weeks = range(_week(event.first), _week(event.last) + 1) if event.first else None
@@ -424,8 +427,11 @@ class _EventsByWeek:
         the dates exactly)."""
         if event.first is None:
             return self._everywhere.get(key, set())
+        first, last = _week(event.first - RELATED_WINDOW), _week(event.last + RELATED_WINDOW)
+        if first <= self._span[0] and last >= self._span[1]:
+            return self._everywhere.get(key, set())
         found = set(self._undated.get(key, ()))
-        for week in range(_week(event.first - RELATED_WINDOW), _week(event.last + RELATED_WINDOW) + 1):
+        for week in range(first, last + 1):
             found.update(self._by_week.get((key, week), ()))
         return found
 

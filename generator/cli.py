@@ -36,7 +36,7 @@ def _parser() -> argparse.ArgumentParser:
     build_cmd = commands.add_parser("build", help="ingest seeds/, link events and write the site")
     build_cmd.add_argument("--base-url", help="override site.base_url (e.g. the GitHub Pages URL)")
     build_cmd.add_argument("--strict", action="store_true", help="exit with status 3 when there are warnings")
-    build_cmd.add_argument("--jobs", type=int, metavar="N", help="read seeds and render in N processes (default: one per core)")
+    build_cmd.add_argument("--jobs", type=int, metavar="N", help="read seeds, make search forms and render pages and feeds in N processes (default: one per core)")
 
     ingest_cmd = commands.add_parser("ingest", help="only turn seeds/ into content/articles/")
     ingest_cmd.add_argument("--report", action="store_true", help="list every problem per article")

@@ -174,6 +174,9 @@ class _ArticleTerms:
     title_names: frozenset[str]   # names in the headline
     names: frozenset[str]         # names anywhere in the article
 
+    def names_only(self) -> "_ArticleTerms":
+        return _ArticleTerms(Counter(), self.title_names, self.names)
+
 
 def _article_terms(articles: list[Article], token_lists: dict[str, tuple[list[str], list[str]]]
                    ) -> dict[str, _ArticleTerms]:
@@ -316,16 +319,17 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None) -
     gazetteer = gazetteer or empty_gazetteer()
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
     token_lists = {a.id: (tokens(a.title), tokens(a.body)) for a in ordered}
-    terms = _article_terms(ordered, token_lists)
-    vectors = _vectors(terms)
-    events: dict[str, _Event] = {}
-    index = _BlockingIndex(events)
-    key_terms = {article_id: _key_terms(vector) for article_id, vector in vectors.items()}
-
     numbers = {a.id: _numbers(a) for a in ordered}
     anchors = {a.id: frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(
                                    token_lists[a.id][0] + token_lists[a.id][1])}
                                | {f"#{n}" for n in numbers[a.id]}) for a in ordered}
+    terms = _article_terms(ordered, token_lists)
+    del token_lists  # the whole archive's words: let them go before the vectors are made
+    vectors = _vectors(terms)
+    terms = {article_id: t.names_only() for article_id, t in terms.items()}  # the counts are in the vectors now
+    events: dict[str, _Event] = {}
+    index = _BlockingIndex(events)
+    key_terms = {article_id: _key_terms(vector) for article_id, vector in vectors.items()}
 
     def join(event: _Event, article: Article, when: Span | None) -> None:
         event.members.append(article.id)

@@ -135,18 +135,23 @@ def test_a_damaged_state_is_ignored(project, tmp_path):
 
 
 def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
-    """Seeds read, search forms worked out, pages and feeds rendered in 3 processes."""
+    """Seeds read, search forms and page fingerprints worked out, pages and feeds rendered in 3
+    processes: the same site, and the same record for the next build, as one process makes."""
     import generator.parallel
 
     monkeypatch.setattr(generator.parallel, "MINIMUM", 1)  # fork even for a small archive
-    sites = {}
+    project = copy_project(tmp_path / "project")
+    for seed in sorted(SEARCH_SEEDS.iterdir()):
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    sites, fingerprints = {}, {}
     for jobs in (1, 3):
-        project = copy_project(tmp_path / f"jobs-{jobs}")
-        for seed in sorted(SEARCH_SEEDS.iterdir()):
-            shutil.copy2(seed, project / "seeds" / seed.name)
+        shutil.rmtree(project / "site", ignore_errors=True)
+        shutil.rmtree(state_dir(project / "site"), ignore_errors=True)
         _build(project, jobs=jobs)
         sites[jobs] = _tree(project / "site")
         # What the workers wrote is recorded, so that the next build can reuse or remove it.
-        recorded = BuildState(project / "site").site_record().outputs
-        assert set(recorded) == {name for name in sites[jobs] if not name.startswith("pagefind/")}
+        record = BuildState(project / "site").site_record()
+        assert set(record.outputs) == {name for name in sites[jobs] if not name.startswith("pagefind/")}
+        fingerprints[jobs] = record.pages
     assert sites[1] == sites[3]
+    assert fingerprints[1] == fingerprints[3]  # what the next build compares, worked out in processes too

@@ -135,8 +135,8 @@ def test_a_damaged_state_is_ignored(project, tmp_path):
 
 
 def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
-    """Seeds read, search forms and page fingerprints worked out, pages and feeds rendered in 3
-    processes: the same site, and the same record for the next build, as one process makes."""
+    """Seeds read, search forms worked out, pages and feeds rendered in 3 processes: the same
+    site, and the same record for the next build, as one process makes."""
     import generator.parallel
 
     monkeypatch.setattr(generator.parallel, "MINIMUM", 1)  # fork even for a small archive

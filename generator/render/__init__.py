@@ -273,27 +273,16 @@ class Renderer:
         except ValueError:
             return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
 
-    def fingerprints(self, pages: list[Page], jobs: int = 1) -> dict[str, str]:
-        """Output file -> fingerprint of everything its page is rendered from (worked out in
-        `jobs` processes for a large site)."""
+    def fingerprints(self, pages: list[Page]) -> dict[str, str]:
+        """Output file -> fingerprint of everything its page is rendered from. (One process: in
+        forked workers each would walk the articles its pages share again, and the 31k rebuild
+        was slower for it.)"""
         shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
-        indices = list(range(len(pages)))
-        if jobs > 1 and len(pages) >= parallel.MINIMUM:
-            found: dict[int, str] = {}
-            for chunk in parallel.in_forked_processes(_fingerprints_chunk, (self, pages, shared), indices, jobs,
-                                                      chunk=1000):
-                found.update(chunk)
-        else:
-            found = self._fingerprints_of(pages, indices, shared)
-        return {self.urls.output_file(pages[i].url): found[i] for i in indices}
-
-    def _fingerprints_of(self, pages: list[Page], indices: list[int], shared: str) -> dict[int, str]:
         walker = ContextFingerprints(article_facts=lambda a: (a.id in self.archive.raw_text_ids,
                                                               self.archive.reprints(a)))
-        result: dict[int, str] = {}
-        for index in indices:
-            page = pages[index]
+        result: dict[str, str] = {}
+        for page in pages:
             kind = page.context.get("kind")
             if kind == "search":  # drawn from the whole archive
                 extra = search_page_data(self.archive, self.strings, page.lang, self.search_forms)
@@ -303,7 +292,7 @@ class Renderer:
                 extra = [(i, len(self.archive.source_articles(i))) for i in page.context["sources"]]
             else:
                 extra = ""
-            result[index] = digest(
+            result[self.urls.output_file(page.url)] = digest(
                 shared, page.url, page.template, page.lang, page.alternates, walker.of(page.context), extra)
         return result
 
@@ -314,7 +303,7 @@ class Renderer:
         fingerprints to record. `jobs` > 1 renders in that many forked processes."""
         previous = previous or {}
         self.prepare_search_forms(jobs)
-        fingerprints = self.fingerprints(pages, jobs)
+        fingerprints = self.fingerprints(pages)
         todo = []
         for index, page in enumerate(pages):
             relative = self.urls.output_file(page.url)
@@ -362,11 +351,6 @@ class Renderer:
 def _forms_chunk(indices: list[int]) -> dict[str, str]:
     renderer, articles = parallel.work()
     return {articles[i].id: renderer._search_forms_of(articles[i]) for i in indices}
-
-
-def _fingerprints_chunk(indices: list[int]) -> dict[int, str]:
-    renderer, pages, shared = parallel.work()
-    return renderer._fingerprints_of(pages, indices, shared)
 
 
 def _render_chunk(indices: list[int]) -> dict[str, str]:

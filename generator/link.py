@@ -381,7 +381,7 @@ def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[st
     """For each event, the most similar other events of the same story: a follow-up, a reaction
     days later. Weaker than the same-event test; each relation is kept from both ends."""
     profiles = {event_id: _profile(event.centroid) for event_id, event in events.items()}
-    nearby = _EventsByWeek(events, index.keys_of)
+    nearby = _EventsByWeek(events, index)
     related: dict[str, dict[str, float]] = defaultdict(dict)
     for event_id in sorted(events):
         event, profile = events[event_id], profiles[event_id]
@@ -408,18 +408,17 @@ class _EventsByWeek:
     related to one are those within RELATED_WINDOW of it (or undated), so looking only at those
     weeks keeps the work per event independent of the archive's length."""
 
-    def __init__(self, events: dict[str, _Event], keys_of: dict[str, set[str]]) -> None:
+    def __init__(self, events: dict[str, _Event], index: _BlockingIndex) -> None:
         self._by_week: dict[tuple[str, int], set[str]] = defaultdict(set)
         self._undated: dict[str, set[str]] = defaultdict(set)
-        self._everywhere: dict[str, set[str]] = defaultdict(set)
+        self._everywhere = index.everywhere  # key -> every event holding it
         dated = [event for event in events.values() if event.first]
         # The weeks of the whole archive: a window covering them all needs no week-by-week union.
         self._span = (min(_week(e.first) for e in dated), max(_week(e.last) for e in dated)) if dated else (0, -1)
-        for event_id, keys in keys_of.items():
+        for event_id, keys in index.keys_of.items():
             event = events[event_id]
             weeks = range(_week(event.first), _week(event.last) + 1) if event.first else None
             for key in keys:
-                self._everywhere[key].add(event_id)
                 if weeks is None:
                     self._undated[key].add(event_id)
                 else:

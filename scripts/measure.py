@@ -65,15 +65,14 @@ def _descendants(pid: int) -> list[int]:
 
 
 def _memory_kb(pid: int) -> int:
+    return _proc_field(pid, "smaps_rollup", "Pss:") or _proc_field(pid, "status", "VmRSS:")
+
+
+def _proc_field(pid: int, name: str, field: str) -> int:
+    """A kB field of /proc/PID/NAME, 0 when the process is gone or the field missing."""
     try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/{name}").read_text().splitlines():
+            if line.startswith(field):
                 return int(line.split()[1])
     except (OSError, ValueError):
         pass

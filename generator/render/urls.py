@@ -66,11 +66,6 @@ class UrlScheme:
         """The article's text as it arrived (one file for both interfaces)."""
         return f"{self.base_path}raw/{article_id}.txt"
 
-    @staticmethod
-    def paged(url_path: str, number: int) -> str:
-        """Page `number` (from 1) of a paginated list whose first page is `url_path`."""
-        return url_path if number <= 1 else f"{url_path}page/{number}/"
-
     def search(self, lang: str) -> str:
         return f"{self._prefix(lang)}search/"
 

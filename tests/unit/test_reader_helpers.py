@@ -95,9 +95,11 @@ def test_pagination_boundaries(count, sizes):
 
 
 def test_paged_urls_keep_page_one_at_the_list_url():
-    assert URLS.paged(URLS.home("en"), 1) == "/archive/en/"
-    assert URLS.paged(URLS.home("en"), 2) == "/archive/en/page/2/"
-    assert URLS.output_file(URLS.paged(URLS.day("ar", 2021, 1, 22), 3)) == "dates/2021/01/22/page/3/index.html"
+    pager = paginate(list(range(3 * PAGE_SIZE)), URLS.home)[0][0]
+    assert pager.url("en", 1) == "/archive/en/"
+    assert pager.url("en", 2) == "/archive/en/page/2/"
+    day = paginate([], lambda lang: URLS.day(lang, 2021, 1, 22))[0][0]
+    assert URLS.output_file(day.url("ar", 3)) == "dates/2021/01/22/page/3/index.html"
     assert URLS.month("en", 2021, 1) == "/archive/en/dates/2021/01/"
     assert URLS.source("ar", "reuters") == "/archive/sources/reuters/"
     assert URLS.about("en") == "/archive/en/about/"

@@ -31,6 +31,7 @@ from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
+from generator.search_words import archive_search_forms
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
 
@@ -135,11 +136,13 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
                                      frozenset(raw_texts), load_pages(config.paths.content))
 
     state = BuildState(config.paths.output)
+    search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
+                                               ingested.problems, state.load("search_words"), jobs)
     previous = state.site_record()
     staging = output.start(config.paths.output, reuse=previous.outputs)
     site = SiteWriter(staging, previous.outputs)
     try:
-        renderer = Renderer(config, archive)
+        renderer = Renderer(config, archive, search_forms, {key: forms for key, (_, forms) in words.forms.items()})
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
@@ -155,6 +158,9 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         with progress.stage("index"):
             build_index(staging, previous_site=config.paths.output)
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
+        kept_forms = renderer.article_forms()
+        words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
+        state.save("search_words", words)
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)

@@ -25,7 +25,8 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from typing import Iterable
+from dataclasses import dataclass
+from typing import Iterable, Mapping
 
 from generator.output import SiteWriter
 from generator.arabic import MIN_STEM, WORD, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
@@ -49,21 +50,44 @@ def shard_key(word: str) -> str:
     return "-".join(f"{ord(ch):04x}" for ch in word[:2])
 
 
-class SearchForms:
-    """Search forms of the words of one archive (the lone-proclitic decisions need all of it)."""
+@dataclass(frozen=True)
+class TextWords:
+    """What the search forms of an archive need from one of its texts."""
+    words: frozenset[str]                   # its words, after the article
+    seated: frozenset[tuple[str, str]]      # its words with a hamza on a seat, as (و seat, ي seat)
 
-    def __init__(self, texts: Iterable[str]):
+
+def text_words(text: str) -> TextWords:
+    seated = (frozenset(pair for pair in zip(*_seat_spellings(text)) if pair[0] != pair[1])
+              if "ؤ" in text or "ئ" in text else frozenset())
+    return TextWords(frozenset(strip_article(t) for t in set(tokens(text))), seated)
+
+
+class SearchForms:
+    """Search forms of the words of one archive (the lone-proclitic decisions need all of it).
+
+    `texts` are the archive's texts, or their `text_words`. `recorded` holds the decisions kept
+    from earlier builds (search_words.py): a word found there is not decided again, and the words
+    this archive decides afresh are in `decided`, to be recorded.
+    """
+
+    def __init__(self, texts: Iterable[str | TextWords], recorded: Mapping[str, int] | None = None):
         self.document_frequency: Counter[str] = Counter()
-        seated: set[tuple[str, ...]] = set()  # a word with a hamza on a seat, as (و seat, ي seat)
+        seated: set[tuple[str, ...]] = set()
         for text in texts:
-            self.document_frequency.update({strip_article(t) for t in set(tokens(text))})
-            if "ؤ" in text or "ئ" in text:
-                seated.update(pair for pair in zip(*_seat_spellings(text)) if pair[0] != pair[1])
+            analysed = text if isinstance(text, TextWords) else text_words(text)
+            self.document_frequency.update(analysed.words)
+            seated.update(analysed.seated)
+        self._recorded = dict(recorded or {})
+        self.decided: dict[str, int] = {}  # words of this archive that no earlier build decided
         self._tables: dict[str, dict[str, int]] | None = None
         self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
         self._forms: dict[str, str] = {}  # token -> its form: an archive repeats its words
-        for word in self.document_frequency:
-            removed = self._proclitics(word)
+        # The other seat's spelling of a word may be no word of the archive: it is decided too, so
+        # that the forms of a text depend on nothing but decisions.
+        other_spellings = {strip_article(token) for pair in seated for token in pair} - self.document_frequency.keys()
+        for word in [*self.document_frequency, *sorted(other_spellings)]:
+            removed = self._decision(word)
             if removed:
                 self._stripped[word] = removed
         # The other seat's form of each form that the archive also writes with a hamza, so that an
@@ -74,6 +98,12 @@ class SearchForms:
             if waw_form and ya_form and waw_form != ya_form:
                 self._other_seat.setdefault(waw_form, ya_form)
                 self._other_seat.setdefault(ya_form, waw_form)
+
+    def _decision(self, word: str) -> int:
+        removed = self._recorded.get(word)
+        if removed is None and _may_have_proclitic(word):
+            removed = self.decided[word] = self._proclitics(word)
+        return removed or 0
 
     @classmethod
     def from_decisions(cls, stripped: dict[str, int]) -> "SearchForms":
@@ -104,7 +134,9 @@ class SearchForms:
         word = strip_article(token)
         removed = self._stripped.get(word)
         if removed is None and word not in self.document_frequency and _may_have_proclitic(word):
-            removed = self._proclitics(word)  # a word not seen when the archive was counted
+            removed = self._recorded.get(word)  # a word not seen when the archive was counted
+            if removed is None:
+                removed = self._proclitics(word)
         if removed:
             word = strip_article(word[removed:])
         return word
@@ -139,6 +171,11 @@ class SearchForms:
                     seen.add(form)
                     out.append(form)
         return " ".join(out)
+
+    def decisions(self) -> tuple[dict[str, int], dict[str, str]]:
+        """What the forms of a text depend on beyond the text: the lone-proclitic decisions
+        (word -> letters removed) and each form's other-seat form."""
+        return dict(self._stripped), dict(self._other_seat)
 
     def clitic_tables(self) -> dict[str, dict[str, int]]:
         """Lone-proclitic decisions by shard: {shard key: {word: letters removed}}."""

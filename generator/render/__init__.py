@@ -50,7 +50,10 @@ class Rendered:
 
 
 class Renderer:
-    def __init__(self, config: Config, archive: Archive):
+    def __init__(self, config: Config, archive: Archive, search_forms: SearchForms | None = None,
+                 known_forms: dict[str, str] | None = None):
+        """`search_forms` are the archive's (made from its articles when not given); `known_forms`
+        the index forms of articles whose forms are known already (article id -> forms)."""
         self.config = config
         self.archive = archive
         self.urls = UrlScheme(config.site.base_url, config.site.default_language)
@@ -65,10 +68,10 @@ class Renderer:
             keep_trailing_newline=True,
         )
         self._bodies: dict[str, str] = {}
-        self._forms: dict[str, str] = {}
+        self._forms: dict[str, str] = dict(known_forms or {})
         self._shared_globals: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
-        self.search_forms = SearchForms(article_text(a) for a in archive.articles)
+        self.search_forms = search_forms or SearchForms(article_text(a) for a in archive.articles)
 
     # -- what each page needs ------------------------------------------------------------------
 
@@ -335,6 +338,10 @@ class Renderer:
             site.record(written)
             if on_pages:
                 on_pages(len(written))
+
+    def article_forms(self) -> dict[str, str]:
+        """The index forms of every article worked out so far (article id -> forms)."""
+        return dict(self._forms)
 
     def prepare_search_forms(self, jobs: int = 1) -> None:
         """Work out every indexed article's search forms, in `jobs` processes (each page's

@@ -1,0 +1,163 @@
+"""Search decisions about words, made once per word and kept with the archive's content.
+
+Whether a word's first letter is a proclitic (لبغداد = ل + بغداد) or part of the word (لجنة) is
+decided from the archive's own word counts (see search_text.py). Counts move with every batch of
+new articles, so a decision made afresh at each build would flip now and then for some rare word,
+changing the indexed text of old articles all over the archive: every part of the search index
+holding one of them would be built again, and a search that found an article yesterday might not
+today. So a word is decided when it first enters the archive and the decision is kept in
+`content/search-words.tsv`, like an event id once given: later builds read it back and decide
+only the words that are new. A clean build of the same content makes the same decisions.
+
+The file is the archive's to keep under version control and an archivist may correct a line (the
+build never rewrites a line, it only appends the words it decides). One word per line:
+`<word><TAB><letters removed>`, the word in its folded search spelling, `#` starts a comment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import parallel
+from generator.article import Article, Problems
+from generator.search_text import MAX_PROCLITICS, SearchForms, TextWords, article_text, strip_article, text_words
+
+SEARCH_WORDS_FILENAME = "search-words.tsv"
+_HEADER = ("# Search decisions, one word per line: <word><TAB><proclitic letters search removes>.\n"
+           "# Written by the build for each new word of the archive; a corrected line is kept as it is.\n")
+
+
+def search_words_path(content_dir: Path) -> Path:
+    return content_dir / SEARCH_WORDS_FILENAME
+
+
+def load_search_words(content_dir: Path, root: Path, problems: Problems) -> dict[str, int]:
+    """The recorded decisions (word -> proclitic letters removed); a line that cannot be read is
+    reported and left out, so its word is decided again."""
+    path = search_words_path(content_dir)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    except (OSError, UnicodeDecodeError) as error:
+        problems.warn(_name(path, root), f"cannot be read ({error}); its words are decided again")
+        return {}
+    decisions: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        word, _, letters = line.partition("\t")
+        if not word or word != word.strip() or not letters.strip().isdigit() \
+                or int(letters) > min(MAX_PROCLITICS, len(word) - 1):
+            problems.warn(f"{_name(path, root)}:{number}",
+                           f"expected <word><TAB><0 to {MAX_PROCLITICS}>, found {line[:60]!r}; line ignored")
+            continue
+        decisions.setdefault(word, int(letters))  # the first line of a word counts
+    return decisions
+
+
+def record_search_words(content_dir: Path, root: Path, decided: dict[str, int], problems: Problems) -> None:
+    """Append the words decided in this build (in word order), never touching what is there."""
+    if not decided:
+        return
+    path = search_words_path(content_dir)
+    block = "".join(f"{word}\t{letters}\n" for word, letters in sorted(decided.items()))
+    try:
+        exists = path.exists()
+        ends_in_newline = not exists or path.stat().st_size == 0 or path.read_bytes()[-1:] == b"\n"
+        with open(path, "a", encoding="utf-8", newline="\n") as stream:
+            stream.write(("" if exists else _HEADER) + ("" if ends_in_newline else "\n") + block)
+            stream.flush()
+            os.fsync(stream.fileno())
+    except OSError as error:
+        # The decisions still hold for this build; the next one makes them again.
+        problems.warn(_name(path, root), f"cannot record {len(decided)} new search words ({error.strerror or error})")
+
+
+def _name(path: Path, root: Path) -> str:
+    try:
+        return path.relative_to(root).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# -- the archive's search forms, worked out again only where an article changed ------------------
+
+@dataclass
+class SearchWordsState:
+    """What one build knew of its articles' words, kept in the build state for the next."""
+    words: dict[str, tuple[str, TextWords]] = field(default_factory=dict)  # article id -> (text digest, its words)
+    forms: dict[str, tuple[str, str]] = field(default_factory=dict)        # article id -> (text digest, its index forms)
+    stripped: dict[str, int] = field(default_factory=dict)                 # the decisions those forms were made with
+    other_seat: dict[str, str] = field(default_factory=dict)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def _interned(words: TextWords) -> TextWords:
+    # One string object per word across the archive: the state pickles each word once.
+    return TextWords(frozenset(map(sys.intern, words.words)),
+                     frozenset((sys.intern(a), sys.intern(b)) for a, b in words.seated))
+
+
+def _words_chunk(indices: list[int]) -> list[tuple[int, TextWords]]:
+    texts = parallel.work()
+    return [(i, text_words(texts[i])) for i in indices]
+
+
+def archive_search_forms(articles: list[Article], content_dir: Path, root: Path, problems: Problems,
+                         previous: SearchWordsState | None, jobs: int = 1) -> tuple[SearchForms, SearchWordsState]:
+    """The search forms of the archive, with the decisions recorded in content/ (new words are
+    decided and recorded), and the index forms of every article whose text and words' decisions
+    are those of the previous build. Returns the state to keep for the next build."""
+    previous = previous if isinstance(previous, SearchWordsState) else SearchWordsState()
+    texts = {article.id: article_text(article) for article in articles}
+    digests = {key: _digest(text) for key, text in texts.items()}
+    state = SearchWordsState()
+    missing = []
+    for key, digest in digests.items():
+        known = previous.words.get(key)
+        if known is not None and known[0] == digest:
+            state.words[key] = known
+        else:
+            missing.append(key)
+    if jobs > 1 and len(missing) >= parallel.MINIMUM:
+        pending = [texts[key] for key in missing]
+        for done in parallel.in_forked_processes(_words_chunk, pending, list(range(len(missing))), jobs):
+            for i, words in done:
+                state.words[missing[i]] = (digests[missing[i]], _interned(words))
+    else:
+        for key in missing:
+            state.words[key] = (digests[key], _interned(text_words(texts[key])))
+
+    forms = SearchForms((state.words[key][1] for key in sorted(state.words)),
+                        load_search_words(content_dir, root, problems))
+    record_search_words(content_dir, root, forms.decided, problems)
+    state.stripped, state.other_seat = forms.decisions()
+
+    # An article's index forms hold while its text does and no word of it was decided otherwise.
+    changed = {word for word in previous.stripped.keys() | state.stripped.keys()
+               if previous.stripped.get(word) != state.stripped.get(word)}
+    seat_changed = {form for form in previous.other_seat.keys() | state.other_seat.keys()
+                    if previous.other_seat.get(form) != state.other_seat.get(form)}
+    if seat_changed:
+        changed |= {word for word in forms.document_frequency if forms.form(word) in seat_changed}
+    for key, (digest, words) in state.words.items():
+        known = previous.forms.get(key)
+        if known is None or known[0] != digest:
+            continue
+        if changed and _touches(words, changed):
+            continue
+        state.forms[key] = known
+    return forms, state
+
+
+def _touches(words: TextWords, changed: set[str]) -> bool:
+    return not changed.isdisjoint(words.words) or any(
+        strip_article(token) in changed for pair in words.seated for token in pair)

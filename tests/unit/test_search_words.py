@@ -1,0 +1,79 @@
+"""generator/search_words.py: search decisions made once per word and kept in content/, and the
+archive's search forms worked out again only for articles whose words changed."""
+
+from __future__ import annotations
+
+from generator.article import Article, Problems
+from generator.search_text import SearchForms, text_words
+from generator.search_words import (SEARCH_WORDS_FILENAME, archive_search_forms, load_search_words,
+                                    record_search_words)
+
+# لجنة is far more common here than جنة: its ل belongs to the word.
+TEXTS = ["لجنة فنية", "لجنة المهندسين", "لجنة الاسعار", "جنة خضراء", "وصل لبغداد", "بغداد عاصمة", "زيارة بغداد"]
+
+
+def _article(article_id: str, body: str) -> Article:
+    return Article(id=article_id, title="عنوان", language="ar", body=body)
+
+
+def test_new_words_are_decided_from_the_archive_and_recorded_words_are_not_decided_again():
+    fresh = SearchForms(TEXTS)
+    assert fresh.form("لجنه") == "لجنه" and fresh.form("لبغداد") == "بغداد"
+    assert fresh.decided["لجنه"] == 0 and fresh.decided["لبغداد"] == 1
+    # Recorded otherwise (an archivist's correction, or counts of an earlier day): the record holds.
+    kept = SearchForms(TEXTS, recorded={"لجنه": 1})
+    assert kept.form("لجنه") == "جنه"
+    assert "لجنه" not in kept.decided and kept.decided["لبغداد"] == 1
+
+
+def test_a_decision_once_recorded_survives_counts_that_would_now_decide_otherwise():
+    early = SearchForms(["وصل لمحات", "لمحات من التاريخ"])  # no محات yet: لمحات keeps its ل
+    assert early.form("لمحات") == "لمحات"
+    crowded = ["وصل لمحات", "لمحات من التاريخ", "محات", "محات", "محات"]
+    assert SearchForms(crowded).form("لمحات") == "محات"  # decided afresh, it would flip
+    assert SearchForms(crowded, recorded=early.decided).form("لمحات") == "لمحات"
+
+
+def test_decisions_are_appended_and_read_back(tmp_path):
+    problems = Problems()
+    record_search_words(tmp_path, tmp_path, {"لبغداد": 1, "وزير": 0}, problems)
+    first = (tmp_path / SEARCH_WORDS_FILENAME).read_bytes()
+    assert first.decode("utf-8").splitlines()[-2:] == ["لبغداد\t1", "وزير\t0"]
+    record_search_words(tmp_path, tmp_path, {"وبغداد": 1}, problems)
+    after = (tmp_path / SEARCH_WORDS_FILENAME).read_bytes()
+    assert after.startswith(first) and after.decode("utf-8").endswith("وبغداد\t1\n")
+    assert load_search_words(tmp_path, tmp_path, problems) == {"لبغداد": 1, "وزير": 0, "وبغداد": 1}
+    assert len(problems) == 0
+
+
+def test_a_corrected_line_is_kept_and_a_broken_one_is_reported_with_its_line(tmp_path):
+    (tmp_path / SEARCH_WORDS_FILENAME).write_text("# corrected by hand\nلجنه\t1\nبغداد two\nوزير\t7\n", encoding="utf-8")
+    problems = Problems()
+    assert load_search_words(tmp_path, tmp_path, problems) == {"لجنه": 1}
+    assert [(p.path, p.severity) for p in problems.sorted()] == [
+        (f"{SEARCH_WORDS_FILENAME}:3", "warning"), (f"{SEARCH_WORDS_FILENAME}:4", "warning")]
+    record_search_words(tmp_path, tmp_path, {"وبغداد": 1}, problems)
+    text = (tmp_path / SEARCH_WORDS_FILENAME).read_text(encoding="utf-8")
+    assert text == "# corrected by hand\nلجنه\t1\nبغداد two\nوزير\t7\nوبغداد\t1\n"
+
+
+def test_forms_are_reused_while_an_article_and_the_decisions_of_its_words_are_unchanged(tmp_path):
+    articles = [_article(f"a{i}", text) for i, text in enumerate(TEXTS)]
+    forms, state = archive_search_forms(articles, tmp_path, tmp_path, Problems(), None)
+    assert state.forms == {}  # nothing known before the first build
+    state.forms = {a.id: (state.words[a.id][0], forms.forms_for_index(a.body)) for a in articles}
+
+    # A new article, and an archivist's correction of لجنة: only the articles holding it change.
+    (tmp_path / SEARCH_WORDS_FILENAME).write_text(
+        (tmp_path / SEARCH_WORDS_FILENAME).read_text(encoding="utf-8").replace("لجنه\t0", "لجنه\t1"), encoding="utf-8")
+    grown = articles + [_article("new", "جنة الخلد")]
+    again, next_state = archive_search_forms(grown, tmp_path, tmp_path, Problems(), state)
+    assert sorted(next_state.forms) == ["a3", "a4", "a5", "a6"]
+    assert all(next_state.words[key] == state.words[key] for key in state.words)
+    assert again.form("لجنه") == "جنه"
+
+
+def test_text_words_hold_each_word_after_the_article_and_the_seated_spellings():
+    words = text_words("قال المسؤول في الحكومة")
+    assert {"مسوول", "حكومه", "قال"} <= words.words
+    assert ("المسوول", "المسيول") in words.seated

@@ -156,11 +156,13 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             renderer.search_forms.write_clitic_tables(site)
             site.remove_stale()
         with progress.stage("index"):
-            build_index(staging, previous_site=config.paths.output)
+            index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
+                                file_digests=site.written)
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         kept_forms = renderer.article_forms()
         words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
         state.save("search_words", words)
+        state.save("indexed_pages", index.read)
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)

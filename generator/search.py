@@ -37,9 +37,10 @@ import subprocess
 import tempfile
 from itertools import groupby
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Mapping
 
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
@@ -126,10 +127,23 @@ def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
     return IndexedPage(path.relative_to(site_dir).as_posix(), day, digest)
 
 
-def indexed_pages(site_dir: Path) -> list[IndexedPage]:
+def indexed_pages(site_dir: Path, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
+                  file_digests: Mapping[str, str] | None = None) -> list[IndexedPage]:
+    """The pages to index. `known` (path -> (file digest, page)) holds pages read by an earlier
+    run; one whose file digest in `file_digests` (path -> digest of the file now in the site) is
+    the same is not read again."""
+    known, file_digests = known or {}, file_digests or {}
+
+    def page(path: Path) -> IndexedPage | None:
+        relative = path.relative_to(site_dir).as_posix()
+        earlier = known.get(relative)
+        if earlier is not None and earlier[0] == file_digests.get(relative):
+            return earlier[1]
+        return indexed_page(site_dir, path)
+
     # Reading dominates and releases the GIL: a few threads overlap the reads.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        pages = pool.map(lambda path: indexed_page(site_dir, path), sorted(site_dir.glob(INDEXED_PAGES)))
+        pages = pool.map(page, sorted(site_dir.glob(INDEXED_PAGES)))
         return [page for page in pages if page is not None]
 
 
@@ -194,6 +208,7 @@ class IndexSummary:
     indexed: list[str]   # parts run through Pagefind
     reused: list[str]    # parts copied from the previous site
     pages: int
+    read: dict[str, tuple[str, IndexedPage]] = field(default_factory=dict)  # for the next run's `known`
 
 
 def _pagefind_options() -> list[str]:
@@ -284,16 +299,19 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 
 def build_index(site_dir: Path, previous_site: Path | None = None, executable: Path | None = None,
-                part_max_pages: int = PART_MAX_PAGES) -> IndexSummary:
+                part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
+                file_digests: Mapping[str, str] | None = None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
     parts whose input pages are unchanged are taken from it instead of being indexed again.
-    Raises SearchIndexError with Pagefind's own message.
+    `known` and `file_digests` spare reading pages unchanged since the run that returned `known`
+    in its summary's `read` (see indexed_pages). Raises SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
-    parts = plan_parts(indexed_pages(site_dir), part_max_pages)
+    pages = indexed_pages(site_dir, known, file_digests)
+    parts = plan_parts(pages, part_max_pages)
     keys = {part.name: part.key(version) for part in parts}
     previous_keys = _previous_keys(previous_site)
     output = site_dir / "pagefind"
@@ -328,7 +346,9 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
                           "key": keys[part.name]} for part in parts]}
     (output / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
-    return IndexSummary(len(parts), [part.name for part in indexed], reused, sum(len(part.pages) for part in parts))
+    file_digests = file_digests or {}
+    read = {page.path: (file_digests[page.path], page) for page in pages if page.path in file_digests}
+    return IndexSummary(len(parts), [part.name for part in indexed], reused, sum(len(part.pages) for part in parts), read)
 
 
 # -- byte-identical bundles -----------------------------------------------------------------------

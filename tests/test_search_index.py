@@ -93,6 +93,16 @@ def test_the_digest_ignores_what_pagefind_does_not_read(tmp_path):
     assert indexed_pages(tmp_path)[0].digest != before
 
 
+def test_a_page_known_from_an_earlier_run_is_read_again_only_when_its_file_changed(tmp_path):
+    write_page(tmp_path, 1, "2015-07-20")
+    path = "articles/a0001/index.html"
+    first = indexed_pages(tmp_path)[0]
+    stale = IndexedPage(path, first.day, "what the earlier run read")
+    assert indexed_pages(tmp_path, {path: ("d1", stale)}, {path: "d1"}) == [stale]  # not read again
+    assert indexed_pages(tmp_path, {path: ("d1", stale)}, {path: "d2"}) == [first]  # the file changed
+    assert indexed_pages(tmp_path, {path: ("d1", stale)}) == [first]                # nothing to tell by
+
+
 @pytest.fixture(scope="module")
 def clean_index(tmp_path_factory) -> Path:
     site = tmp_path_factory.mktemp("clean") / "site"

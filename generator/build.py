@@ -100,7 +100,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               "(delete this file to remove it from the archive)")
 
     with progress.stage("link"):
-        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content))
+        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content), state.load("link"))
+    state.save("link", linking.memo)
     assignments = linking.events
     inferred = infer_dates(list(chosen.values()), assignments)
     for article_id, day in inferred.items():

@@ -237,3 +237,32 @@ def test_dated_articles_look_only_at_events_that_can_still_take_them():
     index.advance(now + DATE_WINDOW + datetime.resolution)
     assert "recent" not in index.candidates(["بغداد"], (now + DATE_WINDOW, now + DATE_WINDOW))
     assert "old" in index.everywhere["بغداد"]              # related events still see every event
+
+
+def test_a_rebuild_analyses_only_what_changed_and_links_as_a_clean_build_does(seed_000, seed_002, football):
+    import pickle
+
+    from generator.link import link_articles
+
+    old = Article(id="old-1", title="المدينة تستعد وكرنفال الربيع يقترب", language="ar", date="2021-01-20",
+                  date_precision="day", body="وصل وفد رسمي وكرنفال الربيع يستعد لاستقبال الزوار في المدينة.")
+    carnival = Article(id="new-1", title="افتتاح كرنفال الربيع", language="ar", date="2021-01-22",
+                       date_precision="day", body="افتتح كرنفال الربيع في المدينة بحضور الزوار.")
+    english = Article(id="en-1", title="Markets rally in Riyadh", language="en", date="2021-01-19", date_precision="day",
+                      body="Shares rose on Tuesday as investors in Riyadh welcomed the budget figures.")
+    first = link_articles([seed_000, old, SAUDI_ECONOMY, football, english])
+    assert "كرنفال" not in first.memo.lexicon  # وكرنفال is one word for now
+    memo = pickle.loads(pickle.dumps(first.memo))  # as kept in the build state
+    kept = [a.with_changes(event=first.events[a.id]) for a in (seed_000, old, SAUDI_ECONOMY, football, english)]
+    edited = kept[2].with_changes(body=kept[2].body + "\n\nوأضاف الوزير أن العجز سيتراجع.")
+    later = [kept[0], kept[1], edited, kept[3], kept[4], seed_002, carnival]  # وكرنفال becomes و + كرنفال
+
+    again = link_articles(later, memo=memo)
+    clean = link_articles(later)
+    assert (again.events, again.related) == (clean.events, clean.related)
+    assert again.memo.analyses == clean.memo.analyses
+    assert (again.memo.occurrences, again.memo.as_name, again.memo.document_frequency) == (
+        clean.memo.occurrences, clean.memo.as_name, clean.memo.document_frequency)
+    # The unchanged article whose word may split otherwise now was analysed again; the other was kept.
+    assert again.memo.analyses["old-1"] is not memo.analyses["old-1"]
+    assert again.memo.analyses["en-1"] is memo.analyses["en-1"]

@@ -134,17 +134,20 @@ def indexed_pages(site_dir: Path, known: Mapping[str, tuple[str, IndexedPage]] |
     the same is not read again."""
     known, file_digests = known or {}, file_digests or {}
 
-    def page(path: Path) -> IndexedPage | None:
+    found: dict[Path, IndexedPage | None] = {}
+    to_read = []
+    for path in sorted(site_dir.glob(INDEXED_PAGES)):
         relative = path.relative_to(site_dir).as_posix()
         earlier = known.get(relative)
         if earlier is not None and earlier[0] == file_digests.get(relative):
-            return earlier[1]
-        return indexed_page(site_dir, path)
-
+            found[path] = earlier[1]
+        else:
+            found[path] = None
+            to_read.append(path)
     # Reading dominates and releases the GIL: a few threads overlap the reads.
     with ThreadPoolExecutor(max_workers=8) as pool:
-        pages = pool.map(page, sorted(site_dir.glob(INDEXED_PAGES)))
-        return [page for page in pages if page is not None]
+        found.update(zip(to_read, pool.map(lambda path: indexed_page(site_dir, path), to_read)))
+    return [page for page in found.values() if page is not None]
 
 
 # -- parts ----------------------------------------------------------------------------------------

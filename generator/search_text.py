@@ -16,9 +16,10 @@ A word's search form:
    letters remain: والعراق, بالعراق and العراق all become عراق; والد stays والد.
 3. A lone proclitic letter (و ف ب ل ك) is removed only when the archive says what follows it is a
    word of its own *at least as common* as the whole: لبغداد and وبغداد become بغداد, but وزير,
-   لجنة (not ل+جنة) and بلدان keep their first letter. Those decisions depend on the whole archive,
-   so they are published for the search page as small tables keyed by the word's first two
-   letters (`search/clitics/<hex>-<hex>.json`), fetched only for query words that need them.
+   لجنة (not ل+جنة) and بلدان keep their first letter. A word is decided once, from the counts of
+   the archive it first appears in, and the decision is kept (search_words.py). The decisions are
+   published for the search page as small tables keyed by the word's first two letters
+   (`search/clitics/<hex>-<hex>.json`), fetched only for query words that need them.
 """
 
 from __future__ import annotations

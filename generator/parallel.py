@@ -6,7 +6,6 @@ configuration) instead of receiving it pickled; they send back only what the fun
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
 from typing import Callable, Iterator, TypeVar
@@ -39,12 +38,8 @@ def in_forked_processes(function: Callable[[list[T]], R], shared: object, items:
     global _WORK
     _WORK = shared
     chunks = [items[start:start + chunk] for start in range(0, len(items), chunk)]
-    # What the parent holds is out of the cycle collector's reach while workers run: a collection in
-    # a worker would otherwise walk (and so copy, page by page) the whole inherited archive.
-    gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(jobs) as pool:
             yield from pool.imap_unordered(function, chunks)
     finally:
-        gc.unfreeze()
         _WORK = None

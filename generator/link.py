@@ -225,7 +225,10 @@ def _analysis_key(article: Article, gazetteer_key: str) -> str:
 
 
 def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str],
-             term_of: dict[str, str | None], cues: Container[str], gazetteer: Gazetteer) -> _Analysis:
+             term_of: dict[str, str | None], lexicon: Container[str], cues: Container[str],
+             gazetteer: Gazetteer) -> _Analysis:
+    """`term_of` holds the terms of the article's tokens; a capitalised English word whose folded
+    spelling is another word of the lexicon has its term added."""
     looked_up = set(title_tokens) | set(body_tokens)
     title_terms = list(map(term_of.__getitem__, title_tokens))
     body_terms = list(map(term_of.__getitem__, body_tokens))
@@ -239,6 +242,8 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     else:
         def lookup(token: str) -> str | None:
             looked_up.add(token)
+            if token not in term_of and token in lexicon:
+                term_of.update(_terms([token], lexicon))
             return term_of.get(token)
         name_evidence.count_capitalised(article.body, lookup, as_name)
     counts = Counter(body_counts)
@@ -291,24 +296,21 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
     cues = {token for token in lexicon if name_evidence.is_cue(token)}
     needed = {t for pair in token_lists.values() for ts in pair for t in ts} if kept else lexicon
     term_of = _terms(needed | cues, lexicon)
-    by_id = {a.id: a for a in articles}
-    english_lookups = {token for article_id in token_lists if by_id[article_id].language != "ar"
-                       for token in _capitalised_tokens(by_id[article_id].body)} - term_of.keys()
-    term_of.update({token: term for token, term in _terms(english_lookups, lexicon).items() if token in lexicon})
 
     result = LinkMemo(lexicon, {}, Counter(memo.occurrences), Counter(memo.as_name), Counter(memo.document_frequency))
     for article_id, old in memo.analyses.items():
         if article_id not in kept:  # removed, changed or analysed again: its share leaves the sums
-            _add(result.occurrences, old.occurrences, -1)
-            _add(result.as_name, old.as_name, -1)
-            _add(result.document_frequency, dict.fromkeys(old.counts, 1), -1)
+            result.occurrences.subtract(old.occurrences)
+            result.as_name.subtract(old.as_name)
+            result.document_frequency.subtract(old.counts.keys())
     for article in articles:
         analysis = kept.get(article.id)
         if analysis is None:
             title_tokens, body_tokens = token_lists[article.id]
-            analysis = _analyse(article, keys[article.id], title_tokens, body_tokens, term_of, cues, gazetteer)
-            _add(result.occurrences, analysis.occurrences)
-            _add(result.as_name, analysis.as_name)
+            analysis = _analyse(article, keys[article.id], title_tokens, body_tokens, term_of, lexicon, cues,
+                                gazetteer)
+            result.occurrences.update(analysis.occurrences)
+            result.as_name.update(analysis.as_name)
             result.document_frequency.update(analysis.counts.keys())  # each term once
         result.analyses[article.id] = analysis
     for totals in (result.occurrences, result.as_name, result.document_frequency):
@@ -316,18 +318,6 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
             del totals[term]
     result.cue_terms = frozenset(term_of[token] for token in cues)
     return result
-
-
-def _add(totals: Counter, counts: dict[str, int], sign: int = 1) -> None:
-    get = totals.get
-    for term, n in counts.items():
-        totals[term] = get(term, 0) + sign * n
-
-
-def _capitalised_tokens(text: str) -> set[str]:
-    found: set[str] = set()
-    name_evidence.count_capitalised(text, lambda token: found.add(token), Counter())
-    return found
 
 
 def _article_terms(memo: LinkMemo) -> dict[str, _ArticleTerms]:

@@ -68,7 +68,11 @@ def record_search_words(content_dir: Path, root: Path, decided: dict[str, int], 
     block = "".join(f"{word}\t{letters}\n" for word, letters in sorted(decided.items()))
     try:
         exists = path.exists()
-        ends_in_newline = not exists or path.stat().st_size == 0 or path.read_bytes()[-1:] == b"\n"
+        ends_in_newline = True
+        if exists and path.stat().st_size:
+            with open(path, "rb") as stream:  # only its last byte: a hand edit may have left no newline
+                stream.seek(-1, os.SEEK_END)
+                ends_in_newline = stream.read(1) == b"\n"
         with open(path, "a", encoding="utf-8", newline="\n") as stream:
             stream.write(("" if exists else _HEADER) + ("" if ends_in_newline else "\n") + block)
             stream.flush()

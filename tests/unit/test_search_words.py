@@ -77,3 +77,9 @@ def test_text_words_hold_each_word_after_the_article_and_the_seated_spellings():
     words = text_words("قال المسؤول في الحكومة")
     assert {"مسوول", "حكومه", "قال"} <= words.words
     assert ("المسوول", "المسيول") in words.seated
+
+
+def test_a_file_left_without_a_final_newline_gets_its_new_words_on_a_line_of_their_own(tmp_path):
+    (tmp_path / SEARCH_WORDS_FILENAME).write_text("لجنه\t1", encoding="utf-8")
+    record_search_words(tmp_path, tmp_path, {"وبغداد": 1}, Problems())
+    assert (tmp_path / SEARCH_WORDS_FILENAME).read_text(encoding="utf-8") == "لجنه\t1\nوبغداد\t1\n"

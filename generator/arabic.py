@@ -32,6 +32,10 @@ FOLDED = {
 # (3x slower over a whole archive, where fold runs for linking and for search alike).
 _FOLD_STEPS = tuple(FOLDED.items())
 assert not set(FOLDED) & set("".join(FOLDED.values()))
+# A hamza on a seat (ؤ, ئ) folds to its seat; search also writes such a word with the other seat,
+# so it needs the tokens with the seats still there (one pass, then each token's seat is chosen).
+SEATS = {"ؤ": "و", "ئ": "ي"}
+_FOLD_STEPS_KEEPING_SEATS = tuple(step for step in _FOLD_STEPS if step[0] not in SEATS)
 
 ARABIC_INDIC_DIGITS = str.maketrans({**{chr(0x0660 + d): str(d) for d in range(10)},
                                      **{chr(0x06F0 + d): str(d) for d in range(10)}})
@@ -51,8 +55,17 @@ _SINGLE_PREFIXES = ("و", "ف", "ب", "ل", "ك")
 
 def fold(text: str) -> str:
     """Normalise spelling variants so that variant spellings compare equal."""
+    return _folded(text, _FOLD_STEPS)
+
+
+def fold_keeping_seats(text: str) -> str:
+    """`fold`, except that ؤ and ئ stay (fold maps them to و and ي)."""
+    return _folded(text, _FOLD_STEPS_KEEPING_SEATS)
+
+
+def _folded(text: str, steps: tuple[tuple[str, str], ...]) -> str:
     text = unicodedata.normalize("NFKC", text)
-    for variant, folded in _FOLD_STEPS:
+    for variant, folded in steps:
         if variant in text:
             text = text.replace(variant, folded)
     return text.lower()

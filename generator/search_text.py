@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping
 
 from generator.output import SiteWriter
-from generator.arabic import MIN_STEM, WORD, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
+from generator.arabic import MIN_STEM, SEATS, WORD, fold_keeping_seats, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
 
 PROCLITICS = frozenset("وفبلك")
 MAX_PROCLITICS = 2
@@ -53,15 +53,44 @@ def shard_key(word: str) -> str:
 
 @dataclass(frozen=True)
 class TextWords:
-    """What the search forms of an archive need from one of its texts."""
-    words: frozenset[str]                   # its words, after the article
-    seated: frozenset[tuple[str, str]]      # its words with a hamza on a seat, as (و seat, ي seat)
+    """What the search forms of an archive need from one of its texts. The build state keeps one
+    for every article, so plain strings: pickling a set costs an object per word."""
+    words: str                              # its distinct words after the article, sorted, space-separated
+    seated: tuple[tuple[str, str], ...]     # its words with a hamza on a seat, as (و seat, ي seat), sorted
+
+    def word_set(self) -> set[str]:
+        return set(self.words.split())
+
+
+def _on_seat(token: str, seat: str) -> str:
+    return token.replace("ؤ", seat).replace("ئ", seat)
+
+
+class _Words(dict):
+    """Folded token with its seats kept -> the word it counts as (folded, after the article).
+    Articles share most of their words, so each is worked out once per process."""
+
+    LIMIT = 500_000
+
+    def __missing__(self, token: str) -> str:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        word = self[token] = strip_article(_as_folded(token))
+        return word
+
+
+def _as_folded(token: str) -> str:
+    """A token folded with its seats kept, as `fold` writes it."""
+    return token.replace("ؤ", SEATS["ؤ"]).replace("ئ", SEATS["ئ"])
+
+
+_WORDS = _Words()
 
 
 def text_words(text: str) -> TextWords:
-    seated = (frozenset(pair for pair in zip(*_seat_spellings(text)) if pair[0] != pair[1])
-              if "ؤ" in text or "ئ" in text else frozenset())
-    return TextWords(frozenset(strip_article(t) for t in set(tokens(text))), seated)
+    distinct = set(WORD.findall(fold_keeping_seats(text)))
+    seated = tuple(sorted((_on_seat(t, "و"), _on_seat(t, "ي")) for t in distinct if "ؤ" in t or "ئ" in t))
+    return TextWords(" ".join(sorted(set(map(_WORDS.__getitem__, distinct)))), seated)
 
 
 class SearchForms:
@@ -77,7 +106,7 @@ class SearchForms:
         seated: set[tuple[str, ...]] = set()
         for text in texts:
             analysed = text if isinstance(text, TextWords) else text_words(text)
-            self.document_frequency.update(analysed.words)
+            self.document_frequency.update(analysed.words.split())
             seated.update(analysed.seated)
         self._recorded = dict(recorded or {})
         self.decided: dict[str, int] = {}  # words of this archive that no earlier build decided
@@ -151,26 +180,25 @@ class SearchForms:
         written without a hamza (مسوول) is also indexed with the other seat's form when the archive
         writes it with a hamza elsewhere. A query with ؤ, with ئ or without a hamza then finds all.
         """
-        written = {t.lower() for t in set(WORD.findall(text))}
+        written = set(WORD.findall(text.lower()))
         seen: set[str] = set()
         out: list[str] = []
-        # Each distinct word (or set of its hamza spellings) once: an article repeats its words.
-        if "ؤ" in text or "ئ" in text:
-            variants = (tokens(text), *_seat_spellings(text))
-            ordered = [token for spellings in dict.fromkeys(zip(*variants))
-                       for token in (spellings[:1] if spellings[0] == spellings[1] == spellings[2]
-                                     else dict.fromkeys(spellings))]
-        else:
-            ordered = dict.fromkeys(tokens(text))
         cached, other_seat = self._forms, self._other_seat
-        for token in ordered:
-            form = cached.get(token)
-            if form is None:
-                form = self.form(token)
-            for form in (form, other_seat.get(form)):
-                if form and form not in written and form not in seen:
+        # Each distinct word once (an article repeats its words), with its hamza on either seat.
+        for word in dict.fromkeys(WORD.findall(fold_keeping_seats(text))):
+            spellings = (dict.fromkeys((_as_folded(word), _on_seat(word, "و"), _on_seat(word, "ي")))
+                         if "ؤ" in word or "ئ" in word else (word,))
+            for token in spellings:
+                form = cached.get(token)
+                if form is None:
+                    form = self.form(token)
+                if form not in seen and form not in written:
                     seen.add(form)
                     out.append(form)
+                other = other_seat.get(form)
+                if other is not None and other not in seen and other not in written:
+                    seen.add(other)
+                    out.append(other)
         return " ".join(out)
 
     def decisions(self) -> tuple[dict[str, int], dict[str, str]]:
@@ -192,11 +220,6 @@ class SearchForms:
         for key, table in tables.items():
             site.write(f"{CLITICS_DIR}/{key}.json", json.dumps(table, ensure_ascii=False, separators=(",", ":")))
         return len(tables)
-
-
-def _seat_spellings(text: str) -> tuple[list[str], list[str]]:
-    """The tokens of `text` with every seated hamza on و, and on ي (same length, same order)."""
-    return tokens(text.replace("ئ", "ؤ")), tokens(text.replace("ؤ", "ئ"))
 
 
 def article_text(article) -> str:

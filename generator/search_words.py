@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -104,12 +103,6 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def _interned(words: TextWords) -> TextWords:
-    # One string object per word across the archive: the state pickles each word once.
-    return TextWords(frozenset(map(sys.intern, words.words)),
-                     frozenset((sys.intern(a), sys.intern(b)) for a, b in words.seated))
-
-
 def _words_chunk(indices: list[int]) -> list[tuple[int, TextWords]]:
     texts = parallel.work()
     return [(i, text_words(texts[i])) for i in indices]
@@ -135,10 +128,10 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
         pending = [texts[key] for key in missing]
         for done in parallel.in_forked_processes(_words_chunk, pending, list(range(len(missing))), jobs):
             for i, words in done:
-                state.words[missing[i]] = (digests[missing[i]], _interned(words))
+                state.words[missing[i]] = (digests[missing[i]], words)
     else:
         for key in missing:
-            state.words[key] = (digests[key], _interned(text_words(texts[key])))
+            state.words[key] = (digests[key], text_words(texts[key]))
 
     forms = SearchForms((state.words[key][1] for key in sorted(state.words)),
                         load_search_words(content_dir, root, problems))
@@ -163,5 +156,5 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
 
 
 def _touches(words: TextWords, changed: set[str]) -> bool:
-    return not changed.isdisjoint(words.words) or any(
+    return not changed.isdisjoint(words.word_set()) or any(
         strip_article(token) in changed for pair in words.seated for token in pair)

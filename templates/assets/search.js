@@ -131,8 +131,10 @@ function originalWords(content) {
 }
 
 function wordMatches(word, forms) {
-  // A hamza seat is indexed both ways (generator/search_text.py), so it matches both ways here.
-  const spellings = /[ؤئ]/.test(word) ? [word, word.replace(/ئ/g, "ؤ"), word.replace(/ؤ/g, "ئ")] : [word];
+  // A hamza seat is indexed both ways (generator/search_text.py), so it matches both ways here;
+  // normalised first, as a presentation form (ﺆ) is the letter ؤ.
+  const normal = word.normalize("NFKC");
+  const spellings = /[ؤئ]/.test(normal) ? [normal, normal.replace(/ئ/g, "ؤ"), normal.replace(/ؤ/g, "ئ")] : [normal];
   for (const token of spellings.flatMap((w) => tokens(w))) {
     const word0 = stripArticle(token);
     const candidates = [word0];
@@ -392,8 +394,8 @@ async function run(state, { push }) {
     const search = { results };
     if (ticket !== latest) return;
     // Highlight the word under either seat of a hamza as well: an article may write it without one.
-    const seated = /[ؤئ]/.test(state.q || "")
-      ? [state.q.replace(/ئ/g, "ؤ"), state.q.replace(/ؤ/g, "ئ")] : [];
+    const query = (state.q || "").normalize("NFKC");
+    const seated = /[ؤئ]/.test(query) ? [query.replace(/ئ/g, "ؤ"), query.replace(/ؤ/g, "ئ")] : [];
     const highlighted = [...forms, ...(await Promise.all(seated.map((q) => queryForms(q)))).flat()];
     if (ticket !== latest) return;
     current = { search, forms: highlighted, shown: 0 };

@@ -226,10 +226,13 @@ def _analysis_key(article: Article, gazetteer_key: str) -> str:
 
 def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str],
              term_of: dict[str, str | None], lexicon: Container[str], cues: Container[str],
-             gazetteer: Gazetteer) -> _Analysis:
+             gazetteer: Gazetteer) -> tuple[_Analysis, list[str | None]]:
     """`term_of` holds the terms of the article's tokens; a capitalised English word whose folded
-    spelling is another word of the lexicon has its term added."""
-    looked_up = set(title_tokens) | set(body_tokens)
+    spelling is another word of the lexicon has its term added. Returns the analysis and the
+    article's terms in order (None for function words), which the archive's sums count."""
+    distinct = set(title_tokens)
+    distinct.update(body_tokens)
+    looked_up = set(distinct)
     title_terms = list(map(term_of.__getitem__, title_tokens))
     body_terms = list(map(term_of.__getitem__, body_tokens))
     title_counts, body_counts = Counter(title_terms), Counter(body_terms)
@@ -252,9 +255,9 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     numbers = _numbers(article)
     anchors = frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(title_tokens + body_tokens)}
                         | {f"#{n}" for n in numbers})
-    words = frozenset(map(sys.intern, title_tokens + body_tokens))
-    return _Analysis(key, words, frozenset(looked_up - words), dict(counts), dict(title_counts), dict(as_name),
-                     numbers, anchors)
+    words = frozenset(map(sys.intern, distinct))
+    return (_Analysis(key, words, frozenset(looked_up - words), dict(counts), dict(title_counts), dict(as_name),
+                      numbers, anchors), title_terms + body_terms)
 
 
 def _with_prefixes(words: Iterable[str]) -> set[str]:
@@ -307,12 +310,13 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
         analysis = kept.get(article.id)
         if analysis is None:
             title_tokens, body_tokens = token_lists[article.id]
-            analysis = _analyse(article, keys[article.id], title_tokens, body_tokens, term_of, lexicon, cues,
-                                gazetteer)
-            result.occurrences.update(analysis.occurrences)
+            analysis, terms = _analyse(article, keys[article.id], title_tokens, body_tokens, term_of, lexicon, cues,
+                                       gazetteer)
+            result.occurrences.update(terms)  # a list: counted in C (a mapping is added term by term)
             result.as_name.update(analysis.as_name)
             result.document_frequency.update(analysis.counts.keys())  # each term once
         result.analyses[article.id] = analysis
+    result.occurrences.pop(None, None)
     for totals in (result.occurrences, result.as_name, result.document_frequency):
         for term in [term for term, n in totals.items() if n <= 0]:
             del totals[term]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 
 from generator.arabic import WORD
 from generator.article import Article, is_valid_id, parse_iso_date
@@ -37,7 +38,12 @@ WORDS_PER_MINUTE = {"ar": 180, "en": 230}  # typical silent reading speeds of ne
 
 
 def word_count(article: Article) -> int:
-    return len(WORD.findall(article.body))
+    return _words_in(article.body)
+
+
+@lru_cache(maxsize=4096)  # an article's page in each interface language asks, one after the other
+def _words_in(text: str) -> int:
+    return len(WORD.findall(text))
 
 
 def reading_minutes(article: Article) -> int:

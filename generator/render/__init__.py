@@ -66,6 +66,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # templates do not change during a build; checking costs a stat per page
         )
         self._bodies: dict[str, str] = {}
         self._forms: dict[str, str] = dict(known_forms or {})

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from generator import output
+from generator import output, pagefind_search
 from generator.article import Article, Problems
 from generator.build_state import BuildState, SiteRecord, folder_identity
 from generator.config import Config
@@ -31,6 +31,7 @@ from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
+from generator.search_head import head_forms, write_head_results
 from generator.search_words import archive_search_forms
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
@@ -143,7 +144,10 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     staging = output.start(config.paths.output, reuse=previous.outputs)
     site = SiteWriter(staging, previous.outputs)
     try:
-        renderer = Renderer(config, archive, search_forms, {key: forms for key, (_, forms) in words.forms.items()})
+        heads = head_forms(search_forms, config.search.first_page_min_articles) \
+            if config.search.first_page_min_articles and pagefind_search.available() else []
+        renderer = Renderer(config, archive, search_forms, {key: forms for key, (_, forms) in words.forms.items()},
+                            heads)
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
@@ -159,11 +163,18 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written)
+            try:
+                first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
+            except pagefind_search.PagefindSearchError as error:
+                first_pages = None
+                ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
+                                                 f"search page ({error})")
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         kept_forms = renderer.article_forms()
         words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
         state.save("search_words", words)
         state.save("indexed_pages", index.read)
+        state.save("search_head", first_pages)
         output.publish(config.paths.output)
     except OSError as error:
         output.abandon(config.paths.output)

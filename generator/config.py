@@ -62,11 +62,19 @@ class DumpFieldsConfig:
 
 
 @dataclass(frozen=True)
+class SearchConfig:
+    # A search form held by at least this many articles gets its first page of results worked out
+    # by the build (generator/search_head.py); 0 turns that off.
+    first_page_min_articles: int = 1000
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path
     site: SiteConfig
     paths: PathsConfig
     dump_fields: DumpFieldsConfig = field(default_factory=lambda: DEFAULT_DUMP_FIELDS)
+    search: SearchConfig = field(default_factory=SearchConfig)
     source_file: Path | None = None
     interface_languages: tuple[str, ...] = field(default=INTERFACE_LANGUAGES)
 
@@ -106,6 +114,12 @@ def _check_language(key: str, value: Any) -> str:
     return value
 
 
+def _check_count(key: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(f"{key}: expected a whole number >= 0, got {value!r}")
+    return value
+
+
 def _check_relative_dir(key: str, value: Any) -> str:
     value = _check_str(key, value)
     if Path(value).is_absolute() or ".." in Path(value).parts:
@@ -135,6 +149,9 @@ _SCHEMA: dict[str, dict[str, tuple[Callable[[str, Any], Any], Any]]] = {
         "url": (_check_field_names, ("url", "link")),
         "author": (_check_field_names, ("author", "byline")),
         "id": (_check_field_names, ("id",)),
+    },
+    "search": {
+        "first_page_min_articles": (_check_count, SearchConfig.first_page_min_articles),
     },
 }
 
@@ -174,6 +191,7 @@ def config_from_mapping(data: dict[str, Any], root: Path, source_file: Path | No
     site = _validated_section("site", data.get("site", {}))
     paths = _validated_section("paths", data.get("paths", {}))
     dump_fields = _validated_section("dump_fields", data.get("dump_fields", {}))
+    search = _validated_section("search", data.get("search", {}))
     root = root.resolve()
     _check_output_is_separate(root, paths)
     return Config(
@@ -181,6 +199,7 @@ def config_from_mapping(data: dict[str, Any], root: Path, source_file: Path | No
         site=SiteConfig(**site),
         paths=PathsConfig(**{key: root / value for key, value in paths.items()}),
         dump_fields=DumpFieldsConfig(**dump_fields),
+        search=SearchConfig(**search),
         source_file=source_file,
     )
 

@@ -44,6 +44,7 @@ from typing import Mapping
 
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
+PAGEFIND_DIR = "pagefind"  # in the site
 PARTS_FILE = "parts.json"
 PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs more memory and re-indexing (README)
 TOP_SPAN_DAYS = 1024
@@ -282,7 +283,7 @@ def _previous_keys(previous_site: Path | None) -> dict[str, str]:
     if previous_site is None:
         return {}
     try:
-        listing = json.loads((previous_site / "pagefind" / PARTS_FILE).read_text(encoding="utf-8"))
+        listing = json.loads((previous_site / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))
         if listing.get("format") != PARTS_FORMAT:
             return {}
         return {part["name"]: part["key"] for part in listing["parts"]}
@@ -317,7 +318,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     parts = plan_parts(pages, part_max_pages)
     keys = {part.name: part.key(version) for part in parts}
     previous_keys = _previous_keys(previous_site)
-    output = site_dir / "pagefind"
+    output = site_dir / PAGEFIND_DIR
     in_place = previous_site is not None and previous_site.resolve() == site_dir.resolve()
     if output.exists():
         for entry in output.iterdir():
@@ -334,7 +335,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
             if in_place and target.is_dir():
                 reused.append(part.name)
                 continue
-            source = previous_site / "pagefind" / part.name if previous_site else None
+            source = previous_site / PAGEFIND_DIR / part.name if previous_site else None
             if source is not None and source.is_dir():
                 _copy_tree(source, target)
                 reused.append(part.name)

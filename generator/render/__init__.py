@@ -51,7 +51,7 @@ class Rendered:
 
 class Renderer:
     def __init__(self, config: Config, archive: Archive, search_forms: SearchForms | None = None,
-                 known_forms: dict[str, str] | None = None):
+                 known_forms: dict[str, str] | None = None, head_forms: list[str] | None = None):
         """`search_forms` are the archive's (made from its articles when not given); `known_forms`
         the index forms of articles whose forms are known already (article id -> forms)."""
         self.config = config
@@ -73,6 +73,7 @@ class Renderer:
         self._shared_globals: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
         self.search_forms = search_forms or SearchForms(article_text(a) for a in archive.articles)
+        self.head_forms = list(head_forms or [])  # whose first page of results the build works out
 
     # -- what each page needs ------------------------------------------------------------------
 
@@ -211,7 +212,8 @@ class Renderer:
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
             "search_forms": self._search_forms_of,
-            "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms),
+            "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms,
+                                                         self.head_forms),
         }
         return self._shared_globals[lang]
 
@@ -289,7 +291,7 @@ class Renderer:
         for page in pages:
             kind = page.context.get("kind")
             if kind == "search":  # drawn from the whole archive
-                extra = search_page_data(self.archive, self.strings, page.lang, self.search_forms)
+                extra = search_page_data(self.archive, self.strings, page.lang, self.search_forms, self.head_forms)
             elif kind == "article" and page.lang == self.config.site.default_language:
                 extra = self._search_forms_of(page.context["article"])
             elif kind == "sources":

@@ -11,7 +11,8 @@ from generator.search_text import SearchForms
 EVENT_LABELS = 200  # events offered in the search page's event filter
 
 
-def search_page_data(archive: Archive, strings: Strings, lang: str, forms: SearchForms | None = None) -> dict:
+def search_page_data(archive: Archive, strings: Strings, lang: str, forms: SearchForms | None = None,
+                     head_forms: list[str] | None = None) -> dict:
     """What the search page's script needs besides the index: labels for filter values and the
     plural forms of its counts, in the interface language `lang`."""
     table = strings.by_language[lang]
@@ -28,6 +29,8 @@ def search_page_data(archive: Archive, strings: Strings, lang: str, forms: Searc
         "plurals": {key: table[key] for key in ("search_results", "articles_count")},
         # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
         "cliticShards": sorted(forms.clitic_tables()) if forms else [],
+        # The forms whose first page of results the build worked out (generator/search_head.py).
+        "headForms": list(head_forms or []),
     }
 
 

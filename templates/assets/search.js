@@ -87,6 +87,49 @@ function orderByParts(parts, results, newestFirst) {
   return [...dated, ...parts.filter((part) => !part.dated)].flatMap((part) => byPart.get(part.name)).concat(other);
 }
 
+// -- a frequent word's first page, worked out by the build ------------------------------------------
+// Pagefind's time grows with the pages holding a word (it scores and returns every match), so the
+// build asks Pagefind itself for the first page of the archive's most frequent words, ranked as
+// rankAcrossParts does (generator/search_head.py): search/head/<hex>.json holds the count and the
+// first results with their word locations. Pagefind is asked only for more.
+
+const headForms = new Set(data.headForms || []);
+const hexName = (form) => [...form].map((ch) => ch.codePointAt(0).toString(16).padStart(4, "0")).join("-");
+
+async function unpacked(response) {
+  // A Pagefind file: gzip, then the signature "pagefind_dcd" before the JSON.
+  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
+  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
+  return JSON.parse(new TextDecoder().decode(bytes.subarray(12)));
+}
+
+function fullUrl(raw) { // as Pagefind makes a result's URL from its fragment
+  return /^(https?:)?\/\//.test(raw) ? raw : `${config.base}/${raw}`.replace(/\/+/g, "/");
+}
+
+async function headResult([id, locations]) {
+  const part = id.slice(0, id.indexOf("_"));
+  const response = await fetch(`${config.pagefind}${part}/fragment/${id}.pf_fragment`);
+  if (!response.ok) throw new Error(`no fragment ${id} (${response.status})`);
+  const fragment = await unpacked(response);
+  return { id, url: fullUrl(fragment.url), content: (fragment.content || "").replace(/\u200B/g, ""),
+           meta: fragment.meta || {}, filters: fragment.filters || {}, locations };
+}
+
+// The first page of `form` with its count, or null when the build did not work it out.
+async function firstPage(form) {
+  if (!headForms.has(form) || typeof DecompressionStream === "undefined") return null;
+  try {
+    const response = await fetch(`${config.base}search/head/${hexName(form)}.json`);
+    if (!response.ok) return null;
+    const head = await response.json();
+    return { total: head.total, results: await Promise.all(head.results.map(headResult)) };
+  } catch (error) {
+    console.error(error);
+    return null; // Pagefind answers instead
+  }
+}
+
 // -- query -> search forms -----------------------------------------------------------------------
 
 const cliticTables = new Map(); // shard key -> Promise of {word: proclitic letters to remove}
@@ -347,16 +390,28 @@ function resultItem(result, forms) {
 let latest = 0;
 let current = null; // {search, forms, shown}
 
+const totalOf = (state) => state.total ?? state.search.results.length;
+
 async function showMore() {
   const ticket = latest;
+  if (current.rest && current.shown >= current.search.results.length) {
+    // Past a first page from the build: Pagefind's whole answer, the results shown first.
+    const all = await current.rest();
+    if (ticket !== latest) return;
+    const shown = current.search.results.slice(0, current.shown);
+    const ids = new Set(shown.map((r) => r.id));
+    current.search.results = shown.concat(all.filter((r) => !ids.has(r.id)));
+    current.total = current.search.results.length;
+    current.rest = null;
+  }
   const { search, forms } = current;
   const batch = search.results.slice(current.shown, current.shown + PAGE_SIZE);
-  const results = await Promise.all(batch.map((r) => r.data()));
+  const results = await Promise.all(batch.map((r) => (r.data ? r.data() : r)));
   if (ticket !== latest) return;
   const firstNew = list.children.length;
   for (const result of results) list.append(resultItem(result, forms));
   current.shown += results.length;
-  more.hidden = current.shown >= search.results.length;
+  more.hidden = current.shown >= totalOf(current);
   return firstNew;
 }
 
@@ -371,7 +426,6 @@ async function run(state, { push }) {
   setState("searching");
   status.textContent = config.loading;
   try {
-    const { engine, parts } = await searchIndex();
     const options = { filters: state.filters };
     if (state.sort) options.sort = { date: state.sort === "oldest" ? "asc" : "desc" };
     let forms = state.q ? await queryForms(state.q) : [];
@@ -379,27 +433,42 @@ async function run(state, { push }) {
       if (ticket === latest) { status.textContent = fill(config.noResults, { query: state.q }); setState("done"); }
       return;
     }
-    const find = async (query) => (engine ? engine.search(query, options) : { results: [] });
-    let found = await find(state.q ? forms.join(" ") : null);
-    if (state.q && found.results.length === 0) {
-      const retry = await queryForms(state.q, true);
-      if (retry.join(" ") !== forms.join(" ")) {
-        forms = retry;
-        found = await find(forms.join(" "));
+    const ranked = async (query) => { // Pagefind's whole answer, in the page's order
+      const { engine, parts } = await searchIndex();
+      if (!engine) return { results: [], forms };
+      let found = await engine.search(query, options);
+      let used = forms;
+      if (state.q && found.results.length === 0) {
+        const retry = await queryForms(state.q, true);
+        if (retry.join(" ") !== forms.join(" ")) {
+          used = retry;
+          found = await engine.search(retry.join(" "), options);
+        }
       }
+      let results = found.results;
+      if (state.sort) results = orderByParts(parts, results, state.sort !== "oldest");
+      else if (state.q && results.length) results = await rankAcrossParts(engine, parts, found, used, options);
+      return { results, forms: used };
+    };
+    const head = state.q && !filtered && !state.sort && forms.length === 1 ? await firstPage(forms[0]) : null;
+    let search, rest = null, total;
+    if (head) {
+      search = { results: head.results };
+      total = head.total;
+      rest = async () => (await ranked(forms[0])).results;
+    } else {
+      const answer = await ranked(state.q ? forms.join(" ") : null);
+      forms = answer.forms;
+      search = { results: answer.results };
+      total = answer.results.length;
     }
-    let results = found.results;
-    if (state.sort) results = orderByParts(parts, results, state.sort !== "oldest");
-    else if (state.q && results.length) results = await rankAcrossParts(engine, parts, found, forms, options);
-    const search = { results };
     if (ticket !== latest) return;
     // Highlight the word under either seat of a hamza as well: an article may write it without one.
     const query = (state.q || "").normalize("NFKC");
     const seated = /[ؤئ]/.test(query) ? [query.replace(/ئ/g, "ؤ"), query.replace(/ؤ/g, "ئ")] : [];
     const highlighted = [...forms, ...(await Promise.all(seated.map((q) => queryForms(q)))).flat()];
     if (ticket !== latest) return;
-    current = { search, forms: highlighted, shown: 0 };
-    const total = search.results.length;
+    current = { search, forms: highlighted, shown: 0, total, rest };
     if (!total) {
       status.textContent = state.q ? fill(config.noResults, { query: state.q }) : countText("articles_count", 0);
       setState("done");
@@ -422,8 +491,7 @@ more.addEventListener("click", async () => {
   const firstNew = await showMore();
   const link = list.children[firstNew]?.querySelector("a");
   if (link) link.focus(); // keyboard users continue where the new results begin
-  const total = current.search.results.length;
-  status.textContent = fill(config.showing, { shown: current.shown, total });
+  status.textContent = fill(config.showing, { shown: current.shown, total: totalOf(current) });
 });
 
 form.addEventListener("submit", (event) => {

@@ -1,0 +1,147 @@
+"""The first page of results for the archive's most frequent words, worked out at build time.
+
+Pagefind's time for a word grows with the pages that hold it: its worker scores every match in
+every part of the index and hands all of them to the page (about 40 µs a match in Chromium), so a
+word in 10,000 of 31,000 articles took about a second. For each search form that at least
+`HEAD_MIN_ARTICLES` articles hold, the build asks Pagefind itself (pagefind_search.py, the same
+search module the page runs) for each part's answer, ranks the parts' results together exactly as
+the search page does (`rankAcrossParts` in search.js), and writes the count and the first page of
+results to `search/head/<hex>.json`. The page shows those at once and asks Pagefind only when the
+reader wants more, or filters or sorts.
+
+Each part's answers are kept in the build state by the part's key (search.py): a part that was
+not indexed again is not searched again.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from generator import pagefind_search, parallel
+from generator.search import PAGEFIND_DIR, PARTS_FILE
+from generator.search_text import SearchForms
+
+HEAD_MIN_ARTICLES = 1000  # below this Pagefind answers in well under half a second
+HEAD_RESULTS = 20         # the search page's first page (PAGE_SIZE in search.js)
+HEAD_DIR = "search/head"
+
+
+def head_file(form: str) -> str:
+    """The file of one form's first page, relative to the site: its code points in hex."""
+    return f"{HEAD_DIR}/{'-'.join(f'{ord(ch):04x}' for ch in form)}.json"
+
+
+def head_forms(forms: SearchForms, min_articles: int = HEAD_MIN_ARTICLES) -> list[str]:
+    """The search forms held by at least `min_articles` articles (counted by the archive's words;
+    the words that share a form are added up), that the page sends to Pagefind unchanged."""
+    counts: Counter[str] = Counter()
+    for word, articles in forms.document_frequency.items():
+        counts[forms.form(word)] += articles
+    return sorted(form for form, n in counts.items() if n >= min_articles and _as_pagefind_reads(form) == form)
+
+
+def _as_pagefind_reads(term: str) -> str:
+    # pagefind-worker.js: lower case, then diacritics dropped (NFD, every mark removed).
+    return "".join(ch for ch in unicodedata.normalize("NFD", term.lower()) if not unicodedata.category(ch).startswith("M"))
+
+
+@dataclass(frozen=True)
+class PartAnswer:
+    """Pagefind's answer to one form in one part: how many pages, and the best HEAD_RESULTS."""
+    count: int
+    best: tuple[tuple[str, float, tuple[int, ...]], ...]   # (page id, score, word locations)
+
+
+@dataclass
+class HeadState:
+    """Answers by (part key, form), for the next build."""
+    answers: dict[tuple[str, str], PartAnswer] = field(default_factory=dict)
+
+
+def _answer(found: dict) -> PartAnswer:
+    results = found.get("results", [])
+    return PartAnswer(len(results), tuple((r["p"], float(r["s"]), tuple(loc["l"] for loc in r.get("l", [])))
+                                          for r in results[:HEAD_RESULTS]))
+
+
+def _idf(pages: int, containing: int) -> float:
+    # BM25's inverse document frequency, as Pagefind and search.js compute it.
+    return math.log((pages - containing + 0.5) / (containing + 0.5) + 1)
+
+
+def ranked_first_page(parts: list[dict], answers: list[PartAnswer]) -> tuple[int, list[tuple[str, tuple[int, ...]]]]:
+    """The count and first page of results as the search page ranks them: Pagefind merges the
+    parts' results by score (a stable sort, parts in order), then each part's scores are weighed by
+    the ratio of the form's archive-wide to in-part rarity."""
+    merged = sorted(((score, number, position, page, locations)
+                     for number, answer in enumerate(answers)
+                     for position, (page, score, locations) in enumerate(answer.best)),
+                    key=lambda item: (-item[0], item[1], item[2]))
+    total = sum(answer.count for answer in answers)
+    if len(parts) < 2:
+        return total, [(page, locations) for _, _, _, page, locations in merged[:HEAD_RESULTS]]
+    pages = sum(part["pages"] for part in parts)
+    archive = _idf(pages, total)
+    factors = []
+    for part, answer in zip(parts, answers):
+        own = _idf(part["pages"], answer.count)
+        factors.append(archive / own if own > 0 else 1.0)
+    ranked = sorted(((score * factors[number], i, page, locations)
+                     for i, (score, number, _, page, locations) in enumerate(merged)),
+                    key=lambda item: (-item[0], item[1]))
+    return total, [(page, locations) for _, _, page, locations in ranked[:HEAD_RESULTS]]
+
+
+def _search_chunk(tasks: list[tuple[int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
+    site_dir, parts = parallel.work()
+    return _searched(site_dir, parts, tasks)
+
+
+def _searched(site_dir: Path, parts: list[dict], tasks: list[tuple[int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
+    done = []
+    for number, forms in tasks:
+        engine = pagefind_search.BundleSearch(site_dir / PAGEFIND_DIR / parts[number]["name"])
+        done += [(number, form, _answer(engine.search(form))) for form in forms]
+    return done
+
+
+def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | None,
+                       write: Callable[[str, str], None], jobs: int = 1) -> HeadState:
+    """Work out and write (through `write(relative path, text)`) the first page of every form in
+    `forms`, from the index in `site_dir/pagefind`, searching in `jobs` processes. Returns the
+    state to keep. Raises PagefindSearchError when Pagefind's search module cannot run here."""
+    previous = previous if isinstance(previous, HeadState) else HeadState()
+    state = HeadState()
+    if not forms:
+        return state
+    parts = json.loads((site_dir / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    missing: list[tuple[int, list[str]]] = []
+    for number, part in enumerate(parts):
+        todo = []
+        for form in forms:
+            answer = previous.answers.get((part["key"], form))
+            if answer is None:
+                todo.append(form)
+            else:
+                state.answers[(part["key"], form)] = answer
+        # A part's forms in a few tasks, so that both cores work when one part changed.
+        step = max(1, -(-len(todo) // (2 * jobs)))
+        missing += [(number, todo[start:start + step]) for start in range(0, len(todo), step)]
+    if jobs > 1 and len(missing) > 1:
+        found = (item for chunk in parallel.in_forked_processes(_search_chunk, (site_dir, parts), missing, jobs, chunk=1)
+                 for item in chunk)
+    else:
+        found = iter(_searched(site_dir, parts, missing))
+    for number, form, answer in found:
+        state.answers[(parts[number]["key"], form)] = answer
+    for form in forms:
+        total, first = ranked_first_page(parts, [state.answers[(part["key"], form)] for part in parts])
+        write(head_file(form), json.dumps({"total": total, "results": [[page, list(locations)] for page, locations in first]},
+                                          ensure_ascii=False, separators=(",", ":")))
+    return state

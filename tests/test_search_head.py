@@ -1,0 +1,96 @@
+"""A frequent word's first page of results, worked out by the build with Pagefind's own search
+module (generator/search_head.py), against Pagefind's answer in the page: the same results in the
+same order, the same count, and the next page after "more". Real build, real Pagefind, real
+Chromium, over a synthetic archive indexed in several parts."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import shutil
+import sys
+
+import pytest
+
+from conftest import PROJECT, run_archive
+from generator.output import SiteWriter
+from generator.search import build_index
+from generator.search_head import HEAD_DIR, head_file, write_head_results
+from serve import serve
+
+sys.path.insert(0, str(PROJECT / "scripts"))
+import synthetic_corpus  # noqa: E402
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BASE = "/news/archive/"
+MIN_ARTICLES = 40
+
+
+@pytest.fixture(scope="module")
+def head_site(tmp_path_factory):
+    project = tmp_path_factory.mktemp("head") / "project"
+    (project / "content").mkdir(parents=True)
+    synthetic_corpus.write_day_files(synthetic_corpus.generate(160, seed=3), project / "seeds")
+    shutil.copytree(PROJECT / "templates", project / "templates")
+    for name in ("sources.toml", "gazetteer.toml"):
+        shutil.copy2(PROJECT / "content" / name, project / "content" / name)
+    config = (PROJECT / "archive.toml").read_text(encoding="utf-8").splitlines()
+    config = [f'base_url = "http://127.0.0.1{BASE}"' if line.startswith("base_url") else line for line in config]
+    config += ["", "[search]", f"first_page_min_articles = {MIN_ARTICLES}"]
+    (project / "archive.toml").write_text("\n".join(config) + "\n", encoding="utf-8")
+    code, out, err = run_archive(project, "build")
+    assert code == 0, f"build failed: {out}\n{err}"
+    site = project / "site"
+    page = (site / "search" / "index.html").read_text(encoding="utf-8")
+    data = json.loads(html.unescape(re.search(r'id="search-data">(.*?)</script>', page, re.S).group(1)))
+    forms = data["headForms"]
+    assert len(forms) >= 3, forms
+    assert all((site / head_file(form)).is_file() for form in forms)
+    # Several parts, as on a large archive, so that the page's ranking across parts is exercised.
+    assert build_index(site, part_max_pages=50).parts >= 3
+    write_head_results(site, forms, None, SiteWriter(site).write)
+    return site, forms
+
+
+def _results(page, url: str, query: str) -> tuple[list[str], str, list[str], list[str]]:
+    """(hrefs of the first page, status, hrefs after "more", Pagefind word chunks fetched for the query)."""
+    page.goto(f"{url}search/")
+    page.wait_for_selector("form.search-form[data-ready]", state="attached")
+    page.wait_for_load_state("networkidle")
+    chunks: list[str] = []
+    page.on("request", lambda request: chunks.append(request.url) if request.url.endswith(".pf_index") else None)
+    page.locator("#search-input").fill(query)
+    page.locator("#search-input").press("Enter")
+    page.wait_for_selector("#search-status[data-state=done]", state="attached")
+    links = lambda: page.locator("#search-results a.result-title").evaluate_all("a => a.map(x => x.href)")  # noqa: E731
+    first, status = links(), page.locator("#search-status").inner_text()
+    fetched = list(chunks)
+    more = []
+    if page.locator("#search-more").is_visible():
+        page.locator("#search-more").click()
+        page.wait_for_selector(f"#search-results li:nth-child({len(first) + 1})", state="attached")
+        more = links()[len(first):]
+    return first, status, more, fetched
+
+
+def test_a_frequent_words_first_page_is_pagefinds_own_and_more_continues_it(head_site, browser):
+    site, forms = head_site
+    with serve(site, BASE) as url:
+        with_head = {}
+        for form in forms[:6]:
+            context = browser.new_context()
+            with_head[form] = _results(context.new_page(), url, form)
+            context.close()
+        shutil.move(site / HEAD_DIR, site / "head-aside")  # the page now asks Pagefind for everything
+        for form in forms[:6]:
+            context = browser.new_context()
+            first, status, more, fetched = _results(context.new_page(), url, form)
+            context.close()
+            head_first, head_status, head_more, head_fetched = with_head[form]
+            assert first and head_first == first, form
+            assert head_status == status, form
+            assert head_more == more, form
+            assert fetched and not head_fetched, form  # the first page came without Pagefind's index
+    assert any(more for _, _, more, _ in with_head.values()), "no word had a second page"

@@ -1,0 +1,38 @@
+"""Ranking a frequent word's first page across the index's parts as the search page does."""
+
+from __future__ import annotations
+
+import math
+
+from generator.search_head import HEAD_RESULTS, PartAnswer, head_file, ranked_first_page
+
+
+def _idf(pages: int, containing: int) -> float:
+    return math.log((pages - containing + 0.5) / (containing + 0.5) + 1)
+
+
+def test_each_parts_scores_are_weighed_by_the_words_archive_wide_rarity():
+    # The word is common in part a (the days its event was covered) and rare in part b: Pagefind
+    # alone would rank b's page first (rarer in its part), the archive-wide weight puts a's first.
+    parts = [{"name": "a", "pages": 100}, {"name": "b", "pages": 100}]
+    answers = [PartAnswer(60, (("a_1", 2.0, (3,)), ("a_2", 1.0, (5,)))), PartAnswer(2, (("b_1", 2.5, (7,)),))]
+    total, first = ranked_first_page(parts, answers)
+    archive = _idf(200, 62)
+    scores = {"a_1": 2.0 * archive / _idf(100, 60), "a_2": 1.0 * archive / _idf(100, 60),
+              "b_1": 2.5 * archive / _idf(100, 2)}
+    assert total == 62
+    assert [page for page, _ in first] == sorted(scores, key=lambda p: -scores[p])
+    assert dict(first)["b_1"] == (7,)
+
+
+def test_ties_keep_pagefinds_merged_order_and_one_part_keeps_its_own():
+    parts = [{"name": "a", "pages": 10}, {"name": "b", "pages": 10}]
+    answers = [PartAnswer(2, (("a_1", 1.0, ()), ("a_2", 1.0, ()))), PartAnswer(2, (("b_1", 1.0, ()), ("b_2", 1.0, ())))]
+    assert [p for p, _ in ranked_first_page(parts, answers)[1]] == ["a_1", "a_2", "b_1", "b_2"]
+    many = PartAnswer(30, tuple((f"a_{i}", 30.0 - i, ()) for i in range(HEAD_RESULTS)))
+    total, first = ranked_first_page(parts[:1], [many])
+    assert total == 30 and [p for p, _ in first] == [f"a_{i}" for i in range(HEAD_RESULTS)]
+
+
+def test_a_forms_file_is_named_by_its_code_points():
+    assert head_file("عام") == "search/head/0639-0627-0645.json"

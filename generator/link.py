@@ -34,6 +34,7 @@ from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
 from generator import names as name_evidence
+from generator.stopwords import STOPWORDS as _STOPWORDS
 
 SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
 DATE_WINDOW = timedelta(days=3)
@@ -55,20 +56,6 @@ RELATED_LIMIT = 5
 MAX_CANDIDATES = 40  # events compared in full with each article
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
-def _stopword_list() -> list[str]:
-    from arabicstopwords.arabicstopwords import stopwords_list
-    return stopwords_list()
-
-
-# Function words carry no evidence of the event; folded spelling (see arabic.fold).
-_STOPWORDS = frozenset("""
-في من الي علي عن مع ان او ما لا لم لن قد كان كانت يكون هذا هذه ذلك تلك التي الذي الذين اللذين
-هو هي هم هما نحن انا انت كما حيث بعد قبل عند خلال بين حتي منذ اذا اذ ثم كل بعض غير اي ايضا
-وقال قال قالت واضاف اضاف واكد اكد وتابع امس اليوم يوم اكثر اقل عليه عليها فيه فيها به بها له لها
-منه منها الا لكن بل انه انها وان وهو وهي ضد اجل لدي لقد وقد فقد ولا وما ومن وفي
-the a an of to in on for and or but is are was were be been by with at from as that this it its
-he she they we you his her their our said says has have had will would not no than then there
-""".split()) | frozenset(fold(word) for word in _stopword_list())
 
 
 Span = tuple[datetime, datetime]  # when an article appeared: a moment, or a whole day

@@ -3,11 +3,12 @@
 Pagefind's time for a word grows with the pages that hold it: its worker scores every match in
 every part of the index and hands all of them to the page (about 40 µs a match in Chromium), so a
 word in 10,000 of 31,000 articles took about a second. For each search form that at least
-`HEAD_MIN_ARTICLES` articles hold, the build asks Pagefind itself (pagefind_search.py, the same
-search module the page runs) for each part's answer, ranks the parts' results together exactly as
-the search page does (`rankAcrossParts` in search.js), and writes the count and the first page of
-results to `search/head/<hex>.json`. The page shows those at once and asks Pagefind only when the
-reader wants more, or filters or sorts.
+`[search] first_page_min_articles` articles hold (3,000 by default; Pagefind answers rarer words
+in under half a second), the build asks Pagefind itself (pagefind_search.py, the search module
+the page runs) for each part's answer, ranks the parts' results together exactly as the search
+page does (`rankAcrossParts` in search.js), and writes the count and the first page of results to
+`search/head/<hex>.json`. The page shows those at once and asks Pagefind only when the reader
+wants more, or filters or sorts.
 
 Each part's answers are kept in the build state by the part's key (search.py): a part that was
 not indexed again is not searched again.
@@ -26,8 +27,8 @@ from typing import Callable
 from generator import pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE
 from generator.search_text import SearchForms
+from generator.stopwords import STOPWORDS
 
-HEAD_MIN_ARTICLES = 1000  # below this Pagefind answers in well under half a second
 HEAD_RESULTS = 20         # the search page's first page (PAGE_SIZE in search.js)
 HEAD_DIR = "search/head"
 
@@ -37,13 +38,16 @@ def head_file(form: str) -> str:
     return f"{HEAD_DIR}/{'-'.join(f'{ord(ch):04x}' for ch in form)}.json"
 
 
-def head_forms(forms: SearchForms, min_articles: int = HEAD_MIN_ARTICLES) -> list[str]:
+def head_forms(forms: SearchForms, min_articles: int) -> list[str]:
     """The search forms held by at least `min_articles` articles (counted by the archive's words;
-    the words that share a form are added up), that the page sends to Pagefind unchanged."""
+    the words that share a form are added up), that the page sends to Pagefind unchanged. Function
+    words (في، من، على) are left to Pagefind: nearly every article holds them, so they would cost the
+    build the most, and they are seldom what a reader looks for."""
     counts: Counter[str] = Counter()
     for word, articles in forms.document_frequency.items():
         counts[forms.form(word)] += articles
-    return sorted(form for form, n in counts.items() if n >= min_articles and _as_pagefind_reads(form) == form)
+    return sorted(form for form, n in counts.items()
+                  if n >= min_articles and form not in STOPWORDS and _as_pagefind_reads(form) == form)
 
 
 def _as_pagefind_reads(term: str) -> str:

@@ -32,7 +32,7 @@ from serve import _SubPathHandler, serve  # noqa: E402
 
 
 def frequent_words(site: Path, top: int) -> list[str]:
-    from generator.link import _STOPWORDS  # the maintained stopword list of event linking
+    from generator.stopwords import STOPWORDS as _STOPWORDS  # the stopword list linking uses
     from generator.search_text import strip_article, tokens
 
     counts: Counter[str] = Counter()

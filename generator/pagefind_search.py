@@ -39,6 +39,14 @@ def available() -> bool:
     return True
 
 
+def read_fragment(folder: Path, page: str) -> dict:
+    """A result's fragment in a bundle (url, content, meta, filters...), as the page loads it."""
+    try:
+        return json.loads(_unpacked((folder / "fragment" / f"{page}.pf_fragment").read_bytes()))
+    except (OSError, ValueError, EOFError) as error:
+        raise PagefindSearchError(f"{folder}: fragment {page}: {error}") from None
+
+
 _COMPILED: dict[bytes, tuple] = {}  # every part of an index carries the same module: compiled once
 atexit.register(_COMPILED.clear)  # while wasmtime can still free them (at exit it no longer can)
 

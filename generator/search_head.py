@@ -3,12 +3,13 @@
 Pagefind's time for a word grows with the pages that hold it: its worker scores every match in
 every part of the index and hands all of them to the page (about 40 µs a match in Chromium), so a
 word in 10,000 of 31,000 articles took about a second. For each search form that at least
-`[search] first_page_min_articles` articles hold (3,000 by default; Pagefind answers rarer words
-in under half a second), the build asks Pagefind itself (pagefind_search.py, the search module
+`[search] first_page_min_articles` articles hold (2,000 by default: each match costs the build
+about as much as it costs the page), the build asks Pagefind itself (pagefind_search.py, the search module
 the page runs) for each part's answer, ranks the parts' results together exactly as the search
 page does (`rankAcrossParts` in search.js), and writes the count and the first page of results to
-`search/head/<hex>.json`. The page shows those at once and asks Pagefind only when the reader
-wants more, or filters or sorts.
+`search/head/<hex>.json`, with what the page shows of each (its fragment without the hidden
+search forms). The page shows those at once and asks Pagefind only when the reader wants more,
+or filters or sorts.
 
 Each part's answers are kept in the build state by the part's key (search.py): a part that was
 not indexed again is not searched again.
@@ -26,8 +27,8 @@ from typing import Callable
 
 from generator import pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE
-from generator.search_text import SearchForms
-from generator.stopwords import STOPWORDS
+from generator.search_text import FORMS_MARKER, SearchForms
+from generator.stopwords import FUNCTION_WORDS
 
 HEAD_RESULTS = 20         # the search page's first page (PAGE_SIZE in search.js)
 HEAD_DIR = "search/head"
@@ -47,7 +48,7 @@ def head_forms(forms: SearchForms, min_articles: int) -> list[str]:
     for word, articles in forms.document_frequency.items():
         counts[forms.form(word)] += articles
     return sorted(form for form, n in counts.items()
-                  if n >= min_articles and form not in STOPWORDS and _as_pagefind_reads(form) == form)
+                  if n >= min_articles and form not in FUNCTION_WORDS and _as_pagefind_reads(form) == form)
 
 
 def _as_pagefind_reads(term: str) -> str:
@@ -144,8 +145,26 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
         found = iter(_searched(site_dir, parts, missing))
     for number, form, answer in found:
         state.answers[(parts[number]["key"], form)] = answer
+    fragments: dict[str, dict] = {}
     for form in forms:
         total, first = ranked_first_page(parts, [state.answers[(part["key"], form)] for part in parts])
-        write(head_file(form), json.dumps({"total": total, "results": [[page, list(locations)] for page, locations in first]},
-                                          ensure_ascii=False, separators=(",", ":")))
+        results = []
+        for page, locations in first:
+            if page not in fragments:
+                fragments[page] = _shown(_fragment(site_dir, page))
+            results.append({"id": page, "locations": list(locations), **fragments[page]})
+        write(head_file(form), json.dumps({"total": total, "results": results}, ensure_ascii=False, separators=(",", ":")))
     return state
+
+
+def _fragment(site_dir: Path, page: str) -> dict:
+    return pagefind_search.read_fragment(site_dir / PAGEFIND_DIR / page[:page.index("_")], page)
+
+
+def _shown(fragment: dict) -> dict:
+    """What the page shows of a result: its URL, title and filters, and its own text (before the
+    hidden search forms, which excerpts never show), so that one file serves the whole first page."""
+    content = fragment.get("content", "")
+    marker = content.rfind(FORMS_MARKER)
+    return {"url": fragment.get("url", ""), "content": content[:marker] if marker >= 0 else content,
+            "meta": fragment.get("meta", {}), "filters": fragment.get("filters", {})}

@@ -11,13 +11,16 @@ def _stopword_list() -> list[str]:
     return stopwords_list()
 
 
-# Function words: no evidence of an event (linking), no word worth a first page of search results
-# worked out in advance (search_head.py). Folded spelling (see arabic.fold).
-STOPWORDS = frozenset("""
+# The commonest function words of news prose, Arabic and English: no word to work out a first page
+# of search results for in advance (search_head.py).
+FUNCTION_WORDS = frozenset("""
 في من الي علي عن مع ان او ما لا لم لن قد كان كانت يكون هذا هذه ذلك تلك التي الذي الذين اللذين
 هو هي هم هما نحن انا انت كما حيث بعد قبل عند خلال بين حتي منذ اذا اذ ثم كل بعض غير اي ايضا
 وقال قال قالت واضاف اضاف واكد اكد وتابع امس اليوم يوم اكثر اقل عليه عليها فيه فيها به بها له لها
 منه منها الا لكن بل انه انها وان وهو وهي ضد اجل لدي لقد وقد فقد ولا وما ومن وفي
 the a an of to in on for and or but is are was were be been by with at from as that this it its
 he she they we you his her their our said says has have had will would not no than then there
-""".split()) | frozenset(fold(word) for word in _stopword_list())
+""".split())
+
+# No evidence of an event (linking): those and the maintained list's thousands of forms.
+STOPWORDS = FUNCTION_WORDS | frozenset(fold(word) for word in _stopword_list())

@@ -55,8 +55,11 @@ def project(tmp_path_factory) -> Path:
     project = copy_project(tmp_path_factory.mktemp("incremental") / "project")
     for seed in sorted(SEARCH_SEEDS.iterdir())[:12]:
         shutil.copy2(seed, project / "seeds" / seed.name)
+    with open(project / "archive.toml", "a", encoding="utf-8") as config:  # first pages of search results too
+        config.write("\n[search]\nfirst_page_min_articles = 3\n")
     first = _build(project, jobs=2)
     assert first.rendered == first.pages  # nothing to reuse yet
+    assert list((project / "site" / "search" / "head").glob("*.json"))
     return project
 
 

@@ -1,6 +1,7 @@
 """A frequent word's first page of results, worked out by the build with Pagefind's own search
 module (generator/search_head.py), against Pagefind's answer in the page: the same results in the
-same order, the same count, and the next page after "more". Real build, real Pagefind, real
+same order, shown the same (title, source, date, excerpt and highlights), the same count, and the
+next page after "more". Real build, real Pagefind, real
 Chromium, over a synthetic archive indexed in several parts."""
 
 from __future__ import annotations
@@ -55,16 +56,18 @@ def head_site(tmp_path_factory):
 
 
 def _results(page, url: str, query: str) -> tuple[list[str], str, list[str], list[str]]:
-    """(hrefs of the first page, status, hrefs after "more", Pagefind word chunks fetched for the query)."""
+    """(results of the first page, status, results after "more", Pagefind files fetched for the query)."""
     page.goto(f"{url}search/")
     page.wait_for_selector("form.search-form[data-ready]", state="attached")
     page.wait_for_load_state("networkidle")
-    chunks: list[str] = []
-    page.on("request", lambda request: chunks.append(request.url) if request.url.endswith(".pf_index") else None)
+    chunks: list[str] = []  # Pagefind's word index and fragments
+    page.on("request", lambda request: chunks.append(request.url) if request.url.endswith((".pf_index", ".pf_fragment"))
+            else None)
     page.locator("#search-input").fill(query)
     page.locator("#search-input").press("Enter")
     page.wait_for_selector("#search-status[data-state=done]", state="attached")
-    links = lambda: page.locator("#search-results a.result-title").evaluate_all("a => a.map(x => x.href)")  # noqa: E731
+    # Each result as shown: link, title, source, date and excerpt with its highlights.
+    links = lambda: page.locator("#search-results li").evaluate_all("li => li.map(x => x.outerHTML)")  # noqa: E731
     first, status = links(), page.locator("#search-status").inner_text()
     fetched = list(chunks)
     more = []
@@ -92,5 +95,5 @@ def test_a_frequent_words_first_page_is_pagefinds_own_and_more_continues_it(head
             assert first and head_first == first, form
             assert head_status == status, form
             assert head_more == more, form
-            assert fetched and not head_fetched, form  # the first page came without Pagefind's index
+            assert fetched and not head_fetched, form  # the first page came without Pagefind's files
     assert any(more for _, _, more, _ in with_head.values()), "no word had a second page"

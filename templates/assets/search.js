@@ -91,39 +91,28 @@ function orderByParts(parts, results, newestFirst) {
 // Pagefind's time grows with the pages holding a word (it scores and returns every match), so the
 // build asks Pagefind itself for the first page of the archive's most frequent words, ranked as
 // rankAcrossParts does (generator/search_head.py): search/head/<hex>.json holds the count and the
-// first results with their word locations. Pagefind is asked only for more.
+// first results, each with its word locations and what the page shows of it. Pagefind is asked
+// only for more.
 
 const headForms = new Set(data.headForms || []);
 const hexName = (form) => [...form].map((ch) => ch.codePointAt(0).toString(16).padStart(4, "0")).join("-");
-
-async function unpacked(response) {
-  // A Pagefind file: gzip, then the signature "pagefind_dcd" before the JSON.
-  const stream = response.body.pipeThrough(new DecompressionStream("gzip"));
-  const bytes = new Uint8Array(await new Response(stream).arrayBuffer());
-  return JSON.parse(new TextDecoder().decode(bytes.subarray(12)));
-}
 
 function fullUrl(raw) { // as Pagefind makes a result's URL from its fragment
   return /^(https?:)?\/\//.test(raw) ? raw : `${config.base}/${raw}`.replace(/\/+/g, "/");
 }
 
-async function headResult([id, locations]) {
-  const part = id.slice(0, id.indexOf("_"));
-  const response = await fetch(`${config.pagefind}${part}/fragment/${id}.pf_fragment`);
-  if (!response.ok) throw new Error(`no fragment ${id} (${response.status})`);
-  const fragment = await unpacked(response);
-  return { id, url: fullUrl(fragment.url), content: (fragment.content || "").replace(/\u200B/g, ""),
-           meta: fragment.meta || {}, filters: fragment.filters || {}, locations };
-}
+// A result as Pagefind's data() gives it, from what the build kept of its fragment.
+const headResult = (r) => ({ id: r.id, url: fullUrl(r.url), content: r.content.replace(/\u200B/g, ""),
+                             meta: r.meta, filters: r.filters, locations: r.locations });
 
 // The first page of `form` with its count, or null when the build did not work it out.
 async function firstPage(form) {
-  if (!headForms.has(form) || typeof DecompressionStream === "undefined") return null;
+  if (!headForms.has(form)) return null;
   try {
     const response = await fetch(`${config.base}search/head/${hexName(form)}.json`);
     if (!response.ok) return null;
     const head = await response.json();
-    return { total: head.total, results: await Promise.all(head.results.map(headResult)) };
+    return { total: head.total, results: head.results.map(headResult) };
   } catch (error) {
     console.error(error);
     return null; // Pagefind answers instead

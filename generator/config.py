@@ -65,7 +65,7 @@ class DumpFieldsConfig:
 class SearchConfig:
     # A search form held by at least this many articles gets its first page of results worked out
     # by the build (generator/search_head.py); 0 turns that off.
-    first_page_min_articles: int = 2000
+    first_page_min_articles: int = 1500
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Pagefind's time for a word grows with the pages that hold it: its worker scores every match in
 every part of the index and hands all of them to the page (about 40 µs a match in Chromium), so a
 word in 10,000 of 31,000 articles took about a second. For each search form that at least
-`[search] first_page_min_articles` articles hold (2,000 by default: each match costs the build
+`[search] first_page_min_articles` articles hold (1,500 by default: each match costs the build
 about as much as it costs the page), the build asks Pagefind itself (pagefind_search.py, the search module
 the page runs) for each part's answer, ranks the parts' results together exactly as the search
 page does (`rankAcrossParts` in search.js), and writes the count and the first page of results to

@@ -117,7 +117,6 @@ class SiteWriter:
         self.root = root
         self.previous = previous or {}
         self.written: dict[str, str] = {}
-        self._folders: set[Path] = set()  # made already: a site has a folder per page
 
     def write(self, relative: str, data: str | bytes) -> None:
         if isinstance(data, str):
@@ -128,9 +127,7 @@ class SiteWriter:
         target = self.root / relative
         if self.previous.get(relative) == digest and target.exists():
             return
-        if target.parent not in self._folders:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(target.parent)
+        target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists() or target.is_symlink():
             target.unlink()  # a link shared with the published site: replace it, never write through it
         target.write_bytes(data)

@@ -112,12 +112,20 @@ class BundleSearch:
         """Pagefind's answer to `term` (already in the form the page sends: lower case, no
         punctuation or diacritics), without filters or sorting: {"results": [{"p": page id,
         "s": score, "l": [{"l": word location, ...}]}, ...], ...} in Pagefind's order."""
+        import wasmtime
+
         query = term.encode("utf-8")
-        chunks = json.loads(self._text(self._exports["request_indexes"](self._store, self._pointer, *self._pass(query))))
-        for chunk in chunks:
-            if chunk and chunk not in self._loaded:
-                data = _unpacked((self.folder / "index" / f"{chunk}.pf_index").read_bytes())
-                self._pointer = self._exports["load_index_chunk"](self._store, self._pointer, *self._pass(data))
-                self._loaded.add(chunk)
-        arguments = (*self._pass(query), *self._pass(query), *self._pass(b"{}"), *self._pass(b""), 0, 0)
-        return json.loads(self._text(self._exports["search"](self._store, self._pointer, *arguments)))
+        chunk = None
+        try:
+            chunks = json.loads(self._text(self._exports["request_indexes"](self._store, self._pointer, *self._pass(query))))
+            for chunk in chunks:
+                if chunk and chunk not in self._loaded:
+                    data = _unpacked((self.folder / "index" / f"{chunk}.pf_index").read_bytes())
+                    self._pointer = self._exports["load_index_chunk"](self._store, self._pointer, *self._pass(data))
+                    self._loaded.add(chunk)
+            chunk = None
+            arguments = (*self._pass(query), *self._pass(query), *self._pass(b"{}"), *self._pass(b""), 0, 0)
+            return json.loads(self._text(self._exports["search"](self._store, self._pointer, *arguments)))
+        except (OSError, EOFError, ValueError, PagefindSearchError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
+            where = self.folder / "index" / f"{chunk}.pf_index" if chunk else self.folder
+            raise PagefindSearchError(f"{where}: cannot search it for {term!r} ({error})") from None

@@ -27,7 +27,7 @@ from typing import Callable
 
 from generator import pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE
-from generator.search_text import FORMS_MARKER, SearchForms
+from generator.search_text import FORMS_MARKER, SearchForms, hex_name
 from generator.stopwords import FUNCTION_WORDS
 
 HEAD_RESULTS = 20         # the search page's first page (PAGE_SIZE in search.js)
@@ -36,7 +36,7 @@ HEAD_DIR = "search/head"
 
 def head_file(form: str) -> str:
     """The file of one form's first page, relative to the site: its code points in hex."""
-    return f"{HEAD_DIR}/{'-'.join(f'{ord(ch):04x}' for ch in form)}.json"
+    return f"{HEAD_DIR}/{hex_name(form)}.json"
 
 
 def head_forms(forms: SearchForms, min_articles: int) -> list[str]:

@@ -46,9 +46,14 @@ def _may_have_proclitic(word: str) -> bool:
     return len(word) > MIN_STEM and word[0] in PROCLITICS
 
 
+def hex_name(text: str) -> str:
+    """A file name stem for `text` that any file system and URL takes: its code points in hex."""
+    return "-".join(f"{ord(ch):04x}" for ch in text)
+
+
 def shard_key(word: str) -> str:
     """File name stem of the clitic table holding `word`: its first two code points in hex."""
-    return "-".join(f"{ord(ch):04x}" for ch in word[:2])
+    return hex_name(word[:2])
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import pytest
 from conftest import PROJECT, run_archive
 from generator.output import SiteWriter
 from generator.search import build_index
+from generator.pagefind_search import PagefindSearchError
 from generator.search_head import HEAD_DIR, head_file, write_head_results
 from serve import serve
 
@@ -97,3 +98,14 @@ def test_a_frequent_words_first_page_is_pagefinds_own_and_more_continues_it(head
             assert head_more == more, form
             assert fetched and not head_fetched, form  # the first page came without Pagefind's files
     assert any(more for _, _, more, _ in with_head.values()), "no word had a second page"
+
+
+def test_a_damaged_index_chunk_is_an_error_naming_it(head_site, tmp_path):
+    site, forms = head_site
+    copy = tmp_path / "site"
+    shutil.copytree(site / "pagefind", copy / "pagefind")
+    first_part = json.loads((copy / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"][0]["name"]
+    for chunk in (copy / "pagefind" / first_part / "index").glob("*.pf_index"):
+        chunk.write_bytes(b"not a chunk")
+    with pytest.raises(PagefindSearchError, match=rf"{first_part}/index/.*\.pf_index"):
+        write_head_results(copy, forms[:1], None, SiteWriter(copy).write)

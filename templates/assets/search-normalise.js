@@ -52,9 +52,14 @@ export function mayHaveProclitic(word) {
   return [...word].length > MIN_STEM && PROCLITICS.has(word[0]);
 }
 
+// A file name stem for a text: its code points in hex (generator/search_text.py hex_name).
+export function hexName(text) {
+  return [...text].map((ch) => ch.codePointAt(0).toString(16).padStart(4, "0")).join("-");
+}
+
 // The clitic table a word's lone-proclitic decision lives in (first two code points, hex).
 export function shardKey(word) {
-  return [...word].slice(0, 2).map((ch) => ch.codePointAt(0).toString(16).padStart(4, "0")).join("-");
+  return hexName([...word].slice(0, 2).join(""));
 }
 
 // The search form of one folded token, given the archive's lone-proclitic decisions

@@ -3,7 +3,7 @@
 // search can be shared and the back button works. Queries are turned into the same spelling-
 // independent search forms that are indexed with every article (search-normalise.js); excerpts
 // and highlights are built here from each article's original text only.
-import { FORMS_MARKER, mayHaveProclitic, searchForm, shardKey, stripArticle, tokens } from "./search-normalise.js";
+import { FORMS_MARKER, hexName, mayHaveProclitic, searchForm, shardKey, stripArticle, tokens } from "./search-normalise.js";
 
 const config = document.getElementById("search-config").dataset;
 const data = JSON.parse(document.getElementById("search-data").textContent);
@@ -95,7 +95,6 @@ function orderByParts(parts, results, newestFirst) {
 // only for more.
 
 const headForms = new Set(data.headForms || []);
-const hexName = (form) => [...form].map((ch) => ch.codePointAt(0).toString(16).padStart(4, "0")).join("-");
 
 function fullUrl(raw) { // as Pagefind makes a result's URL from its fragment
   return /^(https?:)?\/\//.test(raw) ? raw : `${config.base}/${raw}`.replace(/\/+/g, "/");

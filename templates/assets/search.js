@@ -186,24 +186,37 @@ function bodyStart(words, title) {
   return 0;
 }
 
+// An article repeats its words: each distinct word is matched once per query.
+const matchMemo = new WeakMap(); // forms -> Map(word -> whether it matches)
+function matches(word, forms) {
+  let memo = matchMemo.get(forms);
+  if (!memo) matchMemo.set(forms, (memo = new Map()));
+  let hit = memo.get(word);
+  if (hit === undefined) memo.set(word, (hit = wordMatches(word, forms)));
+  return hit;
+}
+
 function excerpt(result, forms) {
-  const all = originalWords(result.content || "");
-  const skip = bodyStart(all, result.meta.title);
-  const words = all;
+  const words = originalWords(result.content || "");
+  const skip = bodyStart(words, result.meta.title);
   const hits = new Set((result.locations || []).filter((l) => l >= skip && l < words.length));
-  words.forEach((word, i) => { if (i >= skip && wordMatches(word, forms)) hits.add(i); });
-  let start = skip < all.length ? skip : 0;
+  for (let i = skip; i < words.length; i++) if (matches(words[i], forms)) hits.add(i);
+  let start = skip < words.length ? skip : 0;
   if (words.length > EXCERPT_WORDS && hits.size) {
-    let best = -1;
+    // The first window of EXCERPT_WORDS words with the most hits, slid one word at a time.
     const from = start;
-    for (let i = from; i + EXCERPT_WORDS <= words.length; i++) {
-      let count = 0;
-      for (const h of hits) if (h >= i && h < i + EXCERPT_WORDS) count++;
+    let count = 0;
+    for (let i = from; i < from + EXCERPT_WORDS; i++) if (hits.has(i)) count++;
+    let best = count;
+    for (let i = from + 1; i + EXCERPT_WORDS <= words.length; i++) {
+      count += (hits.has(i + EXCERPT_WORDS - 1) ? 1 : 0) - (hits.has(i - 1) ? 1 : 0);
       if (count > best) { best = count; start = i; }
     }
-    // Start a little before the first hit of the window rather than on it.
-    const first = Math.min(...[...hits].filter((h) => h >= start));
-    start = Math.max(from, Math.min(start, first - 4));
+    // The earliest such window ends on its last hit; move it on to open a few words before its
+    // first hit (it keeps every hit it had: none lies between its start and that first hit).
+    let first = Infinity;
+    for (const h of hits) if (h >= start && h < first) first = h;
+    start = Math.max(start, first - 4);
   }
   const nodes = [];
   if (start > skip) nodes.push(document.createTextNode("… "));

@@ -1,13 +1,20 @@
-"""Work spread over forked processes, for the stages whose items are independent.
+"""Work spread over processes, for the stages whose items are independent.
 
 Forked workers inherit what the parent holds (the model, the templates, the reading
 configuration) instead of receiving it pickled; they send back only what the function returns.
+Work that needs only its items runs in new processes instead, which hold nothing of the parent.
 """
 
 from __future__ import annotations
 
+import importlib
 import multiprocessing
 import os
+import pickle
+import queue
+import subprocess
+import sys
+import threading
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -43,3 +50,93 @@ def in_forked_processes(function: Callable[[list[T]], R], shared: object, items:
             yield from pool.imap_unordered(function, chunks)
     finally:
         _WORK = None
+
+
+def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int, chunk: int = CHUNK) -> Iterator[R]:
+    """function(chunk of items) in `jobs` new Python processes, results as they come (in no fixed
+    order), for work that needs nothing but its items; `function` must be importable by its module
+    and name, and items and results picklable. An exception raised by `function` is raised here.
+
+    A forked worker shares the parent's pages only until it writes to them, and its cycle
+    collections write to every object it inherited: searching the first pages of 100 forms in two
+    workers forked from a 3.8 GB parent added 990 MB (on a 100,000-article archive the index stage
+    passed 9 GB); in new processes, 200 MB. They are started as `python -m generator.parallel`
+    rather than by multiprocessing's spawn, which would import the caller's main module again."""
+    pending = [items[start:start + chunk] for start in range(0, len(items), chunk)]
+    pending.reverse()
+    lock = threading.Lock()
+    answers: queue.Queue = queue.Queue()
+
+    def drive() -> None:
+        # The parent's module path: the worker imports the very modules the parent would.
+        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+        worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  env=environment)
+        try:
+            pickle.dump((function.__module__, function.__qualname__), worker.stdin)
+            while True:
+                with lock:
+                    if not pending:
+                        break
+                    work = pending.pop()
+                pickle.dump(work, worker.stdin)
+                worker.stdin.flush()
+                answers.put(pickle.load(worker.stdout))
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            answers.put((False, RuntimeError(f"a worker process of {function.__qualname__} failed: {error!r}")))
+        finally:
+            worker.stdin.close()
+            worker.wait()
+            answers.put(None)
+
+    threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, min(jobs, len(pending))))]
+    for thread in threads:
+        thread.start()
+    running = len(threads)
+    try:
+        while running:
+            answer = answers.get()
+            if answer is None:
+                running -= 1
+                continue
+            ok, value = answer
+            if not ok:
+                raise value
+            yield value
+    finally:
+        with lock:
+            pending.clear()  # on an error, the workers stop after their current chunk
+        for thread in threads:
+            thread.join()
+
+
+def _serve() -> None:
+    """A worker of in_new_processes: the function's name, then chunks, from stdin; for each,
+    (True, result) or (False, exception) to stdout."""
+    source = sys.stdin.buffer
+    sink = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # whatever the work prints goes to stderr, not into the answers
+    sys.stdout = sys.stderr
+    module, name = pickle.load(source)
+    function = importlib.import_module(module)
+    for part in name.split("."):
+        function = getattr(function, part)
+    while True:
+        try:
+            work = pickle.load(source)
+        except EOFError:
+            return
+        try:
+            answer = (True, function(work))
+        except Exception as error:  # noqa: BLE001 - raised again in the parent
+            answer = (False, error)
+        try:
+            data = pickle.dumps(answer)
+        except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled
+            data = pickle.dumps((False, RuntimeError(f"{name}: {answer[1]!r} ({error})")))
+        sink.write(data)
+        sink.flush()
+
+
+if __name__ == "__main__":
+    _serve()

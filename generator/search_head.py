@@ -103,9 +103,8 @@ def ranked_first_page(parts: list[dict], answers: list[PartAnswer]) -> tuple[int
     return total, [(page, locations) for _, _, page, locations in ranked[:HEAD_RESULTS]]
 
 
-def _search_chunk(tasks: list[tuple[int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
-    site_dir, parts = parallel.work()
-    return _searched(site_dir, parts, tasks)
+def _search_chunk(tasks: list[tuple[Path, list[dict], int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
+    return [found for site_dir, parts, number, forms in tasks for found in _searched(site_dir, parts, [(number, forms)])]
 
 
 def _searched(site_dir: Path, parts: list[dict], tasks: list[tuple[int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
@@ -139,8 +138,8 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
         step = max(1, -(-len(todo) // (2 * jobs)))
         missing += [(number, todo[start:start + step]) for start in range(0, len(todo), step)]
     if jobs > 1 and len(missing) > 1:
-        found = (item for chunk in parallel.in_forked_processes(_search_chunk, (site_dir, parts), missing, jobs, chunk=1)
-                 for item in chunk)
+        tasks = [(site_dir, parts, number, forms) for number, forms in missing]
+        found = (item for chunk in parallel.in_new_processes(_search_chunk, tasks, jobs, chunk=1) for item in chunk)
     else:
         found = iter(_searched(site_dir, parts, missing))
     for number, form, answer in found:

@@ -1,4 +1,4 @@
 from generator.cli import main
 
-if __name__ == "__main__":  # not when a spawned worker process imports the main module
+if __name__ == "__main__":  # not when something imports this module
     raise SystemExit(main())

@@ -15,6 +15,7 @@ import queue
 import subprocess
 import sys
 import threading
+import traceback
 from typing import Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -52,10 +53,15 @@ def in_forked_processes(function: Callable[[list[T]], R], shared: object, items:
         _WORK = None
 
 
+class WorkerError(RuntimeError):
+    """A worker process could not start, died, or sent back what cannot be read."""
+
+
 def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int, chunk: int = CHUNK) -> Iterator[R]:
     """function(chunk of items) in `jobs` new Python processes, results as they come (in no fixed
     order), for work that needs nothing but its items; `function` must be importable by its module
-    and name, and items and results picklable. An exception raised by `function` is raised here.
+    and name, and items and results picklable. An exception raised by `function` is raised here
+(with the worker's traceback as a note); a worker that fails otherwise raises WorkerError.
 
     A forked worker shares the parent's pages only until it writes to them, and its cycle
     collections write to every object it inherited: searching the first pages of 100 forms in two
@@ -68,11 +74,13 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
     answers: queue.Queue = queue.Queue()
 
     def drive() -> None:
-        # The parent's module path: the worker imports the very modules the parent would.
-        environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-        worker = subprocess.Popen([sys.executable, "-m", __name__], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  env=environment)
+        worker = None
         try:
+            # The parent's module path, and not the working folder (-P): the worker imports the
+            # very modules the parent did.
+            environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+            worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, env=environment)
             pickle.dump((function.__module__, function.__qualname__), worker.stdin)
             while True:
                 with lock:
@@ -83,10 +91,14 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
                 worker.stdin.flush()
                 answers.put(pickle.load(worker.stdout))
         except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
-            answers.put((False, RuntimeError(f"a worker process of {function.__qualname__} failed: {error!r}")))
+            answers.put((False, WorkerError(f"a worker process of {function.__qualname__} failed: {error!r}")))
         finally:
-            worker.stdin.close()
-            worker.wait()
+            if worker is not None:
+                try:
+                    worker.stdin.close()
+                except OSError:
+                    pass  # it is gone already
+                worker.wait()
             answers.put(None)
 
     threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, min(jobs, len(pending))))]
@@ -99,8 +111,10 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
             if answer is None:
                 running -= 1
                 continue
-            ok, value = answer
+            ok, value, *where = answer
             if not ok:
+                if where:
+                    value.add_note(where[0])
                 raise value
             yield value
     finally:
@@ -112,7 +126,7 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
 
 def _serve() -> None:
     """A worker of in_new_processes: the function's name, then chunks, from stdin; for each,
-    (True, result) or (False, exception) to stdout."""
+    (True, result) or (False, exception, traceback) to stdout."""
     source = sys.stdin.buffer
     sink = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # whatever the work prints goes to stderr, not into the answers
@@ -129,11 +143,12 @@ def _serve() -> None:
         try:
             answer = (True, function(work))
         except Exception as error:  # noqa: BLE001 - raised again in the parent
-            answer = (False, error)
+            answer = (False, error, f"in the worker process: {traceback.format_exc()}")
         try:
             data = pickle.dumps(answer)
-        except Exception as error:  # noqa: BLE001 - an exception that cannot be pickled
-            data = pickle.dumps((False, RuntimeError(f"{name}: {answer[1]!r} ({error})")))
+            pickle.loads(data)  # an exception whose pickle cannot be read back is sent as text
+        except Exception as error:  # noqa: BLE001
+            data = pickle.dumps((False, WorkerError(f"{name}: {answer[1]!r} ({error})"), answer[2]))
         sink.write(data)
         sink.flush()
 

@@ -142,8 +142,11 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
         found = (item for chunk in parallel.in_new_processes(_search_chunk, tasks, jobs, chunk=1) for item in chunk)
     else:
         found = iter(_searched(site_dir, parts, missing))
-    for number, form, answer in found:
-        state.answers[(parts[number]["key"], form)] = answer
+    try:
+        for number, form, answer in found:
+            state.answers[(parts[number]["key"], form)] = answer
+    except parallel.WorkerError as error:
+        raise pagefind_search.PagefindSearchError(str(error)) from None
     fragments: dict[str, dict] = {}
     for form in forms:
         total, first = ranked_first_page(parts, [state.answers[(part["key"], form)] for part in parts])

@@ -128,14 +128,15 @@ def test_excerpt_shows_the_original_spelling_with_highlights(page, site_url):
 
 
 def test_excerpt_of_a_long_article_is_its_window_with_the_most_matches(page, site_url):
-    # s17 names saffron once near its start and twice together near its end: the excerpt is the
-    # later passage, opening a few words before the first of the two, not the article's start.
+    # s17 names saffron once near its start and twice together in its last words: the excerpt is
+    # the later passage, a full 30 words up to the article's end, not the article's start.
     page.goto(f"{site_url}search/?q=الزعفران")
     page.wait_for_selector("#search-status[data-state=done]", state="attached")
     item = page.locator("#search-results li", has_text="موسم الورد في الطائف")
     excerpt = item.locator(".result-excerpt").inner_text()
     assert excerpt.startswith("… ")
-    assert "الزعفران الأفغاني والزعفران الإسباني" in excerpt
+    assert excerpt.endswith("الزعفران الأفغاني والزعفران الإسباني بأثمان متفاوتة.")
+    assert len(excerpt.split()) == 1 + 30
     assert "ماء الورد" not in excerpt
     assert item.locator("mark").all_inner_texts() == ["الزعفران", "والزعفران"]
 

@@ -157,8 +157,11 @@ async function queryForms(query, fallback = false) {
 function originalWords(content) {
   const marker = content.lastIndexOf(FORMS_MARKER);
   const text = marker >= 0 ? content.slice(0, marker) : content;
-  // Split exactly as Pagefind does, so its word locations index into this list.
-  return text.split(/[\r\n\s]+/g);
+  // Split exactly as Pagefind does, so its word locations index into this list (an empty word
+  // the split leaves at the end is no word).
+  const words = text.split(/[\r\n\s]+/g);
+  while (words.length && !words[words.length - 1]) words.pop();
+  return words;
 }
 
 function wordMatches(word, forms) {
@@ -213,10 +216,11 @@ function excerpt(result, forms) {
       if (count > best) { best = count; start = i; }
     }
     // The earliest such window ends on its last hit; move it on to open a few words before its
-    // first hit (it keeps every hit it had: none lies between its start and that first hit).
+    // first hit (it keeps every hit it had: none lies between its start and that first hit), but
+    // not so far that it runs out of words before it is full.
     let first = Infinity;
     for (const h of hits) if (h >= start && h < first) first = h;
-    start = Math.max(start, first - 4);
+    start = Math.max(start, Math.min(first - 4, words.length - EXCERPT_WORDS));
   }
   const nodes = [];
   if (start > skip) nodes.push(document.createTextNode("… "));

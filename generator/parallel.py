@@ -61,7 +61,7 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
     """function(chunk of items) in `jobs` new Python processes, results as they come (in no fixed
     order), for work that needs nothing but its items; `function` must be importable by its module
     and name, and items and results picklable. An exception raised by `function` is raised here
-(with the worker's traceback as a note); a worker that fails otherwise raises WorkerError.
+    (with the worker's traceback as a note); a worker that fails otherwise raises WorkerError.
 
     A forked worker shares the parent's pages only until it writes to them, and its cycle
     collections write to every object it inherited: searching the first pages of 100 forms in two
@@ -146,8 +146,11 @@ def _serve() -> None:
             answer = (False, error, f"in the worker process: {traceback.format_exc()}")
         try:
             data = pickle.dumps(answer)
-            pickle.loads(data)  # an exception whose pickle cannot be read back is sent as text
+            if not answer[0]:
+                pickle.loads(data)  # an exception whose pickle cannot be read back is sent as text
         except Exception as error:  # noqa: BLE001
+            if answer[0]:
+                raise  # a result that cannot be pickled: the worker dies, the parent reports it
             data = pickle.dumps((False, WorkerError(f"{name}: {answer[1]!r} ({error})"), answer[2]))
         sink.write(data)
         sink.flush()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
@@ -77,6 +77,16 @@ class Config:
     search: SearchConfig = field(default_factory=SearchConfig)
     source_file: Path | None = None
     interface_languages: tuple[str, ...] = field(default=INTERFACE_LANGUAGES)
+
+    def without_location(self) -> "Config":
+        """The same settings with the project's folder taken out (its paths relative to it), for
+        fingerprints: a project built from another folder or working directory, or from a
+        checkout at another path with its build state, renders the same pages."""
+        def inside(path: Path) -> Path:
+            return path.relative_to(self.root) if path.is_relative_to(self.root) else path
+        return replace(self, root=Path("."), source_file=None,
+                       paths=PathsConfig(**{key: inside(getattr(self.paths, key))
+                                            for key in (f.name for f in fields(PathsConfig))}))
 
 
 def _check_str(key: str, value: Any) -> str:

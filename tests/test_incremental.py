@@ -158,3 +158,16 @@ def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch
         fingerprints[jobs] = record.pages
     assert sites[1] == sites[3]
     assert fingerprints[1] == fingerprints[3]  # what the next build compares, worked out in processes too
+
+
+def test_a_project_moved_and_built_from_a_relative_path_renders_nothing(tmp_path, monkeypatch):
+    """Where the project lies is not an input: a checkout moved with its site and build state, or
+    built as `--project moved` from its parent rather than from inside, reuses every page."""
+    project = copy_project(tmp_path / "project")
+    _build(project)
+    (tmp_path / "project").rename(tmp_path / "moved")
+    monkeypatch.chdir(tmp_path)
+    before = _tree(Path("moved") / "site")
+    summary = build(load_config(Path("moved")), Progress(quiet=True))
+    assert summary.rendered == 0
+    assert _tree(Path("moved") / "site") == before

@@ -283,7 +283,7 @@ class Renderer:
         """Output file -> fingerprint of everything its page is rendered from. (One process: in
         forked workers each would walk the articles its pages share again, and the 31k rebuild
         was slower for it.)"""
-        shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config),
+        shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config.without_location()),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
         walker = ContextFingerprints(article_facts=lambda a: (a.id in self.archive.raw_text_ids,
                                                               self.archive.reprints(a)))

@@ -141,7 +141,10 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
                                                ingested.problems, state.load("search_words"), jobs)
     previous = state.site_record()
-    staging = output.start(config.paths.output, reuse=previous.outputs)
+    staged = state.site_record("spare", output.staging_dir(config.paths.output))
+    state.discard("spare")  # the folder is about to change: a killed build must not leave it trusted
+    staging = output.start(config.paths.output, reuse=previous.outputs,
+                           staged=staged.outputs if staged.identity else None)
     site = SiteWriter(staging, previous.outputs)
     try:
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
@@ -170,6 +173,7 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
                 ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
                                                  f"search page ({error})")
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
+        state.save("spare", SiteRecord(previous.identity, previous.outputs))  # the version about to be replaced
         kept_forms = renderer.article_forms()
         words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
         state.save("search_words", words)

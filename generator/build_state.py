@@ -7,9 +7,10 @@ result. A state that cannot be read (another version, a damaged file) is ignored
 cannot be written only makes the next build slower.
 
 The record of the site itself names the output folder it describes (device, inode and the digest
-of one of its files): the staging folder becomes site/ by a rename, which keeps its inode, so a
-build killed between recording and publishing cannot make the next one trust a site it did not
-write.
+of one of its files): site/ is pointed at the staging folder, which keeps its inode, so a build
+killed between recording and publishing cannot make the next one trust a site it did not write.
+The record of the spare version (the one site/ pointed at before) is kept the same way, and
+discarded before a build starts changing that folder.
 """
 
 from __future__ import annotations
@@ -120,10 +121,12 @@ class BuildState:
         except OSError:
             pass
 
-    def site_record(self) -> SiteRecord:
-        """The record of the site now in the output folder, or an empty one when the record is not
-        of that very folder (no site yet, a killed build, a site written by something else)."""
-        record = self.load("site")
-        if isinstance(record, SiteRecord) and record.identity and record.identity == folder_identity(self.output):
+    def site_record(self, name: str = "site", folder: Path | None = None) -> SiteRecord:
+        """The record `name` of the site now in `folder` (the output folder by default), or an empty
+        one when the record is not of that very folder (no site yet, a killed build, a site written
+        by something else)."""
+        record = self.load(name)
+        if isinstance(record, SiteRecord) and record.identity and \
+                record.identity == folder_identity(folder or self.output):
             return record
         return SiteRecord()

@@ -1,12 +1,18 @@
-"""Atomic output: a build writes into a staging folder beside site/ and swaps it in at the end.
+"""Atomic output in two versions: `site/` is a link to one of two folders in `site.versions/`, and
+a build writes into the other one (the spare) and then points the link at it in one rename.
 
-A build that fails, or is killed, leaves the previous site/ as it was; a leftover staging folder
-from a killed build is removed by the next one.
+A build that fails, or is killed, leaves `site/` as it was: the link still points at the previous
+version. A rebuild costs what changed, not what exists: the spare still holds the version before
+the previous one, so it is brought up to date by replacing only the files that changed since (hard
+links to the previous version's) and deleting the ones it no longer has; a file is never written
+in place, since the two versions share unchanged files. Making a whole new folder of hard links
+instead costs a directory per page (about 12 s of system time for the 31k archive's 100,000
+pages on this disk), however few pages changed.
 
-An incremental build starts its staging folder as hard links to the files the previous build
-wrote (only those it recorded), so unchanged files cost nothing. A file is therefore never
-written in place: a new version replaces the link, and the published site keeps its own copy
-until the swap.
+A spare that is not known to hold what it was recorded to hold (a killed build, a state from
+another version) is put aside and emptied in the background, and the spare is filled with hard
+links to every file of the previous version instead. Where links cannot be made (a file system
+without symlinks), `site/` is a plain folder replaced by two renames, as a single staging folder.
 """
 
 from __future__ import annotations
@@ -19,7 +25,9 @@ import subprocess
 import time
 from pathlib import Path, PurePosixPath
 
-STAGING_SUFFIX = ".building"
+VERSIONS_SUFFIX = ".versions"
+_VERSION_NAMES = ("a", "b")
+_DISCARDED_PREFIX = ".discarded-"
 PREVIOUS_SUFFIX = ".previous"
 
 
@@ -27,20 +35,49 @@ class OutputError(Exception):
     pass
 
 
+def versions_dir(output: Path) -> Path:
+    return output.with_name(output.name + VERSIONS_SUFFIX)
+
+
+def live_dir(output: Path) -> Path | None:
+    """The folder the published site is in (`output` itself when it is a plain folder)."""
+    if output.is_symlink():
+        target = Path(os.readlink(output))
+        folder = target if target.is_absolute() else output.parent / target
+        return folder if folder.is_dir() else None
+    return output if output.is_dir() else None
+
+
 def staging_dir(output: Path) -> Path:
-    return output.with_name(output.name + STAGING_SUFFIX)
+    """The version the next build writes: the one `output` does not point at."""
+    versions = versions_dir(output)
+    live = live_dir(output)
+    if live is not None and live.parent == versions and live.name == _VERSION_NAMES[0]:
+        return versions / _VERSION_NAMES[1]
+    return versions / _VERSION_NAMES[0]
 
 
-def start(output: Path, reuse: dict[str, str] | None = None) -> Path:
-    """An empty staging folder, or one holding hard links to the files of `reuse` (relative path
-    -> digest, as recorded by the previous build's SiteWriter) that still exist in `output`."""
+def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, str] | None = None) -> Path:
+    """The staging folder, holding the files of `reuse` (relative path -> digest, as the previous
+    build's SiteWriter recorded them) that still exist in the published site.
+
+    `staged` is what the staging folder holds, as the build that wrote it recorded (None when
+    that is not known): the folder is then brought up to date file by file instead of being made
+    again. Anything else in it (the search index) is the next stages' to keep or replace."""
     staging = staging_dir(output)
+    live = live_dir(output)
     try:
-        if staging.exists():
-            shutil.rmtree(staging)
-        staging.mkdir(parents=True)
-        if reuse:
-            _link_files(output, staging, reuse)
+        versions = versions_dir(output)
+        if versions.is_symlink() or versions.exists() and not versions.is_dir():
+            raise OSError(f"{versions} is not a folder")
+        if staged is not None and reuse and live is not None and staging.is_dir() and not staging.is_symlink():
+            _bring_up_to_date(live, staging, reuse, staged)
+        else:
+            if staging.exists() or staging.is_symlink():
+                _remove_in_background(staging, versions)
+            staging.mkdir(parents=True)
+            if reuse and live is not None:
+                _link_files(live, staging, reuse)
     except OSError as error:
         raise OutputError(f"cannot create the staging folder {staging}: {error.strerror or error}") from None
     return staging
@@ -53,52 +90,118 @@ def _link_files(source: Path, target: Path, files: dict[str, str]) -> None:
         if parent and parent not in made:
             os.makedirs(target / parent, exist_ok=True)
             made.add(parent)
+        _link(source / relative, target / relative)
+
+
+def _link(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileNotFoundError:
+        pass  # gone from the site since (someone deleted it): it is written again
+    except OSError:
+        shutil.copy2(source, target)  # a file system without hard links
+
+
+def _bring_up_to_date(live: Path, staging: Path, files: dict[str, str], staged: dict[str, str]) -> None:
+    """Make `staging` (holding `staged`) hold `files` as the live version has them."""
+    for relative in sorted(set(staged) - set(files)):
+        _remove_file(staging, relative)
+    for relative in sorted(files):
+        if staged.get(relative) != files[relative]:
+            target = staging / relative
+            if target.exists() or target.is_symlink():
+                target.unlink()
+            else:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            _link(live / relative, target)
+
+
+def _remove_file(root: Path, relative: str) -> None:
+    """Delete a file and the folders it leaves empty."""
+    path = root / relative
+    if path.exists() or path.is_symlink():
+        path.unlink()
+    for parent in PurePosixPath(relative).parents:
+        if str(parent) == ".":
+            break
         try:
-            os.link(source / relative, target / relative)
-        except FileNotFoundError:
-            pass  # gone from the site since (someone deleted it): it is written again
+            (root / parent).rmdir()
         except OSError:
-            shutil.copy2(source / relative, target / relative)  # a file system without hard links
+            break  # not empty
 
 
 def publish(output: Path) -> None:
-    """Swap the staging folder in for `output` (two renames; the old site is kept until the end)."""
+    """Point `output` at the staging folder (one rename of a link). The version it pointed at is
+    kept as the next build's spare; a plain folder left by an older layout becomes that spare."""
     staging = staging_dir(output)
+    versions = versions_dir(output)
+    link = output.with_name(output.name + ".link")
+    try:
+        for leftover in [*versions.glob(f"{_DISCARDED_PREFIX}*"),
+                         *output.parent.glob(f"{glob.escape(output.name + PREVIOUS_SUFFIX)}*")]:
+            shutil.rmtree(leftover, ignore_errors=True)  # a removal that was cut short
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        try:
+            os.symlink(staging.relative_to(output.parent), link, target_is_directory=True)
+        except (OSError, NotImplementedError):
+            _publish_by_renames(output, staging)
+            return
+        if output.is_dir() and not output.is_symlink():
+            spare = versions / next(name for name in _VERSION_NAMES if name != staging.name)
+            if spare.exists():
+                shutil.rmtree(spare)
+            os.rename(output, spare)
+        os.replace(link, output)
+    except OSError as error:
+        raise OutputError(f"cannot replace {output}: {error.strerror or error}") from None
+
+
+def _publish_by_renames(output: Path, staging: Path) -> None:
     previous = output.with_name(output.name + PREVIOUS_SUFFIX)
     try:
-        if previous.exists():
-            shutil.rmtree(previous)
-        for leftover in output.parent.glob(f"{glob.escape(previous.name)}-*"):
-            shutil.rmtree(leftover, ignore_errors=True)  # a removal that was cut short
-        if output.exists():
+        if output.is_symlink():
+            output.unlink()
+        elif output.exists():
             os.rename(output, previous)
         os.rename(staging, output)
-    except OSError as error:
+    except OSError:
         if not output.exists() and previous.exists():
             os.rename(previous, output)
-        raise OutputError(f"cannot replace {output}: {error.strerror or error}") from None
-    _remove_in_background(previous)
+        raise
+    if previous.exists():
+        _remove_in_background(previous, versions_dir(output))
 
 
-def _remove_in_background(folder: Path) -> None:
-    """Delete the replaced site without making the build wait for it: removing a hundred thousand
-    files takes seconds, and the new site is already in place. A folder left by an interrupted
-    removal is removed by the next build (see publish)."""
-    discarded = folder.with_name(f"{folder.name}-{os.getpid()}-{time.monotonic_ns()}")
+def _remove_in_background(folder: Path, aside: Path) -> None:
+    """Delete a folder without making the build wait for it: removing a hundred thousand files
+    takes seconds. It is first renamed into `aside` (a folder on the same file system), so its
+    name is free at once; one left by an interrupted removal is removed by the next publish."""
+    if folder.is_symlink() or folder.is_file():
+        folder.unlink()
+        return
+    discarded = aside / f"{_DISCARDED_PREFIX}{folder.name}-{os.getpid()}-{time.monotonic_ns()}"
     try:
+        aside.mkdir(parents=True, exist_ok=True)
         os.rename(folder, discarded)
-        rm = shutil.which("rm") if os.name == "posix" else None
-        if rm:
-            subprocess.Popen([rm, "-rf", "--", str(discarded)], start_new_session=True,
-                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            return
     except OSError:
-        discarded = folder
-    shutil.rmtree(discarded, ignore_errors=True)
+        shutil.rmtree(folder)
+        return
+    rm = shutil.which("rm") if os.name == "posix" else None
+    if rm:
+        subprocess.Popen([rm, "-rf", "--", str(discarded)], start_new_session=True,
+                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        shutil.rmtree(discarded, ignore_errors=True)
 
 
 def abandon(output: Path) -> None:
-    shutil.rmtree(staging_dir(output), ignore_errors=True)
+    """After a failed build: the half-written spare goes (now, so that a full disk is free again)."""
+    staging = staging_dir(output)
+    if staging.is_symlink():
+        staging.unlink()
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def content_digest(data: bytes) -> str:
@@ -148,16 +251,7 @@ class SiteWriter:
         """Delete what the previous build wrote and this one did not (a removed article's page)."""
         stale = sorted(set(self.previous) - set(self.written))
         for relative in stale:
-            path = self.root / relative
-            if path.exists():
-                path.unlink()
-            for parent in PurePosixPath(relative).parents:
-                if str(parent) == ".":
-                    break
-                try:
-                    (self.root / parent).rmdir()
-                except OSError:
-                    break  # not empty
+            _remove_file(self.root, relative)
         return stale
 
     @staticmethod

@@ -318,23 +318,24 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     parts = plan_parts(pages, part_max_pages)
     keys = {part.name: part.key(version) for part in parts}
     previous_keys = _previous_keys(previous_site)
+    staged_keys = _previous_keys(site_dir)  # an index already in the folder (an earlier build's)
     output = site_dir / PAGEFIND_DIR
-    in_place = previous_site is not None and previous_site.resolve() == site_dir.resolve()
     if output.exists():
         for entry in output.iterdir():
-            keep = in_place and entry.is_dir() and previous_keys.get(entry.name) == keys.get(entry.name)
+            keep = (entry.is_dir() and not entry.is_symlink() and entry.name in keys
+                    and staged_keys.get(entry.name) == keys[entry.name])
             if not keep:
-                shutil.rmtree(entry) if entry.is_dir() else entry.unlink()
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     output.mkdir(parents=True, exist_ok=True)
     (output / PARTS_FILE).unlink(missing_ok=True)  # written last: a half-built index has none
 
     indexed, reused = [], []
     for part in parts:
         target = output / part.name
+        if staged_keys.get(part.name) == keys[part.name] and target.is_dir():
+            reused.append(part.name)
+            continue
         if previous_keys.get(part.name) == keys[part.name]:
-            if in_place and target.is_dir():
-                reused.append(part.name)
-                continue
             source = previous_site / PAGEFIND_DIR / part.name if previous_site else None
             if source is not None and source.is_dir():
                 _copy_tree(source, target)

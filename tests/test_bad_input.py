@@ -440,7 +440,7 @@ def test_every_output_path_stays_inside_the_site(bad):
     site = (bad.project / "site").resolve()
     assert [p for p in site.rglob("*") if not p.resolve().is_relative_to(site)] == []
     assert sorted(p.name for p in bad.project.iterdir()) == ["archive.toml", "content", "seeds", "site", "site.state",
-                                                              "templates"]
+                                                              "site.versions", "templates"]
 
 
 def test_awkwardly_named_files_are_published_under_their_article_id(bad):

@@ -53,15 +53,17 @@ def test_failed_build_leaves_the_previous_site_untouched(tmp_path):
     assert code == 1 and "templates/article.html" in err
     after = {p.relative_to(project / "site"): p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
     assert after == before
-    assert not (project / "site.building").exists()
+    assert [p.name for p in (project / "site.versions").iterdir()] == [(project / "site").resolve().name]
 
 
-def test_leftover_staging_folder_of_a_killed_build_is_replaced(tmp_path):
+def test_a_half_written_spare_version_of_a_killed_build_is_not_published(tmp_path):
     project = copy_project(tmp_path / "p")
-    (project / "site.building/articles").mkdir(parents=True)
-    (project / "site.building/articles/half-written.html").write_text("<p>", encoding="utf-8")
     assert run_archive(project, "build")[0] == 0
-    assert not (project / "site.building").exists()
+    spare = next(name for name in "ab" if name != (project / "site").resolve().name)
+    (project / "site.versions" / spare / "articles").mkdir(parents=True)
+    (project / "site.versions" / spare / "articles/half-written.html").write_text("<p>", encoding="utf-8")
+    assert run_archive(project, "build")[0] == 0
+    assert (project / "site").resolve().name == spare
     assert not (project / "site/articles/half-written.html").exists()
 
 

@@ -123,7 +123,8 @@ def test_an_interface_string_changes_every_page_that_shows_it(project, tmp_path)
 
 def test_a_state_that_does_not_describe_the_site_is_not_trusted(project, tmp_path):
     """A site changed behind the build's back (or a state left by a killed build) is rebuilt whole."""
-    shutil.rmtree(project / "site")
+    shutil.rmtree(project / "site" / "articles")
+    (project / "site" / "index.html").write_text("replaced by hand", encoding="utf-8")
     summary = _build(project)
     assert summary.rendered == summary.pages
     _assert_same_site(project, tmp_path / "clean")
@@ -148,8 +149,8 @@ def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch
         shutil.copy2(seed, project / "seeds" / seed.name)
     sites, fingerprints = {}, {}
     for jobs in (1, 3):
-        shutil.rmtree(project / "site", ignore_errors=True)
-        shutil.rmtree(state_dir(project / "site"), ignore_errors=True)
+        for name in ("site", "site.versions", "site.state"):
+            (project / name).unlink() if (project / name).is_symlink() else shutil.rmtree(project / name, True)
         _build(project, jobs=jobs)
         sites[jobs] = _tree(project / "site")
         # What the workers wrote is recorded, so that the next build can reuse or remove it.
@@ -171,3 +172,42 @@ def test_a_project_moved_and_built_from_a_relative_path_renders_nothing(tmp_path
     summary = build(load_config(Path("moved")), Progress(quiet=True))
     assert summary.rendered == 0
     assert _tree(Path("moved") / "site") == before
+
+
+def _spare(project: Path) -> Path:
+    live = (project / "site").resolve()
+    return live.parent / ("b" if live.name == "a" else "a")
+
+
+def test_the_spare_version_is_brought_up_to_date_rather_than_made_again(tmp_path):
+    """site/ points at one of two versions; a rebuild writes the other, replacing only what changed
+    since it was published, so its folders (one per page) are not made again."""
+    project = copy_project(tmp_path / "project")
+    seeds = sorted(SEARCH_SEEDS.iterdir())
+    for seed in seeds[:4]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    _build(project)
+    first = (project / "site").resolve()
+    article_folders = {p.name: p.stat().st_ino for p in (first / "articles").iterdir()}
+    shutil.copy2(seeds[4], project / "seeds" / seeds[4].name)
+    _build(project)
+    assert (project / "site").resolve() != first and _spare(project) == first
+    shutil.copy2(seeds[5], project / "seeds" / seeds[5].name)
+    _build(project)
+    assert (project / "site").resolve() == first
+    kept = {p.name: p.stat().st_ino for p in (first / "articles").iterdir()}
+    assert len(kept) == len(article_folders) + 2
+    assert all(kept[name] == inode for name, inode in article_folders.items())
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_spare_version_without_its_record_is_made_again(tmp_path):
+    """A build killed while it changed the spare leaves no record of it: the next one empties it."""
+    project = copy_project(tmp_path / "project")
+    _build(project)
+    _build(project)
+    (_spare(project) / "left-by-a-killed-build.html").write_text("<p>", encoding="utf-8")
+    (state_dir(project / "site") / "spare.pickle").unlink()
+    _build(project)
+    assert not (project / "site" / "left-by-a-killed-build.html").exists()
+    _assert_same_site(project, tmp_path / "clean")

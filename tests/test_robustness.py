@@ -16,6 +16,8 @@ import pytest
 
 from conftest import FIXTURES, copy_project, run_archive
 
+from generator.build_state import BuildState
+
 
 def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
@@ -54,12 +56,16 @@ def test_unwritable_output_is_a_clear_error_and_the_previous_site_stays(tmp_path
     project = copy_project(tmp_path / "p")
     assert run_archive(project, "build")[0] == 0
     before = _snapshot(project / "site")
-    # The staging folder cannot be made: its name is taken by a link into a read-only system folder.
-    (project / "site.building").symlink_to("/proc/self")
+    # The staging folder cannot be made: the versions' folder is a read-only system folder.
+    live = (project / "site").resolve()
+    shutil.move(project / "site.versions", tmp_path / "versions")
+    (project / "site").unlink()
+    (project / "site").symlink_to(tmp_path / "versions" / live.name)
+    (project / "site.versions").symlink_to("/proc/self")
     code, _, err = run_archive(project, "build")
-    assert code == 1 and "site.building" in err
+    assert code == 1 and "site.versions" in err
     assert _snapshot(project / "site") == before
-    (project / "site.building").unlink()
+    (project / "site.versions").unlink()
     assert run_archive(project, "build")[0] == 0
 
 
@@ -115,9 +121,10 @@ def test_a_full_output_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_p
         code, out, err = run_archive(project, "--quiet", "build", "--base-url", "http://127.0.0.1/moved/")
         assert (code, out) == (1, "")
         assert re.fullmatch(rf"archive: error: cannot write the (site|search index) \({re.escape(str(disk))}"
-                            r"/site\.building[^()]*\): No space left on device; the previous site is unchanged\n", err), err
+                            r"/site\.versions/[ab][^()]*\): No space left on device; the previous site is unchanged\n", err), err
         assert _snapshot(site) == site_before and _snapshot(project / "content") == content_before
-        assert sorted(p.name for p in disk.iterdir()) == ["filler", "site", "site.state"]  # no staging folder left
+        assert sorted(p.name for p in disk.iterdir()) == ["filler", "site", "site.state", "site.versions"]
+        assert [p.name for p in (disk / "site.versions").iterdir()] == [site.resolve().name]  # no staging folder left
         filler.unlink()
         assert run_archive(project, "--quiet", "build", "--base-url", "http://127.0.0.1/moved/")[0] == 0
         assert "http://127.0.0.1/moved/" in (site / "index.html").read_text(encoding="utf-8")
@@ -132,8 +139,8 @@ def test_a_read_only_output_folder_is_a_clear_error_and_the_next_build_succeeds(
         subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True)
         code, out, err = run_archive(project, "--quiet", "build")
         assert (code, out) == (1, "")
-        assert err.startswith(f"archive: error: cannot create the staging folder {disk / 'site.building'}: "
-                              "Read-only file system"), err
+        assert re.match(rf"archive: error: cannot create the staging folder {re.escape(str(disk))}/site\.versions/[ab]: "
+                        "Read-only file system", err), err
         assert _snapshot(disk / "site") == site_before
         subprocess.run(["mount", "-o", "remount,rw", str(disk)], check=True)
         assert run_archive(project, "--quiet", "build")[0] == 0
@@ -162,26 +169,33 @@ def test_a_full_content_folder_is_a_clear_error_and_the_next_build_succeeds(tmp_
 def test_a_build_killed_half_way_leaves_the_previous_site_and_the_next_build_succeeds(tmp_path):
     project = copy_project(tmp_path / "p")
     assert run_archive(project, "build")[0] == 0
+    assert run_archive(project, "build")[0] == 0  # both versions made: the spare is known to hold the first
     before = _snapshot(project / "site")
     content_before = _snapshot(project / "content/articles")
+    spare = project / "site.versions" / next(name for name in "ab" if name != (project / "site").resolve().name)
+    assert BuildState(project / "site").site_record("spare", spare).outputs
+    pages_before = len(list((spare / "articles").iterdir()))
     for number in range(400):  # enough pages that rendering takes a moment
         (project / f"seeds/extra-{number:03d}.txt").write_text(
             f"خبر رقم {number} عن موضوع مختلف\n\nنص الخبر رقم {number} مع بعض الكلمات الإضافية.\n", encoding="utf-8")
     process = subprocess.Popen([sys.executable, "-m", "generator", "--project", str(project), "--quiet", "build"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 120
-    while not (project / "site.building/articles").exists() and process.poll() is None and time.monotonic() < deadline:
+    while len(list((spare / "articles").iterdir())) <= pages_before and process.poll() is None \
+            and time.monotonic() < deadline:  # until new pages are being written into the spare
         time.sleep(0.01)
     process.send_signal(signal.SIGKILL)
     process.wait()
     assert _snapshot(project / "site") == before
+    assert BuildState(project / "site").load("spare") is None  # no record of the half-written spare: not trusted
     after = _snapshot(project / "content/articles")
     assert all(after.get(name) == data for name, data in content_before.items())  # nothing lost
     for name in after:
         if name not in content_before:  # anything the killed build wrote is whole
             assert (project / "content/articles" / name).read_text(encoding="utf-8").startswith("---\n")
     assert run_archive(project, "build")[0] == 0
-    assert not (project / "site.building").exists()
+    assert (project / "site").resolve() == spare
+    assert sorted(p.name for p in (project / "site.versions").iterdir() if not p.name.startswith(".")) == ["a", "b"]
 
 
 @pytest.mark.parametrize("environment", [

@@ -320,16 +320,22 @@ def _article_terms(memo: LinkMemo) -> dict[str, _ArticleTerms]:
 
 
 def _vectors(terms: dict[str, _ArticleTerms], document_frequency: Counter) -> dict[str, dict[str, float]]:
-    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words."""
+    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words.
+    (Mapped in C over each article's terms: the same products and sums, in the same order, as
+    the plain loops, which took 3 s for the 31k archive.)"""
     total = len(terms)
     idf = {term: math.log(1 + total / df) for term, df in document_frequency.items()}
     vectors = {}
     for article_id, t in terms.items():
-        weighted = {term: _log_tf(n) * idf[term] for term, n in t.counts.items()}
+        counts = t.counts
+        weighted = dict(zip(counts, map(operator.mul, map(_log_tf, counts.values()), map(idf.__getitem__, counts))))
         if len(weighted) > VECTOR_TERMS:
-            weighted = dict(sorted(weighted.items(), key=lambda item: (-item[1], item[0]))[:VECTOR_TERMS])
-        norm = math.sqrt(sum(w * w for w in weighted.values())) or 1.0
-        vectors[article_id] = {term: w / norm for term, w in weighted.items()}
+            # Heaviest first, ties by term: the order of sorting (-weight, term) pairs.
+            weighted = {term: -negative for negative, term in
+                        sorted(zip(map(operator.neg, weighted.values()), weighted))[:VECTOR_TERMS]}
+        weights = list(weighted.values())
+        norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
+        vectors[article_id] = dict(zip(weighted, map(operator.truediv, weights, repeat(norm))))
     return vectors
 
 
@@ -350,7 +356,7 @@ def _numbers(article: Article) -> frozenset[str]:
 
 
 def _key_terms(vector: dict[str, float]) -> list[str]:
-    return sorted(vector, key=lambda t: (-vector[t], t))[:KEY_TERMS]
+    return [term for _, term in sorted(zip(map(operator.neg, vector.values()), vector))[:KEY_TERMS]]
 
 
 class _BlockingIndex:
@@ -500,11 +506,11 @@ def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[st
     related: dict[str, dict[str, float]] = defaultdict(dict)
     for event_id in sorted(events):
         event, profile = events[event_id], profiles[event_id]
-        shared: Counter = Counter(other for term in _key_terms(profile) for other in nearby.holding(term, event)
-                                  if other > event_id)  # each pair once
-        for other_id, count in sorted(shared.items()):
-            if count < RELATED_MIN_SHARED_KEYS:
-                continue
+        shared: Counter = Counter()
+        for term in _key_terms(profile):
+            shared.update(nearby.holding(term, event))  # counted in C; the pairs' order is checked below
+        for other_id in sorted(other for other, count in shared.items()
+                               if count >= RELATED_MIN_SHARED_KEYS and other > event_id):  # each pair once
             other = events[other_id]
             if event.first and other.first and (other.first - event.last > RELATED_WINDOW
                                                 or event.first - other.last > RELATED_WINDOW):

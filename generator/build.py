@@ -142,9 +142,10 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
                                                ingested.problems, state.load("search_words"), jobs)
     previous = state.site_record()
     staged = state.site_record("spare", output.staging_dir(config.paths.output))
-    state.discard("spare")  # the folder is about to change: a killed build must not leave it trusted
-    staging = output.start(config.paths.output, reuse=previous.outputs,
-                           staged=staged.outputs if staged.identity else None)
+    # The folder is about to change: a killed build must not leave it trusted (and when its record
+    # cannot be dropped, the folder is made afresh rather than trusted).
+    trusted = state.discard("spare") and staged.identity is not None
+    staging = output.start(config.paths.output, reuse=previous.outputs, staged=staged.outputs if trusted else None)
     site = SiteWriter(staging, previous.outputs)
     try:
         heads = head_forms(search_forms, config.search.first_page_min_articles) \

@@ -115,11 +115,15 @@ class BuildState:
                 except OSError:
                     pass
 
-    def discard(self, name: str) -> None:
+    def discard(self, name: str) -> bool:
+        """Drop a record; False when it is still there (it could not be deleted)."""
         try:
             (self.folder / f"{name}.pickle").unlink()
-        except OSError:
+        except FileNotFoundError:
             pass
+        except OSError:
+            return False
+        return True
 
     def site_record(self, name: str = "site", folder: Path | None = None) -> SiteRecord:
         """The record `name` of the site now in `folder` (the output folder by default), or an empty

@@ -211,3 +211,33 @@ def test_a_spare_version_without_its_record_is_made_again(tmp_path):
     _build(project)
     assert not (project / "site" / "left-by-a-killed-build.html").exists()
     _assert_same_site(project, tmp_path / "clean")
+
+
+def test_files_put_into_the_published_site_by_hand_are_not_carried_into_later_builds(tmp_path):
+    """A clean build would not have them: the spare is swept of anything its record does not list."""
+    project = copy_project(tmp_path / "project")
+    _build(project)
+    _build(project)
+    (project / "site" / ".DS_Store").write_bytes(b"\0")
+    (project / "site" / "articles" / "added-by-hand").mkdir()
+    (project / "site" / "articles" / "added-by-hand" / "index.html").write_text("<p>", encoding="utf-8")
+    _build(project)
+    _build(project)  # back in the version the files were put into
+    assert not (project / "site" / ".DS_Store").exists()
+    assert not (project / "site" / "articles" / "added-by-hand").exists()
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_a_plain_site_folder_of_the_older_layout_becomes_the_spare(tmp_path):
+    project = copy_project(tmp_path / "project")
+    _build(project)
+    plain = tmp_path / "plain"
+    shutil.copytree(project / "site", plain)
+    (project / "site").unlink()
+    shutil.rmtree(project / "site.versions")
+    plain.rename(project / "site")
+    _build(project)
+    assert (project / "site").is_symlink()
+    assert sorted(p.name for p in (project / "site.versions").iterdir()) == ["a", "b"]
+    _build(project)
+    _assert_same_site(project, tmp_path / "clean")

@@ -24,6 +24,7 @@ from generator.ingest import ingest_seeds
 from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
 from generator.link import link_articles
+from generator.link_statistics import load_link_statistics, save_link_statistics
 from generator.model import Archive, build_archive
 from generator.output import SiteWriter
 from generator.parallel import default_jobs
@@ -100,8 +101,12 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               f"its seed {article.seed} is gone; the article is kept "
                               "(delete this file to remove it from the archive)")
 
+    kept_statistics = load_link_statistics(config.paths.content, config.root, problems)
     with progress.stage("link"):
-        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content), state.load("link"))
+        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content), state.load("link"),
+                                kept_statistics)
+    if linking.statistics is not kept_statistics:
+        save_link_statistics(config.paths.content, config.root, linking.statistics, problems)
     state.save("link", linking.memo)
     assignments = linking.events
     inferred = infer_dates(list(chosen.values()), assignments)

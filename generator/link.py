@@ -34,6 +34,7 @@ from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
 from generator import names as name_evidence
+from generator.link_statistics import LinkStatistics, counted
 from generator.stopwords import STOPWORDS as _STOPWORDS
 
 SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
@@ -79,9 +80,43 @@ class _Event:
     names: set[str] = field(default_factory=set)          # names its reports mention
     title_names: set[str] = field(default_factory=set)    # names in its reports' headlines
     centroid: dict[str, float] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)           # blocking keys: its reports' anchors and key terms
     _norm: float | None = None  # worked out when first needed: most events are never compared
+    _profile: dict[str, float] | None = None
+    _profile_keys: tuple[str, ...] | None = None
     first: datetime | None = None
     last: datetime | None = None
+
+    def copy(self) -> "_Event":
+        """A copy to change, leaving this one (kept in the previous build's memo) as it was."""
+        return _Event(self.id, list(self.members), set(self.sources), set(self.numbers), set(self.anchors),
+                      set(self.languages), set(self.names), set(self.title_names), dict(self.centroid),
+                      set(self.keys), self._norm, self._profile, self._profile_keys, self.first, self.last)
+
+    def gather(self, article_id: str, article: Article, view: "_View", when: Span | None) -> None:
+        """Take in a report (all but its blocking keys, which the index adds)."""
+        self.members.append(article_id)
+        self.numbers |= view.numbers
+        self.anchors |= view.anchors
+        self.languages.add(article.language)
+        self.names |= view.names
+        self.title_names |= view.title_names
+        if article.source:
+            self.sources.add(article.source)
+        self.add(view.vector, when)
+
+    @property
+    def profile(self) -> dict[str, float]:
+        """Its most distinctive terms, as a unit vector (what related events are compared on)."""
+        if self._profile is None:
+            self._profile = _profile(self.centroid)
+        return self._profile
+
+    @property
+    def profile_keys(self) -> tuple[str, ...]:
+        if self._profile_keys is None:
+            self._profile_keys = tuple(_key_terms(self.profile))
+        return self._profile_keys
 
     @property
     def norm(self) -> float:
@@ -93,7 +128,7 @@ class _Event:
     def add(self, vector: dict[str, float], when: Span | None) -> None:
         for term, weight in vector.items():
             self.centroid[term] = self.centroid.get(term, 0.0) + weight
-        self._norm = None
+        self._norm = self._profile = self._profile_keys = None
         if when is not None:
             self.first = min(self.first or when[0], when[0])
             self.last = max(self.last or when[1], when[1])
@@ -159,16 +194,6 @@ def _terms(words: Iterable[str], lexicon: Container[str]) -> dict[str, str | Non
 
 
 @dataclass(frozen=True)
-class _ArticleTerms:
-    counts: Counter               # term -> occurrences, title counted TITLE_WEIGHT times
-    title_names: frozenset[str]   # names in the headline
-    names: frozenset[str]         # names anywhere in the article
-
-    def names_only(self) -> "_ArticleTerms":
-        return _ArticleTerms(Counter(), self.title_names, self.names)
-
-
-@dataclass(frozen=True)
 class _Analysis:
     """What linking reads from one article, as long as neither it nor the terms of its words change."""
     key: str                          # digest of the article's language, title and body, and the gazetteer
@@ -204,11 +229,22 @@ class LinkMemo:
     as_name: Counter = field(default_factory=Counter)
     document_frequency: Counter = field(default_factory=Counter)
     cue_terms: frozenset[str] = frozenset()   # terms of the words that announce a name
+    cues: frozenset[str] = frozenset()        # the words of the lexicon that announce a name
+    # What linking made of them under one set of statistics, for the next build to keep what is unchanged:
+    statistics: LinkStatistics | None = None
+    unlisted_names: frozenset[str] = frozenset()  # names among the terms the statistics do not list
+    spans: dict[str, Span | None] = field(default_factory=dict)            # article id -> when, as linked
+    events: dict[str, "_Event"] = field(default_factory=dict)
+    relations: dict[tuple[str, str], float] = field(default_factory=dict)  # related events, smaller id first
 
 
-def _analysis_key(article: Article, gazetteer_key: str) -> str:
-    return hashlib.blake2b(repr((article.language, article.title, article.body, gazetteer_key)).encode(
-        "utf-8", "surrogatepass"), digest_size=16).hexdigest()
+def _analysis_key(article: Article, gazetteer_key: bytes) -> str:
+    hasher = hashlib.blake2b(gazetteer_key, digest_size=16)
+    for part in (article.language, article.title, article.body):  # each after its length: no two texts run together
+        data = part.encode("utf-8", "surrogatepass")
+        hasher.update(len(data).to_bytes(8, "little"))
+        hasher.update(data)
+    return hasher.hexdigest()
 
 
 def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str],
@@ -262,7 +298,7 @@ def _with_prefixes(words: Iterable[str]) -> set[str]:
 def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMemo | None) -> LinkMemo:
     """Every article's analysis, reusing the memo's where the article and its words' terms are unchanged."""
     memo = memo if isinstance(memo, LinkMemo) else LinkMemo()
-    gazetteer_key = repr(gazetteer)
+    gazetteer_key = hashlib.blake2b(repr(gazetteer).encode("utf-8", "surrogatepass"), digest_size=16).digest()
     keys = {a.id: _analysis_key(a, gazetteer_key) for a in articles}
     token_lists: dict[str, tuple[list[str], list[str]]] = {}
     kept: dict[str, _Analysis] = {}
@@ -283,7 +319,8 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
                 token_lists[article.id] = (tokens(article.title), tokens(article.body))
 
     # Terms only for the words of the articles analysed now, and the cues (names never follow them).
-    cues = {token for token in lexicon if name_evidence.is_cue(token)}
+    cues = {token for token in lexicon - memo.lexicon if name_evidence.is_cue(token)}
+    cues.update(memo.cues.intersection(lexicon))
     needed = {t for pair in token_lists.values() for ts in pair for t in ts} if kept else lexicon
     term_of = _terms(needed | cues, lexicon)
 
@@ -308,26 +345,48 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
         for term in [term for term, n in totals.items() if n <= 0]:
             del totals[term]
     result.cue_terms = frozenset(term_of[token] for token in cues)
+    result.cues = frozenset(cues)
     return result
 
 
-def _article_terms(memo: LinkMemo) -> dict[str, _ArticleTerms]:
-    """Each article's terms, and the names among them (learned from the whole archive)."""
-    names = name_evidence.names(memo.as_name, memo.occurrences, memo.cue_terms)
-    return {article_id: _ArticleTerms(Counter(a.counts), names.intersection(a.title_counts),
-                                      names.intersection(a.counts))
-            for article_id, a in memo.analyses.items()}
+def _live_names(memo: LinkMemo) -> frozenset[str]:
+    return name_evidence.names(memo.as_name, memo.occurrences, memo.cue_terms)
 
 
-def _vectors(terms: dict[str, _ArticleTerms], document_frequency: Counter) -> dict[str, dict[str, float]]:
-    """Unit-length TF-IDF vectors: shared rare names weigh more than shared common words.
-    (Mapped in C over each article's terms: the same products and sums, in the same order, as
-    the plain loops, which took 3 s for the 31k archive.)"""
-    total = len(terms)
-    idf = {term: math.log(1 + total / df) for term, df in document_frequency.items()}
-    vectors = {}
-    for article_id, t in terms.items():
-        counts = t.counts
+def _names(memo: LinkMemo, statistics: LinkStatistics) -> tuple[frozenset[str], frozenset[str]]:
+    """The archive's names: those the statistics list as names, and the terms they do not list
+    that the archive's present evidence shows to be names (returned apart as well)."""
+    listed = statistics.document_frequency
+    unlisted = frozenset(term for term in _live_names(memo) if term not in listed)
+    return statistics.names | unlisted, unlisted
+
+
+@dataclass(frozen=True)
+class _View:
+    """What linking compares of one article, under the archive's counts and names."""
+    vector: dict[str, float]        # unit-length TF-IDF of its most distinctive terms
+    keys: tuple[str, ...]           # blocking keys: its anchors, then its key terms
+    names: frozenset[str]           # names anywhere in it
+    title_names: frozenset[str]     # names in its headline
+    numbers: frozenset[str]
+    anchors: frozenset[str]
+
+
+def _views(article_ids: Iterable[str], memo: LinkMemo, statistics: LinkStatistics,
+           names: frozenset[str]) -> dict[str, _View]:
+    """Unit-length TF-IDF vectors (shared rare names weigh more than shared common words) and the
+    rest of each article's view. A term's count is the statistics' where they list it, the
+    archive's present one otherwise. (Mapped in C over each article's terms: the same products
+    and sums, in the same order, as the plain loops, which took 3 s for the 31k archive.)"""
+    total, listed, present = statistics.articles, statistics.document_frequency, memo.document_frequency
+    idf: dict[str, float] = {}
+    views = {}
+    for article_id in article_ids:
+        analysis = memo.analyses[article_id]
+        counts = analysis.counts
+        for term in counts:
+            if term not in idf:
+                idf[term] = math.log(1 + total / listed.get(term, present[term]))
         weighted = dict(zip(counts, map(operator.mul, map(_log_tf, counts.values()), map(idf.__getitem__, counts))))
         if len(weighted) > VECTOR_TERMS:
             # Heaviest first, ties by term: the order of sorting (-weight, term) pairs.
@@ -335,8 +394,11 @@ def _vectors(terms: dict[str, _ArticleTerms], document_frequency: Counter) -> di
                         sorted(zip(map(operator.neg, weighted.values()), weighted))[:VECTOR_TERMS]}
         weights = list(weighted.values())
         norm = math.sqrt(sum(map(operator.mul, weights, weights))) or 1.0
-        vectors[article_id] = dict(zip(weighted, map(operator.truediv, weights, repeat(norm))))
-    return vectors
+        vector = dict(zip(weighted, map(operator.truediv, weights, repeat(norm))))
+        views[article_id] = _View(vector, (*sorted(analysis.anchors), *_key_terms(vector)),
+                                  names.intersection(counts), names.intersection(analysis.title_counts),
+                                  analysis.numbers, analysis.anchors)
+    return views
 
 
 @lru_cache(maxsize=4096)
@@ -373,12 +435,26 @@ class _BlockingIndex:
         self._events = events
         self.everywhere: dict[str, set[str]] = defaultdict(set)
         self._active: dict[str, set[str]] = defaultdict(set)
-        self.keys_of: dict[str, set[str]] = defaultdict(set)    # event -> its keys
         self._ends: list[tuple[datetime, str]] = []              # heap of (last report + window, event)
         self._retired: set[str] = set()
 
+    def enter(self, event: _Event, first: datetime | None) -> None:
+        """An event with its keys, before any article is linked. `first` is the moment of the
+        first dated article to link: an event that ended before it is retired at once (as the
+        first advance() would retire it, without listing it as active first)."""
+        for key in event.keys:
+            self.everywhere[key].add(event.id)
+        if event.last is not None and first is not None and event.last + DATE_WINDOW < first:
+            self._retired.add(event.id)
+            return
+        for key in event.keys:
+            self._active[key].add(event.id)
+        if event.last is not None:
+            heapq.heappush(self._ends, (event.last + DATE_WINDOW, event.id))
+
     def add(self, event: _Event, keys: Iterable[str]) -> None:
-        known = self.keys_of[event.id]
+        """More keys for an event, as a report joins it."""
+        known = event.keys
         for key in keys:
             if key not in known:
                 known.add(key)
@@ -397,10 +473,10 @@ class _BlockingIndex:
             if event_id in self._retired or event.last + DATE_WINDOW >= now:
                 continue  # retired already, or a later report moved its end (pushed again then)
             self._retired.add(event_id)
-            for key in self.keys_of[event_id]:
+            for key in event.keys:
                 self._active[key].discard(event_id)
 
-    def candidates(self, keys: list[str], when: Span | None) -> list[str]:
+    def candidates(self, keys: Iterable[str], when: Span | None) -> list[str]:
         """Events sharing the most keys with an article, at most MAX_CANDIDATES: a common term
         alone would make almost every event a candidate; the strongest few are the only
         plausible ones."""
@@ -418,6 +494,7 @@ def event_id_for(founder: Article) -> str:
 class Linking:
     events: dict[str, str]                    # article id -> event id
     related: dict[str, tuple[str, ...]]       # event id -> related events (same story, another event)
+    statistics: LinkStatistics | None = None  # the counts used: those given, or counted again
     memo: LinkMemo | None = None              # for the next build's link_articles
 
 
@@ -426,99 +503,188 @@ def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -
     return link_articles(articles, gazetteer).events
 
 
-def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, memo: LinkMemo | None = None) -> Linking:
+def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, memo: LinkMemo | None = None,
+                  statistics: LinkStatistics | None = None) -> Linking:
     """Events for every article (keeping those articles already have), and related events.
-    `memo` is the previous build's `Linking.memo`: articles analysed then are not analysed again."""
+    `memo` is the previous build's `Linking.memo`: articles analysed then are not analysed again,
+    and events whose reports are unchanged under the same counts are not gathered or compared again.
+    `statistics` are the kept counts (link_statistics.py); the archive is counted again when there
+    are none or they no longer describe it, and `Linking.statistics` is then a new object."""
     # Linking makes millions of small containers and no reference cycles: the cycle collector would
     # only walk them again and again (linking 6,000 articles took 1.5x as long with it).
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _link(articles, gazetteer or empty_gazetteer(), memo)
+        return _link(articles, gazetteer or empty_gazetteer(), memo if isinstance(memo, LinkMemo) else LinkMemo(),
+                     statistics)
     finally:
         if collecting:
             gc.enable()
 
 
-def _link(articles: list[Article], gazetteer: Gazetteer, memo: LinkMemo | None) -> Linking:
+def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
+          statistics: LinkStatistics | None) -> Linking:
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
-    analysed = _analyse_archive(ordered, gazetteer, memo)
-    numbers = {a.id: analysed.analyses[a.id].numbers for a in ordered}
-    anchors = {a.id: analysed.analyses[a.id].anchors for a in ordered}
-    terms = _article_terms(analysed)
-    vectors = _vectors(terms, analysed.document_frequency)
-    terms = {article_id: t.names_only() for article_id, t in terms.items()}  # the counts are in the vectors now
+    analysed = _analyse_archive(ordered, gazetteer, previous)
+    if statistics is None or not statistics.describes(len(ordered)):
+        statistics = counted(len(ordered), analysed.document_frequency, _live_names(analysed))
+    names, unlisted_names = _names(analysed, statistics)
+    spans = {article.id: _span(article) for article in ordered}
+    by_id = {article.id: article for article in ordered}
+    changed = _changed_articles(ordered, spans, analysed, previous, statistics, unlisted_names)
+
+    # The events articles already have: those whose reports are all as the memo left them are
+    # taken from it; the others are gathered again, in date order as a clean build would.
+    members: dict[str, list[str]] = defaultdict(list)
+    for article in ordered:
+        if article.event:
+            members[article.event].append(article.id)
+    again = [event_id for event_id, ids in members.items()
+             if changed is None or event_id not in previous.events or previous.events[event_id].members != ids
+             or not changed.isdisjoint(ids)]
+    new_articles = [article for article in ordered if not article.event]
+    views = _views([*(i for event_id in again for i in members[event_id]), *(a.id for a in new_articles)],
+                   analysed, statistics, names)
+    gathered_again = set(again)
     events: dict[str, _Event] = {}
-    index = _BlockingIndex(events)
-    key_terms = {article_id: _key_terms(vector) for article_id, vector in vectors.items()}
-
-    def join(event: _Event, article: Article, when: Span | None) -> None:
-        event.members.append(article.id)
-        event.numbers |= numbers[article.id]
-        event.anchors |= anchors[article.id]
-        event.languages.add(article.language)
-        event.names |= terms[article.id].names
-        event.title_names |= terms[article.id].title_names
-        if article.source:
-            event.sources.add(article.source)
-        event.add(vectors[article.id], when)
-        index.add(event, [*sorted(anchors[article.id]), *key_terms[article.id]])
-
-    for article in ordered:
-        if article.event:
-            join(events.setdefault(article.event, _Event(article.event)), article, _span(article))
-
-    for article in ordered:
-        if article.event:
+    for event_id, ids in members.items():
+        if event_id not in gathered_again:
+            events[event_id] = previous.events[event_id]
             continue
-        when = _span(article)
+        event = events[event_id] = _Event(event_id)
+        for article_id in ids:
+            event.gather(article_id, by_id[article_id], views[article_id], spans[article_id])
+            event.keys.update(views[article_id].keys)
+    index = _BlockingIndex(events)
+    first_dated = next((spans[a.id][0] for a in new_articles if spans[a.id] is not None), None)
+    for event in events.values():
+        index.enter(event, first_dated)
+
+    unchanged = set(events) - gathered_again  # events still the memo's own objects: copied before they change
+    for article in new_articles:
+        when = spans[article.id]
         if when is not None:
             index.advance(when[0])
-        vector = vectors[article.id]
-        candidates = index.candidates([*key_terms[article.id], *sorted(anchors[article.id])], when)
+        view = views[article.id]
         best, best_margin = None, 0.0
-        for event_id in candidates:
+        for event_id in index.candidates(view.keys, when):
             event = events[event_id]
             if not event.accepts_date(when):
                 continue
             if article.language in event.languages:
-                if event.names_conflict(terms[article.id].title_names, terms[article.id].names):
+                if event.names_conflict(view.title_names, view.names):
                     continue
-                score = event.score(vector, when, article.source, numbers[article.id])
+                score = event.score(view.vector, when, article.source, view.numbers)
                 margin = score - SAME_EVENT_THRESHOLD
             else:
-                margin = event.cross_language_score(anchors[article.id], when) - CROSS_LANGUAGE_THRESHOLD
+                margin = event.cross_language_score(view.anchors, when) - CROSS_LANGUAGE_THRESHOLD
             if margin > best_margin + 1e-12 or (best is None and margin >= 0):
                 best, best_margin = event, margin
         if best is None:
-            best = events.setdefault(event_id_for(article), _Event(event_id_for(article)))
-        join(best, article, when)
+            best = events[event_id_for(article)] = _Event(event_id_for(article))
+        elif best.id in unchanged:
+            best = events[best.id] = best.copy()
+            unchanged.discard(best.id)
+        best.gather(article.id, article, view, when)
+        index.add(best, view.keys)
 
+    if changed is None:
+        relations = _relations(events)
+    else:
+        relations = _relations_again(events, set(events) - unchanged | (previous.events.keys() - events.keys()),
+                                     previous.relations, index)
+    analysed.statistics, analysed.unlisted_names, analysed.events, analysed.relations = (
+        statistics, unlisted_names, events, relations)
+    analysed.spans = {article_id: spans[article_id] for article_id in by_id}
     assignments = {member: event.id for event in events.values() for member in event.members}
-    return Linking(assignments, _related_events(events, index), analysed)
+    return Linking(assignments, _related(relations), statistics, analysed)
 
 
-def _related_events(events: dict[str, _Event], index: _BlockingIndex) -> dict[str, tuple[str, ...]]:
-    """For each event, the most similar other events of the same story: a follow-up, a reaction
-    days later. Weaker than the same-event test; each relation is kept from both ends."""
-    profiles = {event_id: _profile(event.centroid) for event_id, event in events.items()}
-    nearby = _EventsByWeek(events, index)
-    related: dict[str, dict[str, float]] = defaultdict(dict)
+def _changed_articles(ordered: list[Article], spans: dict[str, Span | None], analysed: LinkMemo, previous: LinkMemo,
+                      statistics: LinkStatistics, unlisted_names: frozenset[str]) -> set[str] | None:
+    """The articles whose view may differ from the one their event was gathered with in the
+    previous build: analysed again, dated or moved otherwise, or holding a term whose present
+    count or name evidence moved (terms the statistics list keep theirs). None when the previous
+    build's events cannot be used at all (other counts, or none)."""
+    if previous.statistics is None or previous.statistics != statistics:
+        return None
+    analyses, before = analysed.analyses, previous.analyses
+    changed = {article.id for article in ordered
+               if analyses[article.id] is not before.get(article.id) or previous.spans.get(article.id, 0) != spans[article.id]}
+    touched: set[str] = set()
+    for article_id in changed:
+        touched.update(analyses[article_id].counts)
+    for article_id, old in before.items():
+        if analyses.get(article_id) is not old:
+            touched.update(old.counts)
+    listed, now, then = statistics.document_frequency, analysed.document_frequency, previous.document_frequency
+    moved = {term for term in touched if term not in listed and now.get(term) != then.get(term)}
+    moved |= unlisted_names ^ previous.unlisted_names
+    if moved:
+        changed.update(article.id for article in ordered if not moved.isdisjoint(analyses[article.id].counts))
+    return changed
+
+
+def _relations(events: dict[str, _Event]) -> dict[tuple[str, str], float]:
+    """The pairs of events of the same story (a follow-up, a reaction days later), each once with
+    the smaller id first, and their similarity. Weaker than the same-event test."""
+    nearby = _EventsByWeek(events)
+    relations: dict[tuple[str, str], float] = {}
     for event_id in sorted(events):
-        event, profile = events[event_id], profiles[event_id]
+        event = events[event_id]
         shared: Counter = Counter()
-        for term in _key_terms(profile):
+        for term in event.profile_keys:
             shared.update(nearby.holding(term, event))  # counted in C; the pairs' order is checked below
         for other_id in sorted(other for other, count in shared.items()
                                if count >= RELATED_MIN_SHARED_KEYS and other > event_id):  # each pair once
-            other = events[other_id]
-            if event.first and other.first and (other.first - event.last > RELATED_WINDOW
-                                                or event.first - other.last > RELATED_WINDOW):
-                continue
-            other_profile = profiles[other_id]
-            score = sum(map(operator.mul, profile.values(), map(other_profile.get, profile, repeat(0.0))))
-            if score >= RELATED_THRESHOLD:
-                related[event_id][other_id] = related[other_id][event_id] = score
+            _relate(events[event_id], events[other_id], relations)
+    return relations
+
+
+def _relations_again(events: dict[str, _Event], changed: set[str], before: dict[tuple[str, str], float],
+                     index: _BlockingIndex) -> dict[tuple[str, str], float]:
+    """The relations of the previous build, with those of the events that changed (gathered again,
+    joined by a new report, or gone) worked out again: the same pairs as _relations finds, since a
+    pair (a, b), a < b, is compared when a's profile keys hold at least two of b's blocking keys,
+    whichever of them changed."""
+    relations = {pair: score for pair, score in before.items() if pair[0] not in changed and pair[1] not in changed}
+    by_profile_key: dict[str, set[str]] = defaultdict(set)
+    for event_id, event in events.items():
+        for term in event.profile_keys:
+            by_profile_key[term].add(event_id)
+    for event_id in sorted(changed & events.keys()):
+        event = events[event_id]
+        later: Counter = Counter()
+        for term in event.profile_keys:
+            later.update(index.everywhere.get(term, ()))
+        for other_id in sorted(other for other, count in later.items()
+                               if count >= RELATED_MIN_SHARED_KEYS and other > event_id):
+            _relate(event, events[other_id], relations)
+        earlier: Counter = Counter()
+        for key in event.keys:
+            earlier.update(by_profile_key.get(key, ()))
+        for other_id in sorted(other for other, count in earlier.items()
+                               if count >= RELATED_MIN_SHARED_KEYS and other < event_id and other not in changed):
+            _relate(events[other_id], event, relations)
+    return relations
+
+
+def _relate(event: _Event, other: _Event, relations: dict[tuple[str, str], float]) -> None:
+    """Record the pair (event first: the smaller id) when close in time and similar enough."""
+    if event.first and other.first and (other.first - event.last > RELATED_WINDOW
+                                        or event.first - other.last > RELATED_WINDOW):
+        return
+    profile, other_profile = event.profile, other.profile
+    score = sum(map(operator.mul, profile.values(), map(other_profile.get, profile, repeat(0.0))))
+    if score >= RELATED_THRESHOLD:
+        relations[(event.id, other.id)] = score
+
+
+def _related(relations: dict[tuple[str, str], float]) -> dict[str, tuple[str, ...]]:
+    """For each event, its most similar related events; each relation is kept from both ends."""
+    related: dict[str, dict[str, float]] = defaultdict(dict)
+    for (event_id, other_id), score in relations.items():
+        related[event_id][other_id] = related[other_id][event_id] = score
     return {event_id: tuple(other for other, _ in sorted(scores.items(), key=lambda item: (-item[1], item[0]))
                             [:RELATED_LIMIT])
             for event_id, scores in sorted(related.items())}
@@ -529,17 +695,17 @@ class _EventsByWeek:
     related to one are those within RELATED_WINDOW of it (or undated), so looking only at those
     weeks keeps the work per event independent of the archive's length."""
 
-    def __init__(self, events: dict[str, _Event], index: _BlockingIndex) -> None:
+    def __init__(self, events: dict[str, _Event]) -> None:
         self._by_week: dict[tuple[str, int], set[str]] = defaultdict(set)
         self._undated: dict[str, set[str]] = defaultdict(set)
-        self._everywhere = index.everywhere  # key -> every event holding it
+        self._everywhere: dict[str, set[str]] = defaultdict(set)  # key -> every event holding it
         dated = [event for event in events.values() if event.first]
         # The weeks of the whole archive: a window covering them all needs no week-by-week union.
         self._span = (min(_week(e.first) for e in dated), max(_week(e.last) for e in dated)) if dated else (0, -1)
-        for event_id, keys in index.keys_of.items():
-            event = events[event_id]
+        for event_id, event in events.items():
             weeks = range(_week(event.first), _week(event.last) + 1) if event.first else None
-            for key in keys:
+            for key in event.keys:
+                self._everywhere[key].add(event_id)
                 if weeks is None:
                     self._undated[key].add(event_id)
                 else:

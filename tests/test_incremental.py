@@ -241,3 +241,29 @@ def test_a_plain_site_folder_of_the_older_layout_becomes_the_spare(tmp_path):
     assert sorted(p.name for p in (project / "site.versions").iterdir()) == ["a", "b"]
     _build(project)
     _assert_same_site(project, tmp_path / "clean")
+
+
+def test_linking_counts_are_kept_in_content_until_the_archive_grows_by_a_quarter(tmp_path):
+    project = copy_project(tmp_path / "project")
+    seeds = sorted(SEARCH_SEEDS.iterdir())
+    for seed in seeds[:8]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    counts = project / "content" / "link-statistics.tsv"
+    first = _build(project)
+    written = counts.read_text(encoding="utf-8")
+    assert f"\narticles\t{first.articles}\n" in written
+
+    shutil.copy2(seeds[8], project / "seeds" / seeds[8].name)  # one more: the counts stand
+    assert _build(project).articles == first.articles + 1
+    assert counts.read_text(encoding="utf-8") == written
+    _assert_same_site(project, tmp_path / "clean")
+
+    for seed in seeds[9:]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    grown = _build(project)
+    assert f"\narticles\t{grown.articles}\n" in counts.read_text(encoding="utf-8")  # counted again
+
+    counts.write_text("articles\tmany\n", encoding="utf-8")
+    damaged = _build(project)
+    assert [p.message for p in damaged.problems.items if p.path == "content/link-statistics.tsv:1"]
+    assert f"\narticles\t{grown.articles}\n" in counts.read_text(encoding="utf-8")

@@ -135,6 +135,19 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
 def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildSummary:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
+    state = BuildState(config.paths.output)
+    previous = state.site_record()
+    staged = state.site_record("spare", output.staging_dir(config.paths.output))
+    sweep = output.SpareSweep(config.paths.output, previous.outputs) if staged.identity and previous.outputs else None
+    try:
+        return _build(config, progress, jobs, started, state, previous, staged, sweep)
+    finally:
+        if sweep is not None:
+            sweep.wait()  # a build that failed before using it leaves no thread working on the spare
+
+
+def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
+           staged: SiteRecord, sweep: output.SpareSweep | None) -> BuildSummary:
     ingested = ingest(config, progress, jobs=jobs)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
@@ -142,15 +155,13 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     archive: Archive = build_archive(ingested.articles, ingested.sources, curated, merges, ingested.related_events,
                                      frozenset(raw_texts), load_pages(config.paths.content))
 
-    state = BuildState(config.paths.output)
     search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
                                                ingested.problems, state.load("search_words"), jobs)
-    previous = state.site_record()
-    staged = state.site_record("spare", output.staging_dir(config.paths.output))
     # The folder is about to change: a killed build must not leave it trusted (and when its record
     # cannot be dropped, the folder is made afresh rather than trusted).
     trusted = state.discard("spare") and staged.identity is not None
-    staging = output.start(config.paths.output, reuse=previous.outputs, staged=staged.outputs if trusted else None)
+    staging = output.start(config.paths.output, reuse=previous.outputs, staged=staged.outputs if trusted else None,
+                           swept=sweep)
     site = SiteWriter(staging, previous.outputs)
     try:
         heads = head_forms(search_forms, config.search.first_page_min_articles) \

@@ -35,3 +35,50 @@ def test_publishing_points_the_site_at_the_staging_folder_by_a_relative_link(tmp
         assert (site / "index.html").read_text(encoding="utf-8") == text
         assert not os.path.isabs(os.readlink(site))
     assert sorted(p.name for p in output.versions_dir(site).iterdir() if not p.name.startswith(".")) == ["a", "b"]
+
+
+def _two_versions(tmp_path):
+    """A published version and a spare, each with index.html; the spare also holds extra files."""
+    site = tmp_path / "site"
+    for text in ("first", "second"):
+        staging = output.start(site)
+        (staging / "index.html").write_text(text, encoding="utf-8")
+        output.publish(site)
+    spare = output.staging_dir(site)
+    (spare / "stray" / "deep").mkdir(parents=True)
+    (spare / "stray" / "deep" / "by-hand.html").write_text("x", encoding="utf-8")
+    (spare / "pagefind").mkdir()
+    (spare / "pagefind" / "part.pf").write_text("index", encoding="utf-8")
+    return site, spare
+
+
+def test_a_sweep_started_early_empties_the_spare_of_unlisted_files_and_start_uses_it(tmp_path, monkeypatch):
+    site, spare = _two_versions(tmp_path)
+    files = {"index.html": output.content_digest(b"second")}
+    sweep = output.SpareSweep(site, files)
+    assert sweep.wait()
+    assert not (spare / "stray").exists() and (spare / "pagefind" / "part.pf").exists()  # the index is kept
+    walks = []
+    monkeypatch.setattr(output, "_remove_unlisted", lambda *args, **kwargs: walks.append(args))
+    staging = output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
+    assert staging == spare and walks == []  # not walked again
+    assert (staging / "index.html").read_text(encoding="utf-8") == "second"
+
+
+def test_a_sweep_that_failed_is_done_again_by_start(tmp_path, monkeypatch):
+    site, spare = _two_versions(tmp_path)
+    files = {"index.html": output.content_digest(b"second")}
+    real = output._remove_unlisted
+    calls = []
+
+    def failing_once(*args, **kwargs):
+        calls.append(args)
+        if len(calls) == 1:
+            raise PermissionError(13, "Permission denied")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(output, "_remove_unlisted", failing_once)
+    sweep = output.SpareSweep(site, files)
+    assert not sweep.wait()
+    output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
+    assert len(calls) >= 2 and not (spare / "stray").exists()

@@ -160,9 +160,9 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     # The folder is about to change: a killed build must not leave it trusted (and when its record
     # cannot be dropped, the folder is made afresh rather than trusted).
     trusted = state.discard("spare") and staged.identity is not None
-    staging = output.start(config.paths.output, reuse=previous.outputs, staged=staged.outputs if trusted else None,
-                           swept=sweep)
-    site = SiteWriter(staging, previous.outputs)
+    staging, present = output.start(config.paths.output, reuse=previous.outputs,
+                                    staged=staged.outputs if trusted else None, swept=sweep)
+    site = SiteWriter(staging, previous.outputs, present)
     try:
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
             if config.search.first_page_min_articles and pagefind_search.available() else []

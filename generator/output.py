@@ -70,6 +70,7 @@ class SpareSweep:
 
     def __init__(self, output: Path, files: dict[str, str]):
         self.folder, self.files = staging_dir(output), files
+        self.present: set[str] = set()  # the listed files the walk found
         self._error: OSError | None = None
         self._thread = threading.Thread(target=self._run, name="spare sweep", daemon=True)
         self._thread.start()
@@ -77,7 +78,7 @@ class SpareSweep:
     def _run(self) -> None:
         try:
             if self.folder.is_dir() and not self.folder.is_symlink():
-                _remove_unlisted(self.folder, "", self.files, top=True)
+                _remove_unlisted(self.folder, "", self.files, self.present, top=True)
         except OSError as error:
             self._error = error
 
@@ -88,14 +89,16 @@ class SpareSweep:
 
 
 def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, str] | None = None,
-          swept: SpareSweep | None = None) -> Path:
+          swept: SpareSweep | None = None) -> tuple[Path, set[str]]:
     """The staging folder, holding the files of `reuse` (relative path -> digest, as the previous
     build's SiteWriter recorded them) that still exist in the published site.
 
     `staged` is what the staging folder holds, as the build that wrote it recorded (None when
     that is not known): the folder is then brought up to date file by file instead of being made
     again. Anything else in it (the search index) is the next stages' to keep or replace.
-    `swept` is a sweep of the staging folder started earlier with `reuse`; it is waited for."""
+    `swept` is a sweep of the staging folder started earlier with `reuse`; it is waited for.
+    Returns the folder and the files of `reuse` it is known to hold (for SiteWriter.keep: a
+    hundred thousand existence checks cost seconds on a cold disk)."""
     staging = staging_dir(output)
     live = live_dir(output)
     done = swept is not None and swept.wait() and swept.folder == staging and swept.files is reuse
@@ -103,58 +106,72 @@ def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, s
         versions = versions_dir(output)
         if versions.is_symlink() or versions.exists() and not versions.is_dir():
             raise OSError(f"{versions} is not a folder")
+        present: set[str] = set()
         if staged is not None and reuse and live is not None and staging.is_dir() and not staging.is_symlink():
-            _bring_up_to_date(live, staging, reuse, staged, swept=done)
+            present = _bring_up_to_date(live, staging, reuse, staged, swept.present if done else None)
         else:
             if staging.exists() or staging.is_symlink():
                 _remove_in_background(staging, versions)
             staging.mkdir(parents=True)
             if reuse and live is not None:
-                _link_files(live, staging, reuse)
+                present = _link_files(live, staging, reuse)
     except OSError as error:
         raise OutputError(f"cannot create the staging folder {staging}: {error.strerror or error}") from None
-    return staging
+    return staging, present
 
 
-def _link_files(source: Path, target: Path, files: dict[str, str]) -> None:
+def _link_files(source: Path, target: Path, files: dict[str, str]) -> set[str]:
     made: set[str] = set()
+    present = set()
     for relative in sorted(files):
         parent = os.path.dirname(relative)
         if parent and parent not in made:
             os.makedirs(target / parent, exist_ok=True)
             made.add(parent)
-        _link(source / relative, target / relative)
+        if _link(source / relative, target / relative):
+            present.add(relative)
+    return present
 
 
-def _link(source: Path, target: Path) -> None:
+def _link(source: Path, target: Path) -> bool:
+    """Link (or copy) a file of the published version; False when it is gone from it."""
     try:
         os.link(source, target)
     except FileNotFoundError:
-        pass  # gone from the site since (someone deleted it): it is written again
+        return False  # gone from the site since (someone deleted it): it is written again
     except OSError:
         shutil.copy2(source, target)  # a file system without hard links
+    return True
 
 
 def _bring_up_to_date(live: Path, staging: Path, files: dict[str, str], staged: dict[str, str],
-                      swept: bool = False) -> None:
-    """Make `staging` (holding `staged`) hold `files` as the live version has them. Anything else
-    in it goes first, unless a SpareSweep did that already (pages of removed articles, and files
-    put into the site by hand or by another tool while it was published, which a clean build
-    would not have); the search index is the index stage's to keep or replace."""
-    if not swept:
-        _remove_unlisted(staging, "", files, top=True)
+                      found: set[str] | None = None) -> set[str]:
+    """Make `staging` (holding `staged`) hold `files` as the live version has them, and return the
+    ones it holds. Anything else in it goes first, unless a SpareSweep did that already and
+    `found` is what it found (pages of removed articles, and files put into the site by hand or
+    by another tool while it was published, which a clean build would not have); the search
+    index is the index stage's to keep or replace. A listed file missing from it (deleted by
+    hand) is linked again like a changed one."""
+    if found is None:
+        found = set()
+        _remove_unlisted(staging, "", files, found, top=True)
+    present = set()
     for relative in sorted(files):
-        if staged.get(relative) != files[relative]:
+        if staged.get(relative) != files[relative] or relative not in found:
             target = staging / relative
-            if target.exists() or target.is_symlink():
+            if relative in found or target.is_symlink():
                 target.unlink()
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
-            _link(live / relative, target)
+            if not _link(live / relative, target):
+                continue
+        present.add(relative)
+    return present
 
 
-def _remove_unlisted(root: Path, folder: str, files: dict[str, str], top: bool = False) -> bool:
-    """Delete what is under `root/folder` but not in `files`; True when the folder is left empty."""
+def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[str], top: bool = False) -> bool:
+    """Delete what is under `root/folder` but not in `files`, adding what is to `found`; True
+    when the folder is left empty."""
     empty = True
     with os.scandir(root / folder if folder else root) as entries:
         for entry in entries:
@@ -162,11 +179,12 @@ def _remove_unlisted(root: Path, folder: str, files: dict[str, str], top: bool =
             if top and entry.name == PAGEFIND_DIRNAME:
                 empty = False
             elif entry.is_dir(follow_symlinks=False):
-                if _remove_unlisted(root, relative, files):
+                if _remove_unlisted(root, relative, files, found):
                     os.rmdir(entry.path)
                 else:
                     empty = False
             elif relative in files:
+                found.add(relative)
                 empty = False
             else:
                 os.unlink(entry.path)
@@ -297,9 +315,10 @@ class SiteWriter:
     Paths are relative POSIX paths inside the site; one that would leave it is refused.
     """
 
-    def __init__(self, root: Path, previous: dict[str, str] | None = None):
+    def __init__(self, root: Path, previous: dict[str, str] | None = None, present: set[str] | None = None):
         self.root = root
         self.previous = previous or {}
+        self.present = present  # the previous files known to be in root (None: look)
         self.written: dict[str, str] = {}
 
     def write(self, relative: str, data: str | bytes) -> None:
@@ -309,7 +328,8 @@ class SiteWriter:
         digest = content_digest(data)
         self.written[relative] = digest
         target = self.root / relative
-        if self.previous.get(relative) == digest and target.exists():
+        if self.previous.get(relative) == digest and (relative in self.present if self.present is not None
+                                                      else target.exists()):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
         if target.exists() or target.is_symlink():
@@ -319,7 +339,8 @@ class SiteWriter:
     def keep(self, relative: str) -> bool:
         """Keep the previous build's file unchanged; False when there is none to keep."""
         digest = self.previous.get(relative)
-        if digest is None or not (self.root / relative).exists():
+        if digest is None or not (relative in self.present if self.present is not None
+                                  else (self.root / relative).exists()):
             return False
         self.written[relative] = digest
         return True
@@ -333,6 +354,8 @@ class SiteWriter:
         stale = sorted(set(self.previous) - set(self.written))
         for relative in stale:
             _remove_file(self.root, relative)
+            if self.present is not None:
+                self.present.discard(relative)
         return stale
 
     @staticmethod

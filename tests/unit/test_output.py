@@ -13,7 +13,7 @@ def test_a_failed_switch_from_a_plain_folder_puts_the_folder_back(tmp_path, monk
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("old", encoding="utf-8")
-    staging = output.start(site)
+    staging, _ = output.start(site)
     (staging / "index.html").write_text("new", encoding="utf-8")
 
     def refuse(source, target):
@@ -29,7 +29,7 @@ def test_a_failed_switch_from_a_plain_folder_puts_the_folder_back(tmp_path, monk
 def test_publishing_points_the_site_at_the_staging_folder_by_a_relative_link(tmp_path):
     site = tmp_path / "out" / "www"
     for text in ("first", "second", "third"):
-        staging = output.start(site)
+        staging, _ = output.start(site)
         (staging / "index.html").write_text(text, encoding="utf-8")
         output.publish(site)
         assert (site / "index.html").read_text(encoding="utf-8") == text
@@ -41,7 +41,7 @@ def _two_versions(tmp_path):
     """A published version and a spare, each with index.html; the spare also holds extra files."""
     site = tmp_path / "site"
     for text in ("first", "second"):
-        staging = output.start(site)
+        staging, _ = output.start(site)
         (staging / "index.html").write_text(text, encoding="utf-8")
         output.publish(site)
     spare = output.staging_dir(site)
@@ -60,8 +60,9 @@ def test_a_sweep_started_early_empties_the_spare_of_unlisted_files_and_start_use
     assert not (spare / "stray").exists() and (spare / "pagefind" / "part.pf").exists()  # the index is kept
     walks = []
     monkeypatch.setattr(output, "_remove_unlisted", lambda *args, **kwargs: walks.append(args))
-    staging = output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
-    assert staging == spare and walks == []  # not walked again
+    staging, present = output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")},
+                                    swept=sweep)
+    assert staging == spare and walks == [] and present == {"index.html"}  # not walked again
     assert (staging / "index.html").read_text(encoding="utf-8") == "second"
 
 

@@ -153,7 +153,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
     archive: Archive = build_archive(ingested.articles, ingested.sources, curated, merges, ingested.related_events,
-                                     frozenset(raw_texts), load_pages(config.paths.content))
+                                     frozenset(raw_texts), load_pages(config.paths.content), state.load("duplicates"))
+    state.save("duplicates", archive.duplicates)
 
     search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
                                                ingested.problems, state.load("search_words"), jobs)

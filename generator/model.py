@@ -14,7 +14,7 @@ from generator.arabic import WORD
 from generator.article import Article, is_valid_id, parse_iso_date
 from generator.curated_events import CuratedEvent
 from generator.date_archive import DateArchive, build_date_archive
-from generator.duplicates import near_duplicate_groups
+from generator.duplicates import near_duplicate_ids
 from generator.sources import Source, SourceRegistry
 
 
@@ -120,6 +120,7 @@ class Archive:
     by_id: dict[str, Article] = field(default_factory=dict)
     raw_text_ids: frozenset[str] = frozenset()   # articles whose text as it arrived is published
     pages: dict[str, dict[str, ContentPage]] = field(default_factory=dict)  # slug -> language -> page
+    duplicates: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # for the next build_archive
     dates: DateArchive = field(init=False)
 
     def __post_init__(self) -> None:
@@ -204,8 +205,10 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
                   merges: dict[str, str] | None = None,
                   related: dict[str, tuple[str, ...]] | None = None,
                   raw_text_ids: frozenset[str] = frozenset(),
-                  pages: dict[str, dict[str, ContentPage]] | None = None) -> Archive:
-    """Gather the archive; `merges` maps merged event ids to the event they were merged into."""
+                  pages: dict[str, dict[str, ContentPage]] | None = None,
+                  duplicates: dict[str, tuple[tuple[str, ...], ...]] | None = None) -> Archive:
+    """Gather the archive; `merges` maps merged event ids to the event they were merged into.
+    `duplicates` is the previous build's `Archive.duplicates` (near-duplicate groups by timeline)."""
     curated, merges = curated or {}, merges or {}
     articles = [a.with_changes(event=merges.get(a.event, a.event)) if a.event else a for a in articles]
     members: dict[str, list[Article]] = {}
@@ -216,9 +219,14 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
     for old, new in sorted(merges.items()):
         merged_from.setdefault(new, []).append(old)
     events = {}
+    known = duplicates if isinstance(duplicates, dict) else {}
+    found: dict[str, tuple[tuple[str, ...], ...]] = {}
     for event_id, group in sorted(members.items()):
         timeline = oldest_first(group)
-        copies = {g[0].id: g[1:] for g in near_duplicate_groups(timeline)} if len(timeline) > 1 else {}
+        copies = {}
+        if len(timeline) > 1:
+            by_id = {a.id: a for a in timeline}
+            copies = {ids[0]: [by_id[i] for i in ids[1:]] for ids in near_duplicate_ids(timeline, known, found)}
         events[event_id] = Event(event_id, timeline, curated.get(event_id),
                                  tuple(merged_from.get(event_id, ())), copies)
     for event_id, event in events.items():
@@ -226,4 +234,4 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
         targets = (merges.get(other, other) for other in (related or {}).get(event_id, ()))
         event.related = tuple(dict.fromkeys(t for t in targets if t != event_id and t in events))
     return Archive(newest_first(articles), events, sources, raw_text_ids=frozenset(raw_text_ids),
-                   pages=pages or {})
+                   pages=pages or {}, duplicates=found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.article import Article
-from generator.duplicates import near_duplicate_groups
+from generator.duplicates import near_duplicate_groups, near_duplicate_ids
 
 BODY = ("أكد رئيس الوزراء العراقي مصطفى الكاظمي أن الأمن ليس مجرد كلمة نتحدث بها في الإعلام بل مسؤولية "
         "وأن حياة الناس ليست مجاملة وأن من لا يرتقي إلى مستوى المسؤولية عليه أن يتنحى من موقعه")
@@ -31,3 +31,14 @@ def test_copies_of_copies_join_the_original_without_chaining():
     b = _article("b", BODY + " نص إضافي قصير")
     c = _article("c", BODY + " نص إضافي آخر")
     assert near_duplicate_groups([a, b, c]) == [[a, b, c]]
+
+
+def test_groups_are_kept_by_timeline_and_worked_out_again_when_a_body_changes():
+    original = _article("a", BODY)
+    copy = _article("b", BODY + " وفق ما نقلت الوكالة")
+    found: dict = {}
+    assert near_duplicate_ids([original, copy], {}, found) == (("a", "b"),)
+    remembered = {key: (("a", "x"),) for key in found}  # what a previous build would have kept
+    assert near_duplicate_ids([original, copy], remembered, {}) == (("a", "x"),)  # taken, not worked out
+    rewritten = _article("b", "قال الكاظمي إن حماية المواطنين مسؤولية وإن على المقصرين أن يتركوا مناصبهم")
+    assert near_duplicate_ids([original, rewritten], remembered, {}) == ()

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from generator.output import SiteWriter
@@ -65,6 +65,30 @@ class TextWords:
 
     def word_set(self) -> set[str]:
         return set(self.words.split())
+
+
+@dataclass
+class WordCounts:
+    """In how many texts each word occurs, and each pair of hamza seats: what SearchForms decides
+    from, kept up to date text by text."""
+    words: Counter = field(default_factory=Counter)
+    seated: Counter = field(default_factory=Counter)
+
+    def add(self, text: TextWords) -> None:
+        self.words.update(text.words.split())
+        self.seated.update(text.seated)
+
+    def remove(self, text: TextWords) -> None:
+        gone = text.words.split()
+        self.words.subtract(gone)
+        self.seated.subtract(text.seated)
+        for counts, keys in ((self.words, gone), (self.seated, text.seated)):
+            for key in keys:
+                if counts[key] <= 0:
+                    del counts[key]
+
+    def copy(self) -> "WordCounts":
+        return WordCounts(Counter(self.words), Counter(self.seated))
 
 
 def _on_seat(token: str, seat: str) -> str:
@@ -106,13 +130,16 @@ class SearchForms:
     this archive decides afresh are in `decided`, to be recorded.
     """
 
-    def __init__(self, texts: Iterable[str | TextWords], recorded: Mapping[str, int] | None = None):
-        self.document_frequency: Counter[str] = Counter()
-        seated: set[tuple[str, ...]] = set()
-        for text in texts:
-            analysed = text if isinstance(text, TextWords) else text_words(text)
-            self.document_frequency.update(analysed.words.split())
-            seated.update(analysed.seated)
+    def __init__(self, texts: Iterable[str | TextWords], recorded: Mapping[str, int] | None = None,
+                 counted: "WordCounts | None" = None):
+        """`counted`: the texts' words counted already (texts are then not read), as a build keeps
+        them from one build to the next."""
+        if counted is None:
+            counted = WordCounts()
+            for text in texts:
+                counted.add(text if isinstance(text, TextWords) else text_words(text))
+        self.document_frequency: Counter[str] = counted.words
+        seated = counted.seated.keys()
         self._recorded = dict(recorded or {})
         self.decided: dict[str, int] = {}  # words of this archive that no earlier build decided
         self._tables: dict[str, dict[str, int]] | None = None

@@ -23,7 +23,8 @@ from pathlib import Path
 
 from generator import parallel
 from generator.article import Article, Problems
-from generator.search_text import MAX_PROCLITICS, SearchForms, TextWords, article_text, strip_article, text_words
+from generator.search_text import (MAX_PROCLITICS, SearchForms, TextWords, WordCounts, article_text, strip_article,
+                                   text_words)
 
 SEARCH_WORDS_FILENAME = "search-words.tsv"
 _HEADER = ("# Search decisions, one word per line: <word><TAB><proclitic letters search removes>.\n"
@@ -97,6 +98,7 @@ class SearchWordsState:
     forms: dict[str, tuple[str, str]] = field(default_factory=dict)        # article id -> (text digest, its index forms)
     stripped: dict[str, int] = field(default_factory=dict)                 # the decisions those forms were made with
     other_seat: dict[str, str] = field(default_factory=dict)
+    counts: WordCounts | None = None  # the words above counted (None: count them)
 
 
 def _digest(text: str) -> str:
@@ -133,8 +135,20 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
         for key in missing:
             state.words[key] = (digests[key], text_words(texts[key]))
 
-    forms = SearchForms((state.words[key][1] for key in sorted(state.words)),
-                        load_search_words(content_dir, root, problems))
+    # The words counted: the previous build's counts, less the texts gone or changed, plus the new.
+    if previous.counts is None:
+        state.counts = WordCounts()
+        for key in sorted(state.words):
+            state.counts.add(state.words[key][1])
+    else:
+        state.counts = previous.counts.copy()
+        for key, known in previous.words.items():
+            if state.words.get(key) is not known:
+                state.counts.remove(known[1])
+        for key, known in state.words.items():
+            if previous.words.get(key) is not known:
+                state.counts.add(known[1])
+    forms = SearchForms((), load_search_words(content_dir, root, problems), counted=state.counts)
     record_search_words(content_dir, root, forms.decided, problems)
     state.stripped, state.other_seat = forms.decisions()
 

@@ -73,6 +73,20 @@ def test_forms_are_reused_while_an_article_and_the_decisions_of_its_words_are_un
     assert again.form("لجنه") == "جنه"
 
 
+def test_the_words_are_counted_again_only_for_texts_added_changed_or_removed(tmp_path):
+    articles = [_article(f"a{n}", text) for n, text in enumerate(TEXTS)] + [_article("h", "قال المسؤول")]
+    _, state = archive_search_forms(articles, tmp_path, tmp_path, Problems(), None)
+    later = [a for a in articles if a.id not in ("a4", "h")]  # وصل لبغداد and the seated word removed
+    later[0] = later[0].with_changes(body="لجنة المسؤول عن بغداد")  # changed
+    later.append(_article("new", "جنة الخلد لجنة"))  # added
+    again, next_state = archive_search_forms(later, tmp_path, tmp_path, Problems(), state)
+    _, fresh_state = archive_search_forms(later, tmp_path, tmp_path, Problems(), None)
+    assert next_state.counts == fresh_state.counts
+    assert +next_state.counts.words == next_state.counts.words and "لبغداد" not in next_state.counts.words
+    assert again.document_frequency["لجنه"] == 4 and again.document_frequency["بغداد"] == 3
+    assert set(next_state.counts.seated) == set(fresh_state.counts.seated) != set()
+
+
 def test_text_words_hold_each_word_after_the_article_and_the_seated_spellings():
     words = text_words("قال المسؤول في الحكومة")
     assert {"مسوول", "حكومه", "قال"} <= words.word_set()

@@ -177,7 +177,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             feeds = write_feeds(site, archive, renderer.urls,
                                 {lang: config.site.title(lang) for lang in config.interface_languages},
                                 config.interface_languages, config.site.default_language, previous.pages,
-                                jobs=jobs)
+                                jobs=jobs, article_fingerprint=renderer.article_fingerprint)
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
             site.remove_stale()

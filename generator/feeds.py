@@ -19,6 +19,7 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Callable
 from datetime import datetime
 
 from generator import parallel
@@ -208,12 +209,14 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
 
 def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles: dict[str, str],
                 languages: tuple[str, ...], default_language: str,
-                previous: dict[str, str] | None = None, jobs: int = 1) -> dict[str, str]:
+                previous: dict[str, str] | None = None, jobs: int = 1,
+                article_fingerprint: Callable[[Article], str] | None = None) -> dict[str, str]:
     """Write every feed into the site (rendering in `jobs` processes); returns the files written (relative POSIX paths) with the
     fingerprint of what each was made from. A feed whose fingerprint is in `previous` (from the
-    build whose files are in staging) is kept as it is."""
+    build whose files are in staging) is kept as it is. `article_fingerprint` digests what a feed
+    may show of an article (the renderer's, which has digested every article already)."""
     previous = previous or {}
-    articles = ContextFingerprints()
+    article_fingerprint = article_fingerprint or ContextFingerprints().article
     shared = digest(code_version(), repr(urls), repr(archive.sources))
     written = {}
     todo = []
@@ -221,7 +224,7 @@ def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles
         relative = urls.output_file(feed.url)
         entries = feed_entries(feed.articles)
         fingerprint = digest(shared, feed.url, feed.alternate, feed.lang, feed.title, feed.title_lang,
-                             feed.author, [articles.article(a) for a in entries])
+                             feed.author, [article_fingerprint(a) for a in entries])
         written[relative] = fingerprint
         if previous.get(relative) == fingerprint and site.keep(relative):
             continue

@@ -56,6 +56,7 @@ class Renderer:
         the index forms of articles whose forms are known already (article id -> forms)."""
         self.config = config
         self.archive = archive
+        self._fingerprints: ContextFingerprints | None = None
         self.urls = UrlScheme(config.site.base_url, config.site.default_language)
         self.languages = config.interface_languages
         self.strings: Strings = load_strings(config.paths.templates, self.languages)
@@ -279,14 +280,24 @@ class Renderer:
         except ValueError:
             return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
 
+    def _walker(self) -> ContextFingerprints:
+        if self._fingerprints is None:
+            self._fingerprints = ContextFingerprints(article_facts=lambda a: (a.id in self.archive.raw_text_ids,
+                                                                              self.archive.reprints(a)))
+        return self._fingerprints
+
+    def article_fingerprint(self, article: Article) -> str:
+        """Everything a page may show of one article (each digested once per build, here or by
+        the pages' fingerprints)."""
+        return self._walker().article(article)
+
     def fingerprints(self, pages: list[Page]) -> dict[str, str]:
         """Output file -> fingerprint of everything its page is rendered from. (One process: in
         forked workers each would walk the articles its pages share again, and the 31k rebuild
         was slower for it.)"""
         shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config.without_location()),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
-        walker = ContextFingerprints(article_facts=lambda a: (a.id in self.archive.raw_text_ids,
-                                                              self.archive.reprints(a)))
+        walker = self._walker()
         result: dict[str, str] = {}
         for page in pages:
             kind = page.context.get("kind")

@@ -71,7 +71,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     registry = load_sources(config.paths.content)
     problems = Problems()
     state = BuildState(config.paths.output)
-    seed_cache, content_cache = FileCache(state.load("seeds")), FileCache(state.load("content"))
+    seeds_before, content_before = state.load_entries("seeds"), state.load_entries("content")
+    seed_cache, content_cache = FileCache(seeds_before), FileCache(content_before)
     stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
@@ -125,8 +126,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     for article_id in sorted(machine_owned):
         if writer.write(chosen[article_id], replace_edited=article_id in force):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
-    state.save("seeds", seed_cache.entries())
-    state.save("content", content_cache.entries())
+    state.save_entries("seeds", seed_cache.entries(), seeds_before)
+    state.save_entries("content", content_cache.entries(), content_before)
     state.save("serialised", writer.table)
     return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
                          registry, written, sorted(kept_edited))

@@ -233,7 +233,7 @@ class LinkMemo:
     # What linking made of them under one set of statistics, for the next build to keep what is unchanged:
     statistics: LinkStatistics | None = None
     unlisted_names: frozenset[str] = frozenset()  # names among the terms the statistics do not list
-    spans: dict[str, Span | None] = field(default_factory=dict)            # article id -> when, as linked
+    placed: dict[str, tuple[Span | None, str | None]] = field(default_factory=dict)  # article id -> (when, source)
     events: dict[str, "_Event"] = field(default_factory=dict)
     relations: dict[tuple[str, str], float] = field(default_factory=dict)  # related events, smaller id first
 
@@ -531,7 +531,8 @@ def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
     names, unlisted_names = _names(analysed, statistics)
     spans = {article.id: _span(article) for article in ordered}
     by_id = {article.id: article for article in ordered}
-    changed = _changed_articles(ordered, spans, analysed, previous, statistics, unlisted_names)
+    placed = {article.id: (spans[article.id], article.source) for article in ordered}
+    changed = _changed_articles(ordered, placed, analysed, previous, statistics, unlisted_names)
 
     # The events articles already have: those whose reports are all as the memo left them are
     # taken from it; the others are gathered again, in date order as a clean build would.
@@ -581,8 +582,9 @@ def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
             if margin > best_margin + 1e-12 or (best is None and margin >= 0):
                 best, best_margin = event, margin
         if best is None:
-            best = events[event_id_for(article)] = _Event(event_id_for(article))
-        elif best.id in unchanged:
+            # Its own event; the id may be held already (by reports of a founder that lost its event).
+            best = events.setdefault(event_id_for(article), _Event(event_id_for(article)))
+        if best.id in unchanged:
             best = events[best.id] = best.copy()
             unchanged.discard(best.id)
         best.gather(article.id, article, view, when)
@@ -595,22 +597,23 @@ def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
                                      previous.relations, index)
     analysed.statistics, analysed.unlisted_names, analysed.events, analysed.relations = (
         statistics, unlisted_names, events, relations)
-    analysed.spans = {article_id: spans[article_id] for article_id in by_id}
+    analysed.placed = placed
     assignments = {member: event.id for event in events.values() for member in event.members}
     return Linking(assignments, _related(relations), statistics, analysed)
 
 
-def _changed_articles(ordered: list[Article], spans: dict[str, Span | None], analysed: LinkMemo, previous: LinkMemo,
-                      statistics: LinkStatistics, unlisted_names: frozenset[str]) -> set[str] | None:
-    """The articles whose view may differ from the one their event was gathered with in the
-    previous build: analysed again, dated or moved otherwise, or holding a term whose present
-    count or name evidence moved (terms the statistics list keep theirs). None when the previous
-    build's events cannot be used at all (other counts, or none)."""
+def _changed_articles(ordered: list[Article], placed: dict[str, tuple[Span | None, str | None]], analysed: LinkMemo,
+                      previous: LinkMemo, statistics: LinkStatistics,
+                      unlisted_names: frozenset[str]) -> set[str] | None:
+    """The articles whose part in their event may differ from the one it was gathered with in the
+    previous build: analysed again, dated or attributed to an outlet otherwise, or holding a term
+    whose present count or name evidence moved (terms the statistics list keep theirs). None when
+    the previous build's events cannot be used at all (other counts, or none)."""
     if previous.statistics is None or previous.statistics != statistics:
         return None
     analyses, before = analysed.analyses, previous.analyses
     changed = {article.id for article in ordered
-               if analyses[article.id] is not before.get(article.id) or previous.spans.get(article.id, 0) != spans[article.id]}
+               if analyses[article.id] is not before.get(article.id) or previous.placed.get(article.id) != placed[article.id]}
     touched: set[str] = set()
     for article_id in changed:
         touched.update(analyses[article_id].counts)

@@ -144,3 +144,36 @@ def test_a_report_joining_a_kept_event_leaves_the_previous_memo_as_it_was():
     assert [e for e in again.memo.events if again.memo.events[e] is not first.memo.events[e]] == ["ev-a6"]
     assert (again.events, again.related) == (lambda c: (c.events, c.related))(
         link_articles(old + oil, statistics=first.statistics))
+
+
+def test_an_outlet_corrected_on_a_kept_report_is_seen_by_the_next_report():
+    """The event of a report whose outlet changed is gathered again: a second report from the
+    same outlet is judged by the outlets the event has now (found by a randomised comparison)."""
+    old = _articles(STORIES)
+    old[4] = old[4].with_changes(source="s2")
+    first = link_articles(old)
+    kept = [a.with_changes(event=first.events[a.id]) for a in old]
+    kept[4] = kept[4].with_changes(source="s1")
+    later = kept + [_articles([("ارتفاع الهلال", "الطرق. في الأسواق")], 2, "b")[0].with_changes(source="s2")]
+    again = link_articles(later, memo=pickle.loads(pickle.dumps(first.memo)), statistics=first.statistics)
+    clean = link_articles(later, statistics=first.statistics)
+    assert again.memo.events["ev-a4"].sources == {"s1", "s2"}
+    assert (again.events, again.related) == (clean.events, clean.related)
+
+
+def test_a_report_founding_the_event_its_id_names_joins_the_reports_that_hold_it():
+    """a0 founded ev-a0, was pinned elsewhere (a1 kept ev-a0), then lost its pin: it joins ev-a0
+    again rather than replacing it, and the event's relations are worked out again."""
+    stories = STORIES + [("معرض الكتاب في الرياض يختتم أيامه",
+                          "اختتم معرض الكتاب الدولي في الرياض أيامه بعد استقبال آلاف الزوار ودور النشر.")]
+    first = link_articles(_articles(stories))
+    kept = [a.with_changes(event=first.events[a.id]) for a in _articles(stories)]
+    kept[0] = kept[0].with_changes(event="ev-opening")
+    second = link_articles(kept, memo=pickle.loads(pickle.dumps(first.memo)), statistics=first.statistics)
+    assert second.events["a1"] == "ev-a0"
+    later = [a.with_changes(event=second.events[a.id]) for a in kept]
+    later[0] = later[0].with_changes(event=None, date="2021-03-30")
+    again = link_articles(later, memo=pickle.loads(pickle.dumps(second.memo)), statistics=second.statistics)
+    clean = link_articles(later, statistics=second.statistics)
+    assert again.events["a1"] == clean.events["a1"] == "ev-a0" and again.events["a0"] == "ev-a0"
+    assert (again.events, again.related) == (clean.events, clean.related)

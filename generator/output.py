@@ -21,8 +21,8 @@ import glob
 import hashlib
 import os
 import shutil
+import pickle
 import subprocess
-import threading
 import time
 from pathlib import Path, PurePosixPath
 
@@ -61,31 +61,57 @@ def staging_dir(output: Path) -> Path:
 
 
 class SpareSweep:
-    """Deletes from the spare version, in a thread, what the published version's record does not
-    list (see _bring_up_to_date), while the build reads and links its content. The walk visits
-    every folder of the spare: about a second when the disk's metadata is cached, 12-16 s of
-    mostly system time when it is not (measured on the 31k archive's 100,000 folders), which a
-    second core does beside the build's Python work. Deleting only unlisted files keeps the
-    spare's own record true, so the sweep may run before the build decides to use the spare."""
+    """Deletes from the spare version what the published version's record does not list (see
+    _bring_up_to_date), in a forked process while the build reads and links its content. The walk
+    visits every folder of the spare: about a second when the disk's metadata is cached, 12-16 s
+    of mostly system time when it is not (measured on the 31k archive's 100,000 folders), which
+    the second core does beside the build's Python work. (A process rather than a thread: it
+    holds no lock the build needs, and the build forks its own workers meanwhile.) Deleting only
+    unlisted files keeps the spare's own record true, so the sweep may run before the build
+    decides to use the spare. Without fork, the sweep is done by wait()."""
 
     def __init__(self, output: Path, files: dict[str, str]):
         self.folder, self.files = staging_dir(output), files
         self.present: set[str] = set()  # the listed files the walk found
-        self._error: OSError | None = None
-        self._thread = threading.Thread(target=self._run, name="spare sweep", daemon=True)
-        self._thread.start()
+        self._done: bool | None = None
+        self._child: tuple[int, int] | None = None
+        if hasattr(os, "fork"):
+            read, write = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the sweeping process: its findings go up the pipe, then it ends at once
+                os.close(read)
+                try:
+                    with os.fdopen(write, "wb") as stream:
+                        stream.write(pickle.dumps(self._sweep(), protocol=pickle.HIGHEST_PROTOCOL))
+                finally:
+                    os._exit(0)
+            os.close(write)
+            self._child = (pid, read)
 
-    def _run(self) -> None:
+    def _sweep(self) -> tuple[bool, set[str]]:
+        found: set[str] = set()
         try:
             if self.folder.is_dir() and not self.folder.is_symlink():
-                _remove_unlisted(self.folder, "", self.files, self.present, top=True)
-        except OSError as error:
-            self._error = error
+                _remove_unlisted(self.folder, "", self.files, found, top=True)
+        except OSError:
+            return False, found
+        return True, found
 
     def wait(self) -> bool:
         """Wait for the sweep; False when it failed (the spare is then swept again, or made afresh)."""
-        self._thread.join()
-        return self._error is None
+        if self._done is None:
+            if self._child is None:
+                self._done, self.present = self._sweep()
+            else:
+                pid, read = self._child
+                with os.fdopen(read, "rb") as stream:
+                    data = stream.read()
+                os.waitpid(pid, 0)
+                try:
+                    self._done, self.present = pickle.loads(data)
+                except Exception:  # the process died before it could tell (killed): nothing is known
+                    self._done, self.present = False, set()
+        return self._done
 
 
 def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, str] | None = None,

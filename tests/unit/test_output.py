@@ -79,7 +79,9 @@ def test_a_sweep_that_failed_is_done_again_by_start(tmp_path, monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(output, "_remove_unlisted", failing_once)
-    sweep = output.SpareSweep(site, files)
+    sweep = output.SpareSweep(site, files)  # fails in its own process (which has its own list of calls)
     assert not sweep.wait()
+    assert (spare / "stray").exists()
+    calls.append("the sweep's")  # the next call, by start, succeeds
     output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
-    assert len(calls) >= 2 and not (spare / "stray").exists()
+    assert not (spare / "stray").exists()

@@ -144,7 +144,7 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         return _build(config, progress, jobs, started, state, previous, staged, sweep)
     finally:
         if sweep is not None:
-            sweep.wait()  # a build that failed before using it leaves no thread working on the spare
+            sweep.wait()  # a build that failed before using it leaves no process working on the spare
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,

@@ -32,8 +32,8 @@ STATE_SUFFIX = ".state"
 _FORMAT = 1
 _LIBRARIES = ("Jinja2", "markdown-it-py", "pyarabic", "pagefind", "PyYAML", "hijridate", "PyStemmer",
               "arabic-stopwords")
-_WITNESS = "index.html"
-SHARDS = 16  # a keyed cache is kept in this many files, so that a few changed entries rewrite a few of them  # a file every site has; its digest ties the record to one site folder
+_WITNESS = "index.html"  # a file every site has; its digest ties the record to one site folder
+SHARDS = 16  # a keyed cache is kept in this many files, so that a few changed entries rewrite a few of them
 
 
 @lru_cache(maxsize=1)

@@ -22,7 +22,7 @@ import re
 import sys
 from collections import Counter, defaultdict
 from typing import Container, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import datetime, timedelta
 from itertools import repeat
@@ -89,9 +89,9 @@ class _Event:
 
     def copy(self) -> "_Event":
         """A copy to change, leaving this one (kept in the previous build's memo) as it was."""
-        return _Event(self.id, list(self.members), set(self.sources), set(self.numbers), set(self.anchors),
-                      set(self.languages), set(self.names), set(self.title_names), dict(self.centroid),
-                      set(self.keys), self._norm, self._profile, self._profile_keys, self.first, self.last)
+        return replace(self, members=list(self.members), sources=set(self.sources), numbers=set(self.numbers),
+                       anchors=set(self.anchors), languages=set(self.languages), names=set(self.names),
+                       title_names=set(self.title_names), centroid=dict(self.centroid), keys=set(self.keys))
 
     def gather(self, article_id: str, article: Article, view: "_View", when: Span | None) -> None:
         """Take in a report (all but its blocking keys, which the index adds)."""
@@ -595,9 +595,8 @@ def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
     else:
         relations = _relations_again(events, set(events) - unchanged | (previous.events.keys() - events.keys()),
                                      previous.relations, index)
-    analysed.statistics, analysed.unlisted_names, analysed.events, analysed.relations = (
-        statistics, unlisted_names, events, relations)
-    analysed.placed = placed
+    analysed.statistics, analysed.unlisted_names, analysed.placed, analysed.events, analysed.relations = (
+        statistics, unlisted_names, placed, events, relations)
     assignments = {member: event.id for event in events.values() for member in event.members}
     return Linking(assignments, _related(relations), statistics, analysed)
 

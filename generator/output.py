@@ -20,8 +20,8 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import shutil
 import pickle
+import shutil
 import subprocess
 import time
 from pathlib import Path, PurePosixPath
@@ -68,7 +68,7 @@ class SpareSweep:
     the second core does beside the build's Python work. (A process rather than a thread: it
     holds no lock the build needs, and the build forks its own workers meanwhile.) Deleting only
     unlisted files keeps the spare's own record true, so the sweep may run before the build
-    decides to use the spare. Without fork, the sweep is done by wait()."""
+    decides to use the spare. Without fork (or when it fails), the sweep is done by wait()."""
 
     def __init__(self, output: Path, files: dict[str, str]):
         self.folder, self.files = staging_dir(output), files
@@ -77,7 +77,12 @@ class SpareSweep:
         self._child: tuple[int, int] | None = None
         if hasattr(os, "fork"):
             read, write = os.pipe()
-            pid = os.fork()
+            try:
+                pid = os.fork()
+            except OSError:  # no process to spare (a limit reached): wait() sweeps instead
+                os.close(read)
+                os.close(write)
+                return
             if pid == 0:  # the sweeping process: its findings go up the pipe, then it ends at once
                 os.close(read)
                 try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from generator import output, pagefind_search
 from generator.article import Article, Problems
-from generator.build_state import BuildState, SiteRecord, folder_identity
+from generator.build_state import BuildState, SiteRecord, code_version, folder_identity
 from generator.config import Config
 from generator.content import ArticleWriter, article_path, load_articles
 from generator.curated_events import load_curated_events, resolve_merges
@@ -184,7 +184,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             site.remove_stale()
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
-                                file_digests=site.written)
+                                file_digests=site.written, pieces_dir=state.folder / "search-pieces",
+                                stamp=code_version())
             try:
                 first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
             except pagefind_search.PagefindSearchError as error:

@@ -4,9 +4,8 @@ Only pages that carry `data-pagefind-body` are indexed (the default interface's 
 nothing else is handed to Pagefind, which would otherwise parse every page of the site for nothing.
 
 The indexed pages are split into parts by their date (the `date` sort key of each page), and each
-part is indexed by its own run of the Pagefind binary into `pagefind/<part>/`. The search page
-searches the parts together (templates/assets/search.js). Splitting keeps what one run holds in
-memory bounded whatever the size of the archive, and keeps the search fast: Pagefind's cost for a
+part is a Pagefind bundle of its own in `pagefind/<part>/`. The search page searches the parts
+together (templates/assets/search.js). Splitting keeps the search fast: Pagefind's cost for a
 frequent word grows with the square of the pages of one index that hold it.
 
 A part is a calendar span of days aligned on a power of two (1024 days, halved while it holds more
@@ -15,32 +14,37 @@ So a page's part depends only on its own date and on how many pages share its sp
 added to the archive changes only the part it falls in. `pagefind/parts.json` lists the parts in
 date order with a key: a hash of every input page of the part (its path, its <html> tag and the
 element Pagefind reads). A part whose key is the same in the previous site is copied from there
-instead of being indexed again; a part's output depends only on its input pages, so the result is
-byte-identical to a clean build.
+instead of being indexed again.
 
-Parts to index run one per core. Each is a complete Pagefind bundle, rewritten here: Pagefind 1.5
-writes filters and sorts in hash-map order (put in name order, for byte-identical builds); page ids
-are renamed `<part>_<hash>` so that the search page knows which part a result comes from (to order
-results by date across parts and to weigh relevance with archive-wide word frequencies); and the
-word index is cut again by prefix (see "the word index, regrouped").
+A part is not one run of the Pagefind binary but a merge of its pieces (pagefind_bundle.py): the
+part's span cut the same way down to PIECE_MAX_PAGES pages, each piece one run. Pieces are kept in
+the build state by their key, so an article added to a part of 5,000 pages costs a run over the few
+hundred pages of its piece and a merge (at 31k articles, Pagefind over the two parts of the newest
+days took 22 s of a rebuild). Pieces run one per core, and a part is merged as soon as its pieces
+are there. A part's bytes depend only on its pieces, and a piece's only on its pages, so an index
+is byte-identical to a clean build's. The merged bundle names its pages `<part>_<hash>`, so that
+the search page knows which part a result comes from (to order results by date across parts and
+to weigh relevance with archive-wide word frequencies), has its filters and sorts in name order
+and its word index cut by prefix.
 """
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
+import pickle
 import re
 import shutil
 import subprocess
 import tempfile
-from itertools import groupby
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Mapping
+
+from generator.pagefind_bundle import ENTRY_FILE, UNUSED_FILES, BundleError, Contents, read_bundle, write_merged
 
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
@@ -50,11 +54,10 @@ PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs 
 TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"
-PARTS_FORMAT = 1  # bump when what a part holds changes, so that no part of an older build is reused
-# Pagefind writes its default UI with every bundle; the search page uses none of it.
-_UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
-                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
-                        "wasm.unknown.pagefind")
+PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more merging (README)
+PARTS_FORMAT = 2  # bump when what a part holds changes, so that no part of an older build is reused
+PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
+PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
 
 
 class SearchIndexError(Exception):
@@ -209,10 +212,11 @@ def plan_parts(pages: list[IndexedPage], limit: int = PART_MAX_PAGES) -> list[Pa
 @dataclass
 class IndexSummary:
     parts: int
-    indexed: list[str]   # parts run through Pagefind
+    indexed: list[str]   # parts written (merged from their pieces)
     reused: list[str]    # parts copied from the previous site
     pages: int
     read: dict[str, tuple[str, IndexedPage]] = field(default_factory=dict)  # for the next run's `known`
+    pieces: list[str] = field(default_factory=list)  # pieces run through Pagefind
 
 
 def _pagefind_options() -> list[str]:
@@ -257,27 +261,84 @@ def _no_space_left(folder: Path) -> bool:
         return False
 
 
-def _index_part(site_dir: Path, part: Part, target: Path, executable: Path) -> None:
-    """One Pagefind run over a folder holding only the part's pages (hard links, at their paths in
-    the site, so that Pagefind records the same URLs)."""
+# -- pieces ---------------------------------------------------------------------------------------
+# A piece is one run of the Pagefind binary: its bundle, read (pagefind_bundle.Contents) and kept
+# in the pieces folder (in the build state) under its key, with only the fragments left as files.
+
+def _piece_folder(store: Path, key: str) -> Path:
+    return store / key
+
+
+def _load_piece(store: Path, key: str, stamp: str) -> Contents | None:
+    folder = _piece_folder(store, key)
+    try:
+        with open(folder / PIECE_CONTENTS, "rb") as stream:
+            kept_stamp, contents = pickle.load(stream)
+        if kept_stamp != stamp or not isinstance(contents, Contents):
+            return None
+        if len(os.listdir(folder / PIECE_BUNDLE / "fragment")) != len({page for page, _ in contents.pages}):
+            return None  # a fragment is missing: the piece is made again
+    except Exception:  # missing, damaged, or written by other code: the piece is made again
+        return None
+    return contents
+
+
+def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str, executable: Path) -> Contents:
+    """One Pagefind run over a folder holding only the piece's pages (hard links, at their paths in
+    the site, so that Pagefind records the same URLs), read and kept in the store."""
+    new = store / f".new-{key}"
+    shutil.rmtree(new, ignore_errors=True)
+    try:
+        contents = _run_piece(site_dir, piece, new, stamp, executable)
+    except BaseException:
+        shutil.rmtree(new, ignore_errors=True)  # what a failed run left takes no space in the state
+        raise
+    target = _piece_folder(store, key)
+    shutil.rmtree(target, ignore_errors=True)
+    os.replace(new, target)
+    return contents
+
+
+def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path) -> Contents:
+    bundle = new / PIECE_BUNDLE
     # Inside the site folder: hard links need the same file system, and a build that fails leaves
     # nothing beside it (the staging folder is removed whole).
     with tempfile.TemporaryDirectory(dir=site_dir, prefix=".index-input-") as scratch:
-        for page in part.pages:
+        for page in piece.pages:
             _link_or_copy(site_dir / page.path, Path(scratch) / page.path)
-        result = _run([str(executable), "--site", scratch, "--output-path", str(target),
-                       *_pagefind_options(), "--quiet"])
+        result = _run([str(executable), "--site", scratch, "--output-path", str(bundle), *_pagefind_options(),
+                       "--quiet"])
     if result.returncode != 0:
         raise _failure(result)
-    if _no_space_left(site_dir):
+    if _no_space_left(new.parent):
         # Pagefind 1.5 exits 0 when its writes fail (seen on a full disk), leaving truncated files:
         # a file system left with no free space after it ran is taken as that.
-        raise SearchIndexError(f"cannot write the search index ({target}): No space left on device; "
+        raise SearchIndexError(f"cannot write the search index ({new}): No space left on device; "
                                "the previous site is unchanged")
-    if not (target / "pagefind-entry.json").exists():
-        raise SearchIndexError(f"Pagefind ran but wrote no pagefind-entry.json for the part {part.name}")
-    _finish_bundle(target, part.name)
+    if not (bundle / ENTRY_FILE).exists():
+        raise SearchIndexError(f"Pagefind ran but wrote no {ENTRY_FILE} for the pages of {piece.name}")
+    try:
+        contents = read_bundle(bundle)
+    except BundleError as error:
+        raise SearchIndexError(f"Pagefind wrote a bundle this build cannot read ({error}); is ARCHIVE_PAGEFIND "
+                               "another version than pagefind[bin] 1.5?") from None
+    for path in bundle.iterdir():  # what the merge reads is kept in the pickle; the fragments stay
+        if path.name in ("index", "filter"):
+            shutil.rmtree(path)
+        elif path.suffix == ".pf_meta" or path.name in UNUSED_FILES:
+            path.unlink()
+    with open(new / PIECE_CONTENTS, "wb") as stream:
+        pickle.dump((stamp, contents), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    return contents
 
+
+def _prune_store(store: Path, keep: set[str]) -> None:
+    for path in store.iterdir():
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+
+
+# -- parts ----------------------------------------------------------------------------------------
 
 def _previous_keys(previous_site: Path | None) -> dict[str, str]:
     if previous_site is None:
@@ -304,11 +365,14 @@ def _copy_tree(source: Path, target: Path) -> None:
 
 def build_index(site_dir: Path, previous_site: Path | None = None, executable: Path | None = None,
                 part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
-                file_digests: Mapping[str, str] | None = None) -> IndexSummary:
+                file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
+                piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "") -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
-    parts whose input pages are unchanged are taken from it instead of being indexed again.
+    parts whose input pages are unchanged are taken from it instead of being indexed again. A part
+    to write is merged from its pieces; `pieces_dir` keeps the pieces for the next run (those
+    written by code with another `stamp` are made again), none are kept without it.
     `known` and `file_digests` spare reading pages unchanged since the run that returned `known`
     in its summary's `read` (see indexed_pages). Raises SearchIndexError with Pagefind's own message.
     """
@@ -329,7 +393,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     output.mkdir(parents=True, exist_ok=True)
     (output / PARTS_FILE).unlink(missing_ok=True)  # written last: a half-built index has none
 
-    indexed, reused = [], []
+    to_write, reused = [], []
     for part in parts:
         target = output / part.name
         if staged_keys.get(part.name) == keys[part.name] and target.is_dir():
@@ -341,11 +405,16 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 _copy_tree(source, target)
                 reused.append(part.name)
                 continue
-        indexed.append(part)
-    # Parts are independent runs of the binary: as many at once as there are cores.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(indexed), _cores()))) as pool:
-        for future in [pool.submit(_index_part, site_dir, part, output / part.name, executable) for part in indexed]:
-            future.result()
+        to_write.append(part)
+
+    pieces = {part.name: [(piece, piece.key(version)) for piece in plan_parts(list(part.pages), piece_max_pages)]
+              for part in parts}
+    with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
+        store = pieces_dir or Path(scratch)
+        store.mkdir(parents=True, exist_ok=True)
+        ran = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable)
+        if pieces_dir is not None:
+            _prune_store(store, {key for found in pieces.values() for _, key in found})
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
@@ -353,223 +422,47 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     (output / PARTS_FILE).write_text(json.dumps(listing, separators=(",", ":")), encoding="utf-8")
     file_digests = file_digests or {}
     read = {page.path: (file_digests[page.path], page) for page in pages if page.path in file_digests}
-    return IndexSummary(len(parts), [part.name for part in indexed], reused, sum(len(part.pages) for part in parts), read)
+    return IndexSummary(len(parts), [part.name for part in to_write], reused, sum(len(part.pages) for part in parts),
+                        read, ran)
 
 
-# -- byte-identical bundles -----------------------------------------------------------------------
-# Pagefind 1.5 writes the filters (and sorts) of its metadata index in hash-map order, so two
-# builds of the same site differ in pagefind.<lang>_<hash>.pf_meta and pagefind-entry.json.
-# The index is a gzipped CBOR array [version, pages, word chunks, filters, sorts, meta keys]: its
-# filters and sorts are put in name order here, and the file renamed after its new content.
+def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
+                 store: Path, stamp: str, executable: Path) -> list[str]:
+    """Merge each part from its pieces, running Pagefind over the pieces not in the store. Returns
+    the names of the pieces run."""
+    found: dict[str, Contents] = {}
+    missing: dict[str, Part] = {}
+    for part in parts:
+        for piece, key in pieces[part.name]:
+            if key not in found and key not in missing:
+                contents = _load_piece(store, key, stamp)
+                if contents is None:
+                    missing[key] = piece
+                else:
+                    found[key] = contents
+    # Pieces are independent runs of the binary: as many at once as there are cores. A part is
+    # merged as soon as its last piece is there, beside the runs still going.
+    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), _cores()))) as runs, \
+            ThreadPoolExecutor(max_workers=1) as merges:
+        running = {runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable): key
+                   for key, piece in missing.items()}
+        waiting = {part.name: {key for _, key in pieces[part.name] if key in missing} for part in parts}
+        merging = []
 
-_META_HEADER = b"pagefind_dcd"
+        def merge_ready() -> None:
+            for part in parts:
+                if part.name in waiting and not waiting[part.name]:
+                    del waiting[part.name]
+                    bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key]) for _, key in pieces[part.name]]
+                    merging.append(merges.submit(write_merged, output / part.name, part.name, bundles))
 
-
-def _cbor_head(data: bytes, i: int) -> tuple[int, int, int]:
-    major, info = data[i] >> 5, data[i] & 31
-    i += 1
-    if info < 24:
-        return major, info, i
-    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
-    if size is None:
-        raise ValueError("indefinite or reserved CBOR length")
-    return major, int.from_bytes(data[i:i + size], "big"), i + size
-
-
-def _cbor_decode(data: bytes, i: int = 0):
-    major, arg, i = _cbor_head(data, i)
-    if major in (0, 1):
-        return (major, arg), i
-    if major in (2, 3):
-        return (major, data[i:i + arg]), i + arg
-    if major in (4, 5):
-        items = []
-        for _ in range(arg * (2 if major == 5 else 1)):
-            item, i = _cbor_decode(data, i)
-            items.append(item)
-        return (major, items), i
-    raise ValueError(f"unexpected CBOR major type {major}")
-
-
-def _cbor_encode(node) -> bytes:
-    major, payload = node
-    arg = payload if major in (0, 1) else len(payload) // (2 if major == 5 else 1)
-    if arg < 24:
-        head = bytes([major << 5 | arg])
-    else:
-        size, info = next((n, code) for n, code in ((1, 24), (2, 25), (4, 26), (8, 27)) if arg < 256 ** n)
-        head = bytes([major << 5 | info]) + arg.to_bytes(size, "big")
-    if major in (0, 1):
-        return head
-    if major in (2, 3):
-        return head + payload
-    return head + b"".join(_cbor_encode(item) for item in payload)
-
-
-def _named_entries_sorted(node):
-    """[[name, x], ...] in name order; anything else unchanged."""
-    major, items = node
-    if major == 4 and all(item[0] == 4 and len(item[1]) == 2 and item[1][0][0] == 3 for item in items):
-        return (4, sorted(items, key=lambda item: item[1][0][1]))
-    return node
-
-
-def _decoded(raw: bytes):
-    """The CBOR node of a Pagefind file's decompressed bytes, or None when it is not one we know."""
-    if not raw.startswith(_META_HEADER):
-        return None
-    body = raw[len(_META_HEADER):]
-    try:
-        node, end = _cbor_decode(body)
-    except (ValueError, IndexError):
-        return None
-    return node if end == len(body) and _cbor_encode(node) == body else None
-
-
-def _canonical_filter(folder: Path, lang: str, file_hash: str) -> str:
-    """Rewrite one filter index ([name, [[value, pages], ...]]) with its values in order; returns
-    its (new) hash."""
-    path = folder / f"{file_hash}.pf_filter"
-    node = _decoded(gzip.decompress(path.read_bytes()))
-    if node is None or node[0] != 4 or len(node[1]) != 2:
-        return file_hash
-    canonical = _META_HEADER + _cbor_encode((4, [node[1][0], _named_entries_sorted(node[1][1])]))
-    new_hash = f"{lang}_{hashlib.sha256(canonical).hexdigest()[:7]}"
-    if new_hash != file_hash:
-        path.unlink()
-        (folder / f"{new_hash}.pf_filter").write_bytes(gzip.compress(canonical, mtime=0))
-    return new_hash
-
-
-def _renamed_pages(pages_node, folder: Path, part_name: str):
-    """The meta index's pages ([[id, word count], ...]) with ids `<part>_<hash>`, fragments renamed."""
-    renamed = []
-    for major, fields in pages_node[1]:
-        old = fields[0][1].decode()
-        new = f"{part_name}_{old.split('_', 1)[-1]}"
-        (folder / "fragment" / f"{old}.pf_fragment").rename(folder / "fragment" / f"{new}.pf_fragment")
-        renamed.append((major, [(3, new.encode()), *fields[1:]]))
-    return (4, renamed)
-
-
-# -- the word index, regrouped ---------------------------------------------------------------------
-# Pagefind cuts its sorted word index into chunks of about 60 KB, so a search for a frequent word
-# fetches, in every part, the word with a hundred unrelated neighbours. The chunks are cut again here
-# so that a chunk holds words sharing a prefix: a word with the words it is a prefix of (which
-# Pagefind's prefix matching finds with it) stays in one chunk whenever they weigh at most
-# _PREFIX_GROUP_BYTES together; small neighbouring groups share chunks of up to _CHUNK_BYTES.
-# A chunk is a CBOR array holding the array of its word entries [word, pages, variants]; the entries are copied byte for
-# byte. Where they start is found by their shape (a 3-array whose first item is the word, the words
-# ascending, as many as the array says); a chunk whose entries cannot be told apart that way keeps
-# Pagefind's cut.
-
-_PREFIX_GROUP_BYTES = 64_000
-_CHUNK_BYTES = 12_000
-_ENTRY_START = re.compile(rb"\x83(?=[\x60-\x78])")
-
-
-def _chunk_entries(body: bytes) -> list[tuple[str, bytes]] | None:
-    """The word entries of one index chunk (its CBOR after the header: [[entry, ...]]), or None if
-    unsure."""
-    if body[:1] != b"\x81":
-        return None
-    major, count, start = _cbor_head(body, 1)
-    if major != 4:
-        return None
-    starts, words, previous = [], [], None
-    for match in _ENTRY_START.finditer(body, start):
-        position = match.start()
-        if not starts and position != start:
-            return None
-        try:
-            kind, length, at = _cbor_head(body, position + 1)
-            word = body[at:at + length].decode("utf-8")
-            follows = body[at + length] >> 5
-        except (ValueError, IndexError, UnicodeDecodeError):
-            continue
-        if kind != 3 or follows != 4 or (previous is not None and word.encode() <= previous.encode()):
-            continue
-        starts.append(position)
-        words.append(word)
-        previous = word
-    if len(starts) != count:
-        return None
-    ends = starts[1:] + [len(body)]
-    return [(word, body[begin:end]) for word, begin, end in zip(words, starts, ends)]
-
-
-def _prefix_groups(entries: list[tuple[str, bytes]], depth: int = 0) -> list[list[tuple[str, bytes]]]:
-    if len(entries) == 1 or sum(len(blob) for _, blob in entries) <= _PREFIX_GROUP_BYTES:
-        return [entries]
-    groups = []
-    for _, group in groupby(entries, key=lambda entry: entry[0][:depth + 1]):
-        groups += _prefix_groups(list(group), depth + 1)
-    return groups
-
-
-def _array_head(count: int) -> bytes:
-    return _cbor_encode((4, [(0, 0)] * count))[:-count] if count else b"\x80"
-
-
-def _regroup_word_index(folder: Path, lang: str, chunks_node):
-    """Write the part's word index again in prefix-grouped chunks; returns the new chunk list of
-    the metadata index, or the old one when a chunk cannot be read with certainty."""
-    entries: list[tuple[str, bytes]] = []
-    old_files = []
-    for _, (_first, _last, file_hash) in chunks_node[1]:
-        path = folder / "index" / f"{file_hash[1].decode()}.pf_index"
-        raw = gzip.decompress(path.read_bytes())
-        found = _chunk_entries(raw[len(_META_HEADER):]) if raw.startswith(_META_HEADER) else None
-        if not found or (entries and found[0][0].encode() <= entries[-1][0].encode()):
-            return chunks_node
-        entries += found
-        old_files.append(path)
-    chunks, current, size = [], [], 0
-    for group in _prefix_groups(entries):
-        group_size = sum(len(blob) for _, blob in group)
-        if current and size + group_size > _CHUNK_BYTES:
-            chunks.append(current)
-            current, size = [], 0
-        current += group
-        size += group_size
-    if current:
-        chunks.append(current)
-    for path in old_files:
-        path.unlink()
-    listing = []
-    for chunk in chunks:
-        content = _META_HEADER + b"\x81" + _array_head(len(chunk)) + b"".join(blob for _, blob in chunk)
-        file_hash = f"{lang}_{hashlib.sha256(content).hexdigest()[:10]}"
-        (folder / "index" / f"{file_hash}.pf_index").write_bytes(gzip.compress(content, compresslevel=6, mtime=0))
-        listing.append((4, [(3, chunk[0][0].encode()), (3, chunk[-1][0].encode()), (3, file_hash.encode())]))
-    return (4, listing)
-
-
-def _finish_bundle(folder: Path, part_name: str) -> None:
-    """Drop what the search page does not use, put the metadata index in name order and give pages
-    ids that name their part."""
-    for name in _UNUSED_BUNDLE_FILES:
-        (folder / name).unlink(missing_ok=True)
-    entry_path = folder / "pagefind-entry.json"
-    entry = json.loads(entry_path.read_text(encoding="utf-8"))
-    for lang, info in entry.get("languages", {}).items():
-        meta_path = folder / f"pagefind.{info['hash']}.pf_meta"
-        try:
-            node = _decoded(gzip.decompress(meta_path.read_bytes()))
-            if node is None or node[0] != 4 or len(node[1]) < 5:
-                raise ValueError("unknown layout")
-            items = list(node[1])
-            items[1] = _renamed_pages(items[1], folder, part_name)
-            items[2] = _regroup_word_index(folder, lang, items[2])
-            filters = [(4, [name, (3, _canonical_filter(folder / "filter", lang, file_hash[1].decode()).encode())])
-                       for name, file_hash in (item[1] for item in items[3][1])]
-        except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, AttributeError) as error:
-            raise SearchIndexError(f"Pagefind wrote a metadata index this build cannot read ({meta_path.name}: "
-                                   f"{error}); is ARCHIVE_PAGEFIND another version than pagefind[bin] 1.5?") from None
-        items[3], items[4] = _named_entries_sorted((4, filters)), _named_entries_sorted(items[4])
-        canonical = _META_HEADER + _cbor_encode((4, items))
-        new_hash = f"{lang}_{hashlib.sha256(canonical).hexdigest()[:10]}"
-        meta_path.unlink()
-        (folder / f"pagefind.{new_hash}.pf_meta").write_bytes(gzip.compress(canonical, mtime=0))
-        info["hash"] = new_hash
-    entry_path.write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        merge_ready()
+        for future in as_completed(running):
+            key = running[future]
+            found[key] = future.result()
+            for keys in waiting.values():
+                keys.discard(key)
+            merge_ready()
+        for future in merging:
+            future.result()
+    return sorted(missing[key].name for key in missing)

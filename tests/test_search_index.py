@@ -133,6 +133,45 @@ def test_a_changed_page_reindexes_its_part_only_and_matches_a_clean_build(clean_
     assert snapshot(edited / "pagefind") == snapshot(clean / "pagefind")
 
 
+def test_a_new_page_runs_pagefind_over_its_piece_only_and_matches_a_clean_build(tmp_path):
+    store = tmp_path / "pieces"
+    site = tmp_path / "site"
+    make_site(site)
+    first = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
+    assert len(first.pieces) > first.parts  # parts of several pieces
+    kept = sorted(path.name for path in store.iterdir())
+    assert len(kept) == len(first.pieces)
+    previous = tmp_path / "previous"
+    shutil.copytree(site, previous)
+    write_page(site, 40, "2015-07-31")  # a new article on the last day
+    summary = build_index(site, previous_site=previous, part_max_pages=10, pieces_dir=store, piece_max_pages=4,
+                          stamp="v1")
+    assert len(summary.indexed) == 1 and len(summary.pieces) == 1
+    clean = tmp_path / "clean"
+    make_site(clean)
+    write_page(clean, 40, "2015-07-31")
+    build_index(clean, part_max_pages=10, piece_max_pages=4)
+    assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
+    assert len(list(store.iterdir())) == len(kept)  # the piece replaced is gone from the store
+
+
+def test_a_damaged_or_stale_piece_is_made_again(tmp_path):
+    store = tmp_path / "pieces"
+    site = tmp_path / "site"
+    make_site(site)
+    build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
+    clean = snapshot(site / "pagefind")
+    pieces = sorted(store.iterdir())
+    (pieces[0] / "contents.pickle").write_bytes(b"damaged")
+    next((pieces[1] / "bundle/fragment").iterdir()).unlink()
+    shutil.rmtree(site / "pagefind")
+    summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
+    assert len(summary.pieces) == 2 and snapshot(site / "pagefind") == clean
+    shutil.rmtree(site / "pagefind")
+    summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v2")
+    assert len(summary.pieces) == len(pieces) and snapshot(site / "pagefind") == clean  # other code: all again
+
+
 def test_an_index_built_in_place_drops_parts_that_are_gone(clean_index, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(clean_index, site)
@@ -163,35 +202,46 @@ def test_the_demo_site_indexes_exactly_the_pages_that_ask_for_it(demo_project):
     assert marked and marked == {path.relative_to(site).as_posix() for path in site.glob(INDEXED_PAGES)}
 
 
+def _meta(bundle: Path) -> list:
+    from generator.pagefind_bundle import read_file
+
+    return read_file(next(bundle.glob("pagefind.*.pf_meta")))
+
+
 def _word_chunks(bundle: Path) -> tuple[list, dict[str, list]]:
     """The metadata index's chunk list and each chunk's word entries, decoded."""
-    import gzip
+    from generator.pagefind_bundle import read_file
 
-    from generator.search import _decoded
+    meta = _meta(bundle)
+    return meta[2], {name: read_file(bundle / "index" / f"{name}.pf_index")[0] for _, _, name in meta[2]}
 
-    def plain(node):
-        major, payload = node
-        if major in (4, 5):
-            return [plain(item) for item in payload]
-        return payload.decode() if major == 3 else payload
 
-    meta = plain(_decoded(gzip.decompress(next(bundle.glob("pagefind.*.pf_meta")).read_bytes())))
-    chunks = {name: plain(_decoded(gzip.decompress((bundle / "index" / f"{name}.pf_index").read_bytes())))[0]
-              for _, _, name in meta[2]}
-    return meta[2], chunks
+def _pagefind(site: Path, output: Path) -> None:
+    from generator.search import _pagefind_options, _run, pagefind_executable
+
+    assert _run([str(pagefind_executable()), "--site", str(site), "--output-path", str(output),
+                 *_pagefind_options()]).returncode == 0
+
+
+def _absolute(postings: list) -> list:
+    """[[page, locations, meta locations], ...] with page numbers instead of differences."""
+    page, pages = 0, []
+    for posting in postings:
+        page += posting[0]
+        pages.append([page, *posting[1:]])
+    return pages
 
 
 def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
-    from generator.search import _finish_bundle, pagefind_executable, _run
+    from generator.pagefind_bundle import read_bundle, write_merged
 
     site = tmp_path / "site"
     for number in range(60):
         words = " ".join(f"كلمة{number * 7 % (i + 3)}{'ب' * (i % 5)}" for i in range(200))
         write_page(site, number, "2015-07-20", text=f"عام عامل عاملين {words}")
     raw, regrouped = tmp_path / "raw", tmp_path / "regrouped"
-    _run([str(pagefind_executable()), "--site", str(site), "--output-path", str(raw), "--force-language", "ar"])
-    shutil.copytree(raw, regrouped)
-    _finish_bundle(regrouped, "p")
+    _pagefind(site, raw)
+    write_merged(regrouped, "p", [(raw, read_bundle(raw))])
     before_list, before = _word_chunks(raw)
     after_list, after = _word_chunks(regrouped)
     entries = lambda chunks: sorted(entry[0] for words in chunks.values() for entry in words)  # noqa: E731
@@ -204,6 +254,98 @@ def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
     assert len(family) > 1 and {home[word] for word in family} == {home["عام"]}  # with the words it begins
     assert sorted(str(e) for words in after.values() for e in words) == \
         sorted(str(e) for words in before.values() for e in words)  # postings copied unchanged
+
+
+def _by_url(bundle: Path) -> tuple[list[str], dict]:
+    """The bundle's pages (their URLs, in page number order) and everything it holds about them,
+    with page numbers replaced by URLs: words -> url -> (locations, meta locations), variants
+    likewise, filter -> value -> urls, sort -> urls in order, url -> word count."""
+    from generator.pagefind_bundle import read_file
+    from generator.pagefind_search import read_fragment
+
+    meta = _meta(bundle)
+    urls = [read_fragment(bundle, page_id)["url"] for page_id, _ in meta[1]]
+    words: dict = {}
+    for _, _, name in meta[2]:
+        for word, postings, variants in read_file(bundle / "index" / f"{name}.pf_index")[0]:
+            words[word] = ({urls[page]: rest for page, *rest in _absolute(postings)},
+                           {variant: {urls[page]: rest for page, *rest in _absolute(found)}
+                            for variant, found in variants})
+    filters = {}
+    for _, file in meta[3]:
+        name, values = read_file(bundle / "filter" / f"{file}.pf_filter")
+        filters[name] = {value: sorted(urls[page] for page in pages) for value, pages in values}
+    sorts = {name: [urls[page] for page in order] for name, order in meta[4]}
+    counts = {urls[number]: count for number, (_, count) in enumerate(meta[1])}
+    return urls, {"words": words, "filters": filters, "sorts": sorts, "counts": counts, "fields": meta[5]}
+
+
+def test_a_bundle_merged_from_pieces_holds_what_one_run_over_all_their_pages_holds(tmp_path):
+    """The merge against Pagefind itself: three runs over a third of the pages each, merged, hold
+    every word of every page at the same locations, the same filters, sorts and word counts as one
+    run over all of them (a page number moved wrongly would put a word on another page)."""
+    from generator.pagefind_bundle import read_bundle, write_merged
+
+    site = tmp_path / "site"
+    vocabulary = ["الحكومة", "الوزارة", "مؤتمر", "انفجار", "بغداد", "الرياض", "اقتصاد", "نفط", "مباراة", "Kadhimi"]
+    days = ["2015-07-20", "2015-07-21", "2015-07-22"]
+    for number in range(90):
+        text = " ".join(vocabulary[(number * k + k * k) % len(vocabulary)] + ("ة" if (number + k) % 7 == 0 else "")
+                        for k in range(1, 40 + number % 13))
+        write_page(site, number, days[number // 30], text=text)
+    whole = tmp_path / "whole"
+    _pagefind(site, whole)
+    bundles = []
+    for number, day in enumerate(days):
+        piece_site, piece = tmp_path / f"site{number}", tmp_path / f"piece{number}"
+        for path in site.glob("articles/*/index.html"):
+            if f'date:{day}"' in path.read_text(encoding="utf-8"):
+                (piece_site / path.relative_to(site)).parent.mkdir(parents=True)
+                shutil.copy(path, piece_site / path.relative_to(site))
+        _pagefind(piece_site, piece)
+        bundles.append((piece, read_bundle(piece)))
+    merged = tmp_path / "merged"
+    write_merged(merged, "p", bundles)
+    whole_urls, whole_holds = _by_url(whole)
+    merged_urls, merged_holds = _by_url(merged)
+    assert sorted(whole_urls) == sorted(merged_urls) and len(merged_urls) == 90
+    assert merged_holds["words"] == whole_holds["words"] and len(merged_holds["words"]) >= len(vocabulary)
+    assert merged_holds["filters"] == whole_holds["filters"] and merged_holds["counts"] == whole_holds["counts"]
+    assert merged_holds["fields"] == whole_holds["fields"]
+    by_day = {url: day for url, day in zip(merged_urls, [d for d in days for _ in range(30)])}  # pieces in order
+    assert [by_day[url] for url in merged_holds["sorts"]["date"]] == sorted(by_day[url] for url in merged_urls)
+    fragments = sorted(path.name for path in (merged / "fragment").iterdir())
+    assert len(fragments) == 90 and all(name.startswith("p_") for name in fragments)
+
+
+def test_pagefind_searches_a_merged_bundle_as_it_searches_one_run(tmp_path):
+    """Pagefind's own search module (the one the page runs) finds the same pages with the same
+    scores in the merged bundle as in one run over the same pages."""
+    from generator.pagefind_bundle import read_bundle, write_merged
+    from generator.pagefind_search import BundleSearch, read_fragment
+
+    site = tmp_path / "site"
+    for number in range(30):
+        topic, other = "الحكومة" if number % 3 else "الوزارة", "النفط" if number % 2 else "المياه"
+        write_page(site, number, f"2015-07-2{number // 10}", text=f"نص المقال {number} عن {topic} {other} {number}")
+    whole, merged = tmp_path / "whole", tmp_path / "merged"
+    _pagefind(site, whole)
+    bundles = []
+    for number in range(3):
+        piece_site, piece = tmp_path / f"site{number}", tmp_path / f"piece{number}"
+        for path in sorted(site.glob("articles/*/index.html")):
+            if f'date:2015-07-2{number}"' in path.read_text(encoding="utf-8"):
+                (piece_site / path.relative_to(site)).parent.mkdir(parents=True)
+                shutil.copy(path, piece_site / path.relative_to(site))
+        _pagefind(piece_site, piece)
+        bundles.append((piece, read_bundle(piece)))
+    write_merged(merged, "p", bundles)
+    one, many = BundleSearch(whole), BundleSearch(merged)
+    for term in ["الحكومة", "حكوم", "الوزارة", "النفط", "نص", "المقال", "1", "2"]:
+        found = [sorted((read_fragment(folder, result["p"])["url"], round(result["s"], 5))
+                        for result in engine.search(term)["results"])
+                 for folder, engine in ((whole, one), (merged, many))]
+        assert found[0] == found[1] and found[0], term
 
 
 def test_a_second_build_reuses_the_index_and_changes_no_byte(tmp_path):

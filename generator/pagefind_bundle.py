@@ -1,0 +1,410 @@
+"""Pagefind 1.5's bundle format: what one run of the binary wrote, read for merging, and one
+bundle written from several.
+
+A part of the search index (search.py) is written here from the bundles of its pieces, each a
+run of the Pagefind binary over a few hundred pages, so that a new article costs one small run and
+a merge instead of a run over the whole part. The merged bundle is what Pagefind itself would
+search: the pages of the pieces one after the other, every page number moved by the pages before
+its piece.
+
+A bundle (gzipped files that start with `pagefind_dcd`, then CBOR):
+- `pagefind.<lang>_<hash>.pf_meta`: [version, [[page id, word count], ...], [[first word, last
+  word, chunk], ...], [[filter, file], ...], [[sort, [page, ...]], ...], [meta field, ...]];
+- `index/<chunk>.pf_index`: [[[word, [posting, ...], [[variant, [posting, ...]], ...]], ...]],
+  the words in byte order, a posting [page, [location, ...], [meta location, ...]] whose page
+  is the difference from the posting before it (the first from 0);
+- `filter/<file>.pf_filter`: [filter, [[value, [page, ...]], ...]], absolute page numbers;
+- `fragment/<page id>.pf_fragment`: what a result shows (JSON), which names no page number.
+Pagefind writes filters and sorts in hash-map order and cuts its word index into chunks of about
+60 KB; the merged bundle has them in name order and its word index cut by prefix (below), so that
+its bytes depend only on the pieces.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+from dataclasses import dataclass
+from itertools import groupby
+from pathlib import Path
+
+HEADER = b"pagefind_dcd"
+ENTRY_FILE = "pagefind-entry.json"
+# Pagefind writes its default UI with every bundle; the search page uses none of it.
+UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js",
+                "wasm.unknown.pagefind")
+
+
+class BundleError(Exception):
+    """A bundle this code cannot read (another Pagefind version, a damaged file)."""
+
+
+# -- CBOR, as far as Pagefind uses it ----------------------------------------------------------------
+# A decoded node is (major type, payload): an int for 0 and 1, bytes for 2 and 3, a list of nodes
+# for 4 (and 5, flattened). Definite lengths only, the shortest head, as Pagefind writes.
+
+def _head(data: bytes, i: int) -> tuple[int, int, int]:
+    major, info = data[i] >> 5, data[i] & 31
+    i += 1
+    if info < 24:
+        return major, info, i
+    size = {24: 1, 25: 2, 26: 4, 27: 8}.get(info)
+    if size is None:
+        raise ValueError("indefinite or reserved CBOR length")
+    return major, int.from_bytes(data[i:i + size], "big"), i + size
+
+
+def decode(data: bytes, i: int = 0):
+    major, arg, i = _head(data, i)
+    if major in (0, 1):
+        return (major, arg), i
+    if major in (2, 3):
+        return (major, data[i:i + arg]), i + arg
+    if major in (4, 5):
+        items = []
+        for _ in range(arg * (2 if major == 5 else 1)):
+            item, i = decode(data, i)
+            items.append(item)
+        return (major, items), i
+    raise ValueError(f"unexpected CBOR major type {major}")
+
+
+def head(major: int, arg: int) -> bytes:
+    kind = major << 5
+    if arg < 24:
+        return bytes((kind | arg,))
+    if arg < 0x100:
+        return bytes((kind | 24, arg))
+    if arg < 0x10000:
+        return bytes((kind | 25, arg >> 8, arg & 0xFF))
+    if arg < 0x100000000:
+        return bytes((kind | 26,)) + arg.to_bytes(4, "big")
+    return bytes((kind | 27,)) + arg.to_bytes(8, "big")
+
+
+def encode(node) -> bytes:
+    major, payload = node
+    if major in (0, 1):
+        return head(major, payload)
+    if major in (2, 3):
+        return head(major, len(payload)) + payload
+    return head(major, len(payload) // (2 if major == 5 else 1)) + b"".join(encode(item) for item in payload)
+
+
+def _text(value: str) -> tuple[int, bytes]:
+    return (3, value.encode("utf-8"))
+
+
+def _plain(node):
+    major, payload = node
+    if major == 0:
+        return payload
+    if major == 1:
+        return -1 - payload
+    if major == 3:
+        return payload.decode("utf-8")
+    if major == 2:
+        return payload
+    return [_plain(item) for item in payload]
+
+
+def read_file(path: Path):
+    """The decoded CBOR of one of a bundle's files (plain Python values)."""
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(HEADER):
+        raise BundleError(f"{path.name}: not a Pagefind file")
+    node, end = decode(raw, len(HEADER))
+    if end != len(raw):
+        raise BundleError(f"{path.name}: trailing bytes")
+    return _plain(node)
+
+
+def _write(path: Path, content: bytes, level: int = 9) -> None:
+    path.write_bytes(gzip.compress(HEADER + content, compresslevel=level, mtime=0))
+
+
+def _hashed(lang: str, content: bytes, digits: int) -> str:
+    return f"{lang}_{hashlib.sha256(HEADER + content).hexdigest()[:digits]}"
+
+
+# -- postings ------------------------------------------------------------------------------------
+
+_WIDTH = [0] * 256  # bytes taken by a CBOR integer, by its first byte
+for _byte in range(256):
+    _info = _byte & 31
+    _WIDTH[_byte] = 1 if _info < 24 else {24: 2, 25: 3, 26: 5, 27: 9}.get(_info, 1)
+
+
+# One word's (or one variant's) postings in one bundle, as a merge needs them: a tuple rather
+# than a class, since a bundle holds hundreds of thousands and they are pickled with the piece.
+# (count, page of the first posting, the postings' bytes after that page number, page of the last
+# posting: the sum of the differences)
+Postings = tuple[int, int, bytes, int]
+# (word, its postings, ((variant, its postings), ...))
+Word = tuple[bytes, Postings, tuple[tuple[bytes, Postings], ...]]
+
+
+def _postings(data: bytes, i: int) -> tuple[Postings, int]:
+    # The hot loop of reading a bundle (a posting per word per page): small heads are read inline.
+    _, count, i = _head(data, i)
+    last, first, rest, width = 0, 0, i, _WIDTH
+    for number in range(count):
+        if data[i] != 0x83:
+            raise ValueError("a posting is not a 3-array")
+        page = data[i + 1]
+        if page < 24:
+            i += 2
+        elif page == 24:
+            page = data[i + 2]
+            i += 3
+        else:
+            _, page, i = _head(data, i + 1)
+        last += page
+        if number == 0:
+            first, rest = page, i
+        for _ in range(2):  # the locations, then the meta locations: integers only
+            length = data[i] - 0x80
+            if 0 <= length < 24:
+                i += 1
+            else:
+                _, length, i = _head(data, i)
+            for _ in range(length):
+                i += width[data[i]]
+    return (count, first, data[rest:i], last), i
+
+
+def _chunk_words(data: bytes) -> list[Word]:
+    if data[:1] != b"\x81":
+        raise ValueError("an index chunk is not a 1-array")
+    _, count, i = _head(data, 1)
+    words = []
+    for _ in range(count):
+        if data[i] != 0x83:
+            raise ValueError("a word entry is not a 3-array")
+        _, length, i = _head(data, i + 1)
+        word = data[i:i + length]
+        postings, i = _postings(data, i + length)
+        _, count_variants, i = _head(data, i)
+        variants = []
+        for _ in range(count_variants):
+            if data[i] != 0x82:
+                raise ValueError("a variant is not a 2-array")
+            _, length, i = _head(data, i + 1)
+            variant = data[i:i + length]
+            found, i = _postings(data, i + length)
+            variants.append((variant, found))
+        words.append((word, postings, tuple(variants)))
+    if i != len(data):
+        raise ValueError("trailing bytes")
+    return words
+
+
+_SMALL = [head(0, n) for n in range(256)]
+
+
+def _merged_postings(found: list[tuple[Postings, int]]) -> tuple[int, list[bytes]]:
+    """One list of postings from the bundles' lists (each with the number of its bundle's first
+    page): the CBOR of the count and the postings."""
+    total, blobs, last = 0, [], 0
+    for (count, first, rest, last_page), offset in found:
+        if count:
+            delta = offset + first - last
+            blobs += [b"\x83", _SMALL[delta] if delta < 256 else head(0, delta), rest]
+            total += count
+            last = offset + last_page
+    return [head(4, total), *blobs]
+
+
+# -- reading one bundle --------------------------------------------------------------------------
+
+@dataclass
+class Contents:
+    """What a merge needs of one bundle: everything but its fragments, which stay files."""
+    language: str
+    entry: dict                              # pagefind-entry.json
+    version: str
+    pages: list[tuple[str, int]]             # (page id, word count), in page number order
+    words: list[Word]                        # in byte order (tuples, see Postings)
+    filters: dict[str, dict[str, list[int]]]  # filter -> value -> pages
+    sorts: dict[str, list[int]]              # sort -> pages in its order
+    fields: list[str]                        # the meta fields of the pages
+
+
+def read_bundle(folder: Path) -> Contents:
+    """Read what Pagefind wrote into `folder`. Raises BundleError when it is not what this reads."""
+    try:
+        entry = json.loads((folder / ENTRY_FILE).read_text(encoding="utf-8"))
+        (language, info), = entry["languages"].items()
+        meta = read_file(folder / f"pagefind.{info['hash']}.pf_meta")
+        version, pages, chunks, filter_files, sorts, fields = meta
+        words: list[Word] = []
+        for _first, _last, chunk in chunks:
+            raw = gzip.decompress((folder / "index" / f"{chunk}.pf_index").read_bytes())
+            if not raw.startswith(HEADER):
+                raise ValueError(f"index chunk {chunk}: not a Pagefind file")
+            found = _chunk_words(raw[len(HEADER):])
+            if words and found and found[0][0] <= words[-1][0]:
+                raise ValueError(f"index chunk {chunk}: words out of order")
+            words += found
+        filters = {}
+        for name, file in filter_files:
+            filter_name, values = read_file(folder / "filter" / f"{file}.pf_filter")
+            filters[filter_name] = {value: pages_of for value, pages_of in values}
+        return Contents(language, entry, version, [(page_id, count) for page_id, count in pages], words, filters,
+                        {name: order for name, order in sorts}, list(fields))
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, BundleError) as error:
+        raise BundleError(f"{folder}: {error}") from None
+
+
+# -- the word index, cut by prefix ----------------------------------------------------------------
+# Pagefind cuts its sorted word index into chunks of about 60 KB, so a search for a frequent word
+# fetches, in every part, the word with a hundred unrelated neighbours. The merged index is cut so
+# that a chunk holds words sharing a prefix: a word with the words it is a prefix of (which
+# Pagefind's prefix matching finds with it) stays in one chunk whenever they weigh at most
+# PREFIX_GROUP_BYTES together; small neighbouring groups share chunks of up to CHUNK_BYTES.
+
+PREFIX_GROUP_BYTES = 64_000
+CHUNK_BYTES = 12_000
+
+
+def _prefix_groups(entries: list[tuple[str, bytes]], depth: int = 0) -> list[list[tuple[str, bytes]]]:
+    if len(entries) == 1 or sum(len(blob) for _, blob in entries) <= PREFIX_GROUP_BYTES:
+        return [entries]
+    groups = []
+    for _, group in groupby(entries, key=lambda entry: entry[0][:depth + 1]):
+        groups += _prefix_groups(list(group), depth + 1)
+    return groups
+
+
+def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]]) -> list:
+    """Write the word entries (word, CBOR of the entry) in chunks; returns the meta index's list."""
+    chunks, current, size = [], [], 0
+    for group in _prefix_groups(entries) if entries else []:
+        group_size = sum(len(blob) for _, blob in group)
+        if current and size + group_size > CHUNK_BYTES:
+            chunks.append(current)
+            current, size = [], 0
+        current += group
+        size += group_size
+    if current:
+        chunks.append(current)
+    (folder / "index").mkdir(parents=True, exist_ok=True)
+    listing = []
+    for chunk in chunks:
+        content = b"\x81" + head(4, len(chunk)) + b"".join(blob for _, blob in chunk)
+        name = _hashed(lang, content, 10)
+        _write(folder / "index" / f"{name}.pf_index", content, level=6)
+        listing.append((4, [_text(chunk[0][0]), _text(chunk[-1][0]), _text(name)]))
+    return listing
+
+
+# -- merging -------------------------------------------------------------------------------------
+
+def _link_or_copy(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
+def _page_ids(name: str, bundles: list[Contents]) -> list[list[str]]:
+    """Each bundle's page ids in the merged bundle, `<name>_<Pagefind's id without its language>`:
+    the search page tells a result's part by it. Two pages of different pieces can share
+    Pagefind's short hash; the later one gets a suffix."""
+    taken: set[str] = set()
+    renamed = []
+    for contents in bundles:
+        ids = []
+        for page_id, _ in contents.pages:
+            new = base = f"{name}_{page_id.split('_', 1)[-1]}"
+            number = 1
+            while new in taken:
+                number += 1
+                new = f"{base}-{number}"
+            taken.add(new)
+            ids.append(new)
+        renamed.append(ids)
+    return renamed
+
+
+def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) -> None:
+    """Write into `target` (a new folder) the bundle holding the pages of every bundle in order, its
+    page ids named after `name`; the fragments are hard links to the bundles' own (they name no
+    page number). Raises BundleError when the bundles are not of one Pagefind version and language."""
+    if not bundles:
+        raise BundleError(f"{target}: nothing to merge")
+    first_folder, first = bundles[0]
+    lang, version = first.language, first.version
+    if any(contents.language != lang or contents.version != version for _, contents in bundles):
+        raise BundleError(f"{target}: the pieces differ in Pagefind version or language")
+    target.mkdir(parents=True)
+    for path in sorted(first_folder.iterdir()):
+        if path.is_file() and path.name != ENTRY_FILE and path.suffix != ".pf_meta" and path.name not in UNUSED_FILES:
+            _link_or_copy(path, target / path.name)
+
+    offsets, total = [], 0
+    for _, contents in bundles:
+        offsets.append(total)
+        total += len(contents.pages)
+    ids = _page_ids(name, [contents for _, contents in bundles])
+    (target / "fragment").mkdir()
+    pages = []
+    for (folder, contents), new_ids in zip(bundles, ids):
+        for (page_id, words), new in zip(contents.pages, new_ids):
+            _link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
+            pages.append((4, [_text(new), (0, words)]))
+
+    by_word: dict[bytes, list[tuple[Word, int]]] = {}
+    for (_, contents), offset in zip(bundles, offsets):
+        for item in contents.words:
+            by_word.setdefault(item[0], []).append((item, offset))
+    entries = []
+    for word in sorted(by_word):
+        found = by_word[word]
+        blob = [b"\x83", head(3, len(word)), word, *_merged_postings([(item[1], offset) for item, offset in found])]
+        if len(found) == 1:
+            variants = {variant: [(postings, found[0][1])] for variant, postings in found[0][0][2]}
+        else:
+            variants = {}
+            for item, offset in found:
+                for variant, postings in item[2]:
+                    variants.setdefault(variant, []).append((postings, offset))
+        blob.append(head(4, len(variants)))
+        for variant, lists in variants.items():
+            blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(lists)]
+        entries.append((word.decode("utf-8"), b"".join(blob)))
+    chunks = _write_word_index(target, lang, entries)
+
+    (target / "filter").mkdir()
+    filters = []
+    for filter_name in sorted({key for _, contents in bundles for key in contents.filters}, key=str.encode):
+        values: dict[str, list[int]] = {}
+        for (_, contents), offset in zip(bundles, offsets):
+            for value, found in contents.filters.get(filter_name, {}).items():
+                values.setdefault(value, []).extend(offset + page for page in found)
+        content = encode((4, [_text(filter_name), (4, [(4, [_text(value), (4, [(0, page) for page in values[value]])])
+                                                       for value in sorted(values, key=str.encode)])]))
+        file = _hashed(lang, content, 7)
+        _write(target / "filter" / f"{file}.pf_filter", content)
+        filters.append((4, [_text(filter_name), _text(file)]))
+
+    # The pieces are in the order of the sort's values (date spans, search.py), so each sort is
+    # the pieces' own orders one after the other.
+    sorts = []
+    for sort_name in sorted({key for _, contents in bundles for key in contents.sorts}, key=str.encode):
+        order = [offset + page for (_, contents), offset in zip(bundles, offsets)
+                 for page in contents.sorts.get(sort_name, [])]
+        sorts.append((4, [_text(sort_name), (4, [(0, page) for page in order])]))
+    fields = sorted({field for _, contents in bundles for field in contents.fields}, key=str.encode)
+
+    meta = encode((4, [_text(version), (4, pages), (4, chunks), (4, filters), (4, sorts),
+                       (4, [_text(field) for field in fields])]))
+    meta_name = _hashed(lang, meta, 10)
+    _write(target / f"pagefind.{meta_name}.pf_meta", meta)
+    entry = json.loads(json.dumps(first.entry))
+    entry["languages"] = {lang: {**first.entry["languages"][lang], "hash": meta_name, "page_count": total}}
+    (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

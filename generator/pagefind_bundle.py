@@ -164,16 +164,28 @@ def _postings(data: bytes, i: int) -> tuple[Postings, int]:
         else:
             _, page, i = _head(data, i + 1)
         last += page
-        if number == 0:
+        if not number:
             first, rest = page, i
-        for _ in range(2):  # the locations, then the meta locations: integers only
-            length = data[i] - 0x80
-            if 0 <= length < 24:
-                i += 1
-            else:
-                _, length, i = _head(data, i)
-            for _ in range(length):
-                i += width[data[i]]
+        # the locations, then the meta locations: integers only
+        length = data[i] - 0x80
+        if 0 <= length < 24:
+            i += 1
+        else:
+            _, length, i = _head(data, i)
+        while length:
+            i += width[data[i]]
+            length -= 1
+        length = data[i] - 0x80
+        if length == 0:
+            i += 1
+            continue
+        if 0 < length < 24:
+            i += 1
+        else:
+            _, length, i = _head(data, i)
+        while length:
+            i += width[data[i]]
+            length -= 1
     return (count, first, data[rest:i], last), i
 
 
@@ -297,7 +309,7 @@ def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]])
     for chunk in chunks:
         content = b"\x81" + head(4, len(chunk)) + b"".join(blob for _, blob in chunk)
         name = _hashed(lang, content, 10)
-        _write(folder / "index" / f"{name}.pf_index", content, level=6)
+        _write(folder / "index" / f"{name}.pf_index", content, level=3)
         listing.append((4, [_text(chunk[0][0]), _text(chunk[-1][0]), _text(name)]))
     return listing
 

@@ -1,0 +1,79 @@
+"""generator.pagefind_bundle without the Pagefind binary: the CBOR it writes, the postings walk and
+the shifting of page numbers (tests/test_search_index.py merges what the real binary wrote)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from generator import pagefind_bundle as bundle
+
+
+def _posting(page: int, locations: list[int], meta: list[int]) -> list:
+    return [page, locations, meta]
+
+
+def _entries(word: str, postings: list[list]) -> bytes:
+    """One word entry as Pagefind writes it (page numbers already as differences)."""
+    encoded = lambda n: (0, n) if n >= 0 else (1, -1 - n)  # noqa: E731
+    node = (4, [(3, word.encode()), (4, [(4, [(0, page), (4, [encoded(n) for n in locations]),
+                                              (4, [encoded(n) for n in meta])]) for page, locations, meta in postings]),
+                (4, [])])
+    return bundle.encode(node)
+
+
+@pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 65535, 65536, 2**32 - 1, 2**32])
+def test_heads_are_the_shortest_cbor_encoding(value):
+    for major in (0, 3, 4):
+        encoded = bundle.head(major, value)
+        assert bundle._head(encoded, 0) == (major, value, len(encoded))
+    assert len(encoded) == 1 + (0 if value < 24 else 1 if value < 256 else 2 if value < 65536 else
+                                    4 if value < 2**32 else 8)
+
+
+def test_the_walk_sums_page_differences_and_keeps_the_bytes_after_the_first_page():
+    rng = random.Random(7)
+    for _ in range(200):
+        pages = sorted(rng.sample(range(70_000), rng.randint(1, 40)))
+        differences = [pages[0]] + [b - a for a, b in zip(pages, pages[1:])]
+        location = lambda: rng.choice([-25, -13, -169, -300]) if rng.random() < 0.2 else rng.randint(0, 70_000)  # noqa: E731
+        postings = [_posting(d, [location() for _ in range(rng.randint(0, 30))],
+                             [rng.randint(-3, 300) for _ in range(rng.randint(0, 3))]) for d in differences]
+        data = b"\x81\x81" + _entries("كلمة", postings)
+        [(word, (count, first, rest, last), variants)] = bundle._chunk_words(data)
+        assert (word, count, first, last, variants) == ("كلمة".encode(), len(pages), pages[0], pages[-1], ())
+        assert data.endswith(rest + b"\x80")  # the postings after the first page number, then no variants
+
+
+def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
+    rng = random.Random(3)
+    lists, expected = [], []
+    offset = 0
+    for _ in range(5):
+        size = rng.randint(1, 400)
+        pages = sorted(rng.sample(range(size), rng.randint(1, min(size, 20))))
+        differences = [pages[0]] + [b - a for a, b in zip(pages, pages[1:])]
+        data = b"\x81\x81" + _entries("w", [_posting(d, [page], []) for d, page in zip(differences, pages)])
+        [(_, postings, _)] = bundle._chunk_words(data)
+        lists.append((postings, offset))
+        expected += [(offset + page, page) for page in pages]
+        offset += size
+    merged = b"".join(bundle._merged_postings(lists))
+    node, end = bundle.decode(merged)
+    assert end == len(merged)
+    walked, _ = bundle._postings(merged, 0)
+    assert walked[0] == len(expected) and walked[1] == expected[0][0] and walked[3] == expected[-1][0]
+    found, page = [], 0
+    for posting in node[1]:
+        page += posting[1][0][1]
+        found.append((page, posting[1][1][1][0][1]))  # the page, and its location: its page in its piece
+    assert found == expected
+
+
+def test_pages_sharing_pagefind_s_short_hash_across_pieces_get_distinct_ids():
+    pieces = [bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 10), ("ar_def5678", 5)], [], {}, {}, []),
+              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 7)], [], {}, {}, []),
+              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 3)], [], {}, {}, [])]
+    assert bundle._page_ids("20150810-4", pieces) == [["20150810-4_abc1234", "20150810-4_def5678"],
+                                                      ["20150810-4_abc1234-2"], ["20150810-4_abc1234-3"]]

@@ -185,7 +185,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                stamp=code_version())
+                                stamp=code_version(), trusted=state.load("search_pieces") or set())
             try:
                 first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
             except pagefind_search.PagefindSearchError as error:
@@ -198,6 +198,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
         state.save("search_words", words)
         state.save("indexed_pages", index.read)
+        state.save("search_pieces", index.kept)
         state.save("search_head", first_pages)
         output.publish(config.paths.output)
     except OSError as error:

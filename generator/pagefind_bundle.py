@@ -243,7 +243,12 @@ class Contents:
     words: list[Word]                        # in byte order (tuples, see Postings)
     filters: dict[str, dict[str, list[int]]]  # filter -> value -> pages
     sorts: dict[str, list[int]]              # sort -> pages in its order
-    fields: list[str]                        # the meta fields of the pages
+    fields: list[str]                        # the meta fields of the pages, in byte order
+    static: list[str]                        # the other files the search page loads (scripts, module)
+
+    def files(self) -> list[str]:
+        """The files of the bundle a merge reads, relative to its folder."""
+        return [*self.static, *(f"fragment/{page}.pf_fragment" for page, _ in self.pages)]
 
 
 def read_bundle(folder: Path) -> Contents:
@@ -266,8 +271,10 @@ def read_bundle(folder: Path) -> Contents:
         for name, file in filter_files:
             filter_name, values = read_file(folder / "filter" / f"{file}.pf_filter")
             filters[filter_name] = {value: pages_of for value, pages_of in values}
+        static = sorted(path.name for path in folder.iterdir() if path.is_file() and path.name != ENTRY_FILE
+                        and path.suffix != ".pf_meta" and path.name not in UNUSED_FILES)
         return Contents(language, entry, version, [(page_id, count) for page_id, count in pages], words, filters,
-                        {name: order for name, order in sorts}, list(fields))
+                        {name: order for name, order in sorts}, list(fields), static)
     except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, BundleError) as error:
         raise BundleError(f"{folder}: {error}") from None
 
@@ -323,6 +330,43 @@ def _link_or_copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+def _in_fields(contents: Contents, fields: list[str]) -> list[Word]:
+    """The bundle's words with their meta locations numbering `fields` (the merged bundle's)
+    instead of the bundle's own: a location in a meta field is marked -(its field's number + 1),
+    and a piece whose pages have fewer fields (no image, say) numbers them otherwise."""
+    numbers = [fields.index(field) for field in contents.fields]
+    if numbers == list(range(len(numbers))):
+        return contents.words
+    return [(word, _renumbered(postings, numbers),
+             tuple((variant, _renumbered(found, numbers)) for variant, found in variants))
+            for word, postings, variants in contents.words]
+
+
+def _renumbered(postings: Postings, numbers: list[int]) -> Postings:
+    count, first, data, last = postings
+    blobs, i = [], 0
+    for number in range(count):
+        if number:  # the posting's head and page number; the first posting's are not in data
+            start = i
+            _, _, i = _head(data, i + 1)
+            blobs.append(data[start:i])
+        start = i
+        _, length, i = _head(data, i)
+        for _ in range(length):
+            i += _WIDTH[data[i]]
+        blobs.append(data[start:i])
+        _, length, i = _head(data, i)
+        blobs.append(head(4, length))
+        for _ in range(length):
+            major, value, i = _head(data, i)
+            if major == 1:
+                if value >= len(numbers):
+                    raise BundleError(f"a meta location names field {value} of {len(numbers)}")
+                value = numbers[value]
+            blobs.append(head(major, value))
+    return count, first, b"".join(blobs), last
+
+
 def _page_ids(name: str, bundles: list[Contents]) -> list[list[str]]:
     """Each bundle's page ids in the merged bundle, `<name>_<Pagefind's id without its language>`:
     the search page tells a result's part by it. Two pages of different pieces can share
@@ -354,9 +398,8 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
     if any(contents.language != lang or contents.version != version for _, contents in bundles):
         raise BundleError(f"{target}: the pieces differ in Pagefind version or language")
     target.mkdir(parents=True)
-    for path in sorted(first_folder.iterdir()):
-        if path.is_file() and path.name != ENTRY_FILE and path.suffix != ".pf_meta" and path.name not in UNUSED_FILES:
-            _link_or_copy(path, target / path.name)
+    for file in first.static:
+        _link_or_copy(first_folder / file, target / file)
 
     offsets, total = [], 0
     for _, contents in bundles:
@@ -370,9 +413,10 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
             _link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
             pages.append((4, [_text(new), (0, words)]))
 
+    fields = sorted({field for _, contents in bundles for field in contents.fields}, key=str.encode)
     by_word: dict[bytes, list[tuple[Word, int]]] = {}
     for (_, contents), offset in zip(bundles, offsets):
-        for item in contents.words:
+        for item in _in_fields(contents, fields):
             by_word.setdefault(item[0], []).append((item, offset))
     entries = []
     for word in sorted(by_word):
@@ -411,7 +455,6 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
         order = [offset + page for (_, contents), offset in zip(bundles, offsets)
                  for page in contents.sorts.get(sort_name, [])]
         sorts.append((4, [_text(sort_name), (4, [(0, page) for page in order])]))
-    fields = sorted({field for _, contents in bundles for field in contents.fields}, key=str.encode)
 
     meta = encode((4, [_text(version), (4, pages), (4, chunks), (4, filters), (4, sorts),
                        (4, [_text(field) for field in fields])]))

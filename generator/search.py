@@ -217,6 +217,7 @@ class IndexSummary:
     pages: int
     read: dict[str, tuple[str, IndexedPage]] = field(default_factory=dict)  # for the next run's `known`
     pieces: list[str] = field(default_factory=list)  # pieces run through Pagefind
+    kept: set[str] = field(default_factory=set)  # keys of the pieces in the store, for the next run's `trusted`
 
 
 def _pagefind_options() -> list[str]:
@@ -273,11 +274,13 @@ def _load_piece(store: Path, key: str, stamp: str) -> Contents | None:
     folder = _piece_folder(store, key)
     try:
         with open(folder / PIECE_CONTENTS, "rb") as stream:
-            kept_stamp, contents = pickle.load(stream)
+            kept_stamp, contents, sizes = pickle.load(stream)
         if kept_stamp != stamp or not isinstance(contents, Contents):
             return None
-        if len(os.listdir(folder / PIECE_BUNDLE / "fragment")) != len({page for page, _ in contents.pages}):
-            return None  # a fragment is missing: the piece is made again
+        bundle = folder / PIECE_BUNDLE
+        if any((bundle / file).stat().st_size != size for file, size in sizes.items()) or \
+                sizes.keys() != set(contents.files()):
+            return None  # a file is missing or not as it was written: the piece is made again
     except Exception:  # missing, damaged, or written by other code: the piece is made again
         return None
     return contents
@@ -320,15 +323,16 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
     try:
         contents = read_bundle(bundle)
     except BundleError as error:
-        raise SearchIndexError(f"Pagefind wrote a bundle this build cannot read ({error}); is ARCHIVE_PAGEFIND "
-                               "another version than pagefind[bin] 1.5?") from None
+        raise SearchIndexError(f"Pagefind wrote a bundle this build cannot read ({error}): is the disk full, or "
+                               "ARCHIVE_PAGEFIND another version than pagefind[bin] 1.5?") from None
     for path in bundle.iterdir():  # what the merge reads is kept in the pickle; the fragments stay
         if path.name in ("index", "filter"):
             shutil.rmtree(path)
         elif path.suffix == ".pf_meta" or path.name in UNUSED_FILES:
             path.unlink()
+    sizes = {file: (bundle / file).stat().st_size for file in contents.files()}
     with open(new / PIECE_CONTENTS, "wb") as stream:
-        pickle.dump((stamp, contents), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((stamp, contents, sizes), stream, protocol=pickle.HIGHEST_PROTOCOL)
     return contents
 
 
@@ -366,13 +370,16 @@ def _copy_tree(source: Path, target: Path) -> None:
 def build_index(site_dir: Path, previous_site: Path | None = None, executable: Path | None = None,
                 part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
                 file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
-                piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "") -> IndexSummary:
+                piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
+                trusted: set[str] | None = None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
     parts whose input pages are unchanged are taken from it instead of being indexed again. A part
     to write is merged from its pieces; `pieces_dir` keeps the pieces for the next run (those
-    written by code with another `stamp` are made again), none are kept without it.
+    written by code with another `stamp` are made again), none are kept without it. With
+    `trusted` (the summary's `kept` of a run whose build succeeded), only those pieces are taken
+    from the store: a build that failed, on a full disk say, may have left pieces that look whole.
     `known` and `file_digests` spare reading pages unchanged since the run that returned `known`
     in its summary's `read` (see indexed_pages). Raises SearchIndexError with Pagefind's own message.
     """
@@ -412,9 +419,10 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
         store = pieces_dir or Path(scratch)
         store.mkdir(parents=True, exist_ok=True)
-        ran = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable)
+        ran = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted)
+        current = {key for found in pieces.values() for _, key in found}
         if pieces_dir is not None:
-            _prune_store(store, {key for found in pieces.values() for _, key in found})
+            _prune_store(store, current)
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
@@ -423,19 +431,19 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     file_digests = file_digests or {}
     read = {page.path: (file_digests[page.path], page) for page in pages if page.path in file_digests}
     return IndexSummary(len(parts), [part.name for part in to_write], reused, sum(len(part.pages) for part in parts),
-                        read, ran)
+                        read, ran, current if pieces_dir is not None else set())
 
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
-                 store: Path, stamp: str, executable: Path) -> list[str]:
-    """Merge each part from its pieces, running Pagefind over the pieces not in the store. Returns
-    the names of the pieces run."""
+                 store: Path, stamp: str, executable: Path, trusted: set[str] | None) -> list[str]:
+    """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
+    `trusted`, when given). Returns the names of the pieces run."""
     found: dict[str, Contents] = {}
     missing: dict[str, Part] = {}
     for part in parts:
         for piece, key in pieces[part.name]:
             if key not in found and key not in missing:
-                contents = _load_piece(store, key, stamp)
+                contents = _load_piece(store, key, stamp) if trusted is None or key in trusted else None
                 if contents is None:
                     missing[key] = piece
                 else:
@@ -456,13 +464,20 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                     bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key]) for _, key in pieces[part.name]]
                     merging.append(merges.submit(write_merged, output / part.name, part.name, bundles))
 
-        merge_ready()
-        for future in as_completed(running):
-            key = running[future]
-            found[key] = future.result()
-            for keys in waiting.values():
-                keys.discard(key)
+        try:
             merge_ready()
-        for future in merging:
-            future.result()
+            for future in as_completed(running):
+                key = running[future]
+                found[key] = future.result()
+                for keys in waiting.values():
+                    keys.discard(key)
+                merge_ready()
+            for future in merging:
+                future.result()
+        except BaseException:
+            # One failure fails the build: the runs not yet started are not started (on a full
+            # disk they would only leave more broken pieces), nor the merges.
+            runs.shutdown(cancel_futures=True)
+            merges.shutdown(cancel_futures=True)
+            raise
     return sorted(missing[key].name for key in missing)

@@ -72,8 +72,8 @@ def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
 
 
 def test_pages_sharing_pagefind_s_short_hash_across_pieces_get_distinct_ids():
-    pieces = [bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 10), ("ar_def5678", 5)], [], {}, {}, []),
-              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 7)], [], {}, {}, []),
-              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 3)], [], {}, {}, [])]
+    pieces = [bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 10), ("ar_def5678", 5)], [], {}, {}, [], []),
+              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 7)], [], {}, {}, [], []),
+              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 3)], [], {}, {}, [], [])]
     assert bundle._page_ids("20150810-4", pieces) == [["20150810-4_abc1234", "20150810-4_def5678"],
                                                       ["20150810-4_abc1234-2"], ["20150810-4_abc1234-3"]]

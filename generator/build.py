@@ -133,6 +133,12 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                          registry, written, sorted(kept_edited))
 
 
+def _trusted_pieces(state: BuildState) -> dict[str, str]:
+    # The search index's pieces recorded by the last build that succeeded (see search.build_index).
+    kept = state.load("search_pieces")
+    return kept if isinstance(kept, dict) else {}
+
+
 def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildSummary:
     started = time.perf_counter()
     jobs = jobs or default_jobs()
@@ -185,7 +191,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                stamp=code_version(), trusted=state.load("search_pieces") or set())
+                                stamp=code_version(), trusted=_trusted_pieces(state))
             try:
                 first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
             except pagefind_search.PagefindSearchError as error:

@@ -217,7 +217,7 @@ class IndexSummary:
     pages: int
     read: dict[str, tuple[str, IndexedPage]] = field(default_factory=dict)  # for the next run's `known`
     pieces: list[str] = field(default_factory=list)  # pieces run through Pagefind
-    kept: set[str] = field(default_factory=set)  # keys of the pieces in the store, for the next run's `trusted`
+    kept: dict[str, str] = field(default_factory=dict)  # key -> token of the pieces in the store, for `trusted`
 
 
 def _pagefind_options() -> list[str]:
@@ -270,12 +270,13 @@ def _piece_folder(store: Path, key: str) -> Path:
     return store / key
 
 
-def _load_piece(store: Path, key: str, stamp: str) -> Contents | None:
+def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> tuple[Contents, str] | None:
+    """The piece kept under `key`, if it is whole and (with a `token`) the very one written then."""
     folder = _piece_folder(store, key)
     try:
         with open(folder / PIECE_CONTENTS, "rb") as stream:
-            kept_stamp, contents, sizes = pickle.load(stream)
-        if kept_stamp != stamp or not isinstance(contents, Contents):
+            kept_stamp, contents, sizes, kept_token = pickle.load(stream)
+        if kept_stamp != stamp or not isinstance(contents, Contents) or token not in (None, kept_token):
             return None
         bundle = folder / PIECE_BUNDLE
         if any((bundle / file).stat().st_size != size for file, size in sizes.items()) or \
@@ -283,26 +284,27 @@ def _load_piece(store: Path, key: str, stamp: str) -> Contents | None:
             return None  # a file is missing or not as it was written: the piece is made again
     except Exception:  # missing, damaged, or written by other code: the piece is made again
         return None
-    return contents
+    return contents, kept_token
 
 
-def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str, executable: Path) -> Contents:
+def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str,
+                 executable: Path) -> tuple[Contents, str]:
     """One Pagefind run over a folder holding only the piece's pages (hard links, at their paths in
     the site, so that Pagefind records the same URLs), read and kept in the store."""
     new = store / f".new-{key}"
     shutil.rmtree(new, ignore_errors=True)
     try:
-        contents = _run_piece(site_dir, piece, new, stamp, executable)
+        written = _run_piece(site_dir, piece, new, stamp, executable)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)  # what a failed run left takes no space in the state
         raise
     target = _piece_folder(store, key)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(new, target)
-    return contents
+    return written
 
 
-def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path) -> Contents:
+def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path) -> tuple[Contents, str]:
     bundle = new / PIECE_BUNDLE
     # Inside the site folder: hard links need the same file system, and a build that fails leaves
     # nothing beside it (the staging folder is removed whole).
@@ -331,9 +333,11 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
         elif path.suffix == ".pf_meta" or path.name in UNUSED_FILES:
             path.unlink()
     sizes = {file: (bundle / file).stat().st_size for file in contents.files()}
+    # Which run wrote it: a later build that fails may write a piece of the same key again.
+    token = os.urandom(8).hex()
     with open(new / PIECE_CONTENTS, "wb") as stream:
-        pickle.dump((stamp, contents, sizes), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    return contents
+        pickle.dump((stamp, contents, sizes, token), stream, protocol=pickle.HIGHEST_PROTOCOL)
+    return contents, token
 
 
 def _prune_store(store: Path, keep: set[str]) -> None:
@@ -371,15 +375,16 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
                 file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
-                trusted: set[str] | None = None) -> IndexSummary:
+                trusted: Mapping[str, str] | None = None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
     parts whose input pages are unchanged are taken from it instead of being indexed again. A part
     to write is merged from its pieces; `pieces_dir` keeps the pieces for the next run (those
     written by code with another `stamp` are made again), none are kept without it. With
-    `trusted` (the summary's `kept` of a run whose build succeeded), only those pieces are taken
-    from the store: a build that failed, on a full disk say, may have left pieces that look whole.
+    `trusted` (the summary's `kept` of a run whose build succeeded), only the pieces it names, as
+    written then, are taken from the store: a build that failed, on a full disk say, may have
+    left pieces that look whole.
     `known` and `file_digests` spare reading pages unchanged since the run that returned `known`
     in its summary's `read` (see indexed_pages). Raises SearchIndexError with Pagefind's own message.
     """
@@ -419,10 +424,13 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
         store = pieces_dir or Path(scratch)
         store.mkdir(parents=True, exist_ok=True)
-        ran = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted)
+        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted)
         current = {key for found in pieces.values() for _, key in found}
         if pieces_dir is not None:
             _prune_store(store, current)
+        # The pieces of parts not written this time are as the trusted run left them.
+        kept = {key: tokens.get(key) or (trusted or {}).get(key) for key in current}
+        kept = {key: token for key, token in kept.items() if token}
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
@@ -431,23 +439,27 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     file_digests = file_digests or {}
     read = {page.path: (file_digests[page.path], page) for page in pages if page.path in file_digests}
     return IndexSummary(len(parts), [part.name for part in to_write], reused, sum(len(part.pages) for part in parts),
-                        read, ran, current if pieces_dir is not None else set())
+                        read, ran, kept if pieces_dir is not None else {})
 
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
-                 store: Path, stamp: str, executable: Path, trusted: set[str] | None) -> list[str]:
+                 store: Path, stamp: str, executable: Path,
+                 trusted: Mapping[str, str] | None) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
-    `trusted`, when given). Returns the names of the pieces run."""
+    `trusted`, when given). Returns the names of the pieces run and the token of every piece used."""
     found: dict[str, Contents] = {}
+    tokens: dict[str, str] = {}
     missing: dict[str, Part] = {}
     for part in parts:
         for piece, key in pieces[part.name]:
             if key not in found and key not in missing:
-                contents = _load_piece(store, key, stamp) if trusted is None or key in trusted else None
-                if contents is None:
+                loaded = None
+                if trusted is None or key in trusted:
+                    loaded = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
+                if loaded is None:
                     missing[key] = piece
                 else:
-                    found[key] = contents
+                    found[key], tokens[key] = loaded
     # Pieces are independent runs of the binary: as many at once as there are cores. A part is
     # merged as soon as its last piece is there, beside the runs still going.
     with ThreadPoolExecutor(max_workers=max(1, min(len(missing), _cores()))) as runs, \
@@ -468,7 +480,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
             merge_ready()
             for future in as_completed(running):
                 key = running[future]
-                found[key] = future.result()
+                found[key], tokens[key] = future.result()
                 for keys in waiting.values():
                     keys.discard(key)
                 merge_ready()
@@ -480,4 +492,4 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
             runs.shutdown(cancel_futures=True)
             merges.shutdown(cancel_futures=True)
             raise
-    return sorted(missing[key].name for key in missing)
+    return sorted(missing[key].name for key in missing), tokens

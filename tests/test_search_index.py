@@ -170,8 +170,15 @@ def test_a_damaged_or_stale_piece_is_made_again(tmp_path):
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
     assert len(summary.pieces) == 4 and snapshot(site / "pagefind") == clean
     shutil.rmtree(site / "pagefind")
+    trusted = summary.kept
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
-                          trusted=set(sorted(summary.kept)[1:]))  # one piece was written by a build that failed
+                          trusted={key: token for key, token in trusted.items() if key != min(trusted)})
+    assert len(summary.pieces) == 1 and snapshot(site / "pagefind") == clean  # not from a build that succeeded
+    # That run's build failed after it had written the piece again: its `kept` is not trusted,
+    # and the piece it left (which may be truncated) is not taken either.
+    shutil.rmtree(site / "pagefind")
+    summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
+                          trusted=trusted)
     assert len(summary.pieces) == 1 and snapshot(site / "pagefind") == clean
     shutil.rmtree(site / "pagefind")
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v2")

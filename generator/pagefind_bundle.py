@@ -45,7 +45,7 @@ class BundleError(Exception):
 
 # -- CBOR, as far as Pagefind uses it ----------------------------------------------------------------
 # A decoded node is (major type, payload): an int for 0 and 1, bytes for 2 and 3, a list of nodes
-# for 4 (and 5, flattened). Definite lengths only, the shortest head, as Pagefind writes.
+# for 4 (Pagefind writes no maps). Definite lengths only, the shortest head, as Pagefind writes.
 
 def _head(data: bytes, i: int) -> tuple[int, int, int]:
     major, info = data[i] >> 5, data[i] & 31
@@ -64,9 +64,9 @@ def decode(data: bytes, i: int = 0):
         return (major, arg), i
     if major in (2, 3):
         return (major, data[i:i + arg]), i + arg
-    if major in (4, 5):
+    if major == 4:
         items = []
-        for _ in range(arg * (2 if major == 5 else 1)):
+        for _ in range(arg):
             item, i = decode(data, i)
             items.append(item)
         return (major, items), i
@@ -92,7 +92,7 @@ def encode(node) -> bytes:
         return head(major, payload)
     if major in (2, 3):
         return head(major, len(payload)) + payload
-    return head(major, len(payload) // (2 if major == 5 else 1)) + b"".join(encode(item) for item in payload)
+    return head(major, len(payload)) + b"".join(encode(item) for item in payload)
 
 
 def _text(value: str) -> tuple[int, bytes]:
@@ -323,7 +323,8 @@ def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]])
 
 # -- merging -------------------------------------------------------------------------------------
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path) -> None:
+    """A hard link where the file system allows one, else a copy."""
     try:
         os.link(source, target)
     except OSError:
@@ -399,7 +400,7 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
         raise BundleError(f"{target}: the pieces differ in Pagefind version or language")
     target.mkdir(parents=True)
     for file in first.static:
-        _link_or_copy(first_folder / file, target / file)
+        link_or_copy(first_folder / file, target / file)
 
     offsets, total = [], 0
     for _, contents in bundles:
@@ -410,7 +411,7 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
     pages = []
     for (folder, contents), new_ids in zip(bundles, ids):
         for (page_id, words), new in zip(contents.pages, new_ids):
-            _link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
+            link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
             pages.append((4, [_text(new), (0, words)]))
 
     fields = sorted({field for _, contents in bundles for field in contents.fields}, key=str.encode)
@@ -422,13 +423,10 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
     for word in sorted(by_word):
         found = by_word[word]
         blob = [b"\x83", head(3, len(word)), word, *_merged_postings([(item[1], offset) for item, offset in found])]
-        if len(found) == 1:
-            variants = {variant: [(postings, found[0][1])] for variant, postings in found[0][0][2]}
-        else:
-            variants = {}
-            for item, offset in found:
-                for variant, postings in item[2]:
-                    variants.setdefault(variant, []).append((postings, offset))
+        variants: dict[bytes, list[tuple[Postings, int]]] = {}
+        for item, offset in found:
+            for variant, postings in item[2]:
+                variants.setdefault(variant, []).append((postings, offset))
         blob.append(head(4, len(variants)))
         for variant, lists in variants.items():
             blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(lists)]
@@ -460,6 +458,6 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
                        (4, [_text(field) for field in fields])]))
     meta_name = _hashed(lang, meta, 10)
     _write(target / f"pagefind.{meta_name}.pf_meta", meta)
-    entry = json.loads(json.dumps(first.entry))
-    entry["languages"] = {lang: {**first.entry["languages"][lang], "hash": meta_name, "page_count": total}}
+    entry = {**first.entry, "languages": {lang: {**first.entry["languages"][lang], "hash": meta_name,
+                                                  "page_count": total}}}
     (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

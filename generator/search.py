@@ -44,7 +44,8 @@ from datetime import date
 from pathlib import Path
 from typing import Mapping
 
-from generator.pagefind_bundle import ENTRY_FILE, UNUSED_FILES, BundleError, Contents, read_bundle, write_merged
+from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, link_or_copy, read_bundle,
+                                      write_merged)
 
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
@@ -247,14 +248,6 @@ def pagefind_version(executable: Path) -> str:
     return result.stdout.strip()
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _no_space_left(folder: Path) -> bool:
     try:
         return os.statvfs(folder).f_bavail == 0
@@ -310,7 +303,8 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
     # nothing beside it (the staging folder is removed whole).
     with tempfile.TemporaryDirectory(dir=site_dir, prefix=".index-input-") as scratch:
         for page in piece.pages:
-            _link_or_copy(site_dir / page.path, Path(scratch) / page.path)
+            (Path(scratch) / page.path).parent.mkdir(parents=True, exist_ok=True)
+            link_or_copy(site_dir / page.path, Path(scratch) / page.path)
         result = _run([str(executable), "--site", scratch, "--output-path", str(bundle), *_pagefind_options(),
                        "--quiet"])
     if result.returncode != 0:
@@ -368,7 +362,7 @@ def _cores() -> int:
 
 
 def _copy_tree(source: Path, target: Path) -> None:
-    shutil.copytree(source, target, copy_function=lambda s, t: _link_or_copy(Path(s), Path(t)))
+    shutil.copytree(source, target, copy_function=lambda s, t: link_or_copy(Path(s), Path(t)))
 
 
 def build_index(site_dir: Path, previous_site: Path | None = None, executable: Path | None = None,
@@ -474,7 +468,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 if part.name in waiting and not waiting[part.name]:
                     del waiting[part.name]
                     bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key]) for _, key in pieces[part.name]]
-                    merging.append(merges.submit(write_merged, output / part.name, part.name, bundles))
+                    merging.append((part.name, merges.submit(write_merged, output / part.name, part.name, bundles)))
 
         try:
             merge_ready()
@@ -484,8 +478,11 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 for keys in waiting.values():
                     keys.discard(key)
                 merge_ready()
-            for future in merging:
-                future.result()
+            for name, future in merging:
+                try:
+                    future.result()
+                except BundleError as error:
+                    raise SearchIndexError(f"cannot merge the part {name} of the search index ({error})") from None
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full
             # disk they would only leave more broken pieces), nor the merges.

@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from generator import output, pagefind_search
+from generator import collector, output, pagefind_search
 from generator.article import Article, Problems
 from generator.build_state import BuildState, SiteRecord, code_version, folder_identity
 from generator.config import Config
@@ -62,6 +62,7 @@ def _relative(config: Config, path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
+@collector.paused()  # see collector.py: a build's objects live until it ends
 def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset(), jobs: int = 1) -> IngestSummary:
     """Read seeds/, reconcile with content/articles/, assign events and write generator-owned files.
 
@@ -139,6 +140,7 @@ def _trusted_pieces(state: BuildState) -> dict[str, str]:
     return kept if isinstance(kept, dict) else {}
 
 
+@collector.paused()
 def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildSummary:
     started = time.perf_counter()
     jobs = jobs or default_jobs()

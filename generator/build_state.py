@@ -15,18 +15,17 @@ discarded before a build starts changing that folder.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import sys
 import zlib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Iterator
+
+from generator import collector
 
 STATE_SUFFIX = ".state"
 _FORMAT = 1
@@ -50,19 +49,6 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             hasher.update(f"{name}=none".encode())
     return hasher.hexdigest()
-
-
-@contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Unpickling a state makes millions of objects and no garbage; the cycle collector, set off
-    again and again by the allocations, would walk them all each time."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def state_dir(output: Path) -> Path:
@@ -95,7 +81,8 @@ class BuildState:
 
     def load(self, name: str):
         try:
-            with open(self.folder / f"{name}.pickle", "rb") as stream, _no_cycle_collection():
+            # Unpickling makes millions of objects and no garbage: collections it set off would walk them all.
+            with open(self.folder / f"{name}.pickle", "rb") as stream, collector.paused():
                 version, value = pickle.load(stream)
         except Exception:  # missing, damaged or from another version: start afresh
             return None
@@ -105,7 +92,7 @@ class BuildState:
         temporary = self.folder / f".{name}.pickle.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with open(temporary, "wb") as stream, _no_cycle_collection():
+            with open(temporary, "wb") as stream, collector.paused():
                 pickle.dump(((_FORMAT, code_version()), value), stream, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(temporary, self.folder / f"{name}.pickle")
         except OSError:

@@ -13,7 +13,6 @@ keeps it: event ids never change once given.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import heapq
 import math
@@ -33,7 +32,7 @@ from generator.arabic import _SINGLE_PREFIXES, fold, strip_clitics, tokens
 from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
-from generator import names as name_evidence
+from generator import collector, names as name_evidence
 from generator.link_statistics import LinkStatistics, counted
 from generator.stopwords import STOPWORDS as _STOPWORDS
 
@@ -512,14 +511,9 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, m
     are none or they no longer describe it, and `Linking.statistics` is then a new object."""
     # Linking makes millions of small containers and no reference cycles: the cycle collector would
     # only walk them again and again (linking 6,000 articles took 1.5x as long with it).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _link(articles, gazetteer or empty_gazetteer(), memo if isinstance(memo, LinkMemo) else LinkMemo(),
                      statistics)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,

@@ -18,6 +18,8 @@ import threading
 import traceback
 from typing import Callable, Iterator, TypeVar
 
+from generator import collector
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -47,7 +49,8 @@ def in_forked_processes(function: Callable[[list[T]], R], shared: object, items:
     _WORK = shared
     chunks = [items[start:start + chunk] for start in range(0, len(items), chunk)]
     try:
-        with multiprocessing.get_context("fork").Pool(jobs) as pool:
+        with collector.inherited_frozen(), \
+                multiprocessing.get_context("fork").Pool(jobs, initializer=collector.in_worker) as pool:
             yield from pool.imap_unordered(function, chunks)
     finally:
         _WORK = None

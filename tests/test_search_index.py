@@ -101,6 +101,10 @@ def test_a_page_known_from_an_earlier_run_is_read_again_only_when_its_file_chang
     assert indexed_pages(tmp_path, {path: ("d1", stale)}, {path: "d1"}) == [stale]  # not read again
     assert indexed_pages(tmp_path, {path: ("d1", stale)}, {path: "d2"}) == [first]  # the file changed
     assert indexed_pages(tmp_path, {path: ("d1", stale)}) == [first]                # nothing to tell by
+    # The files the caller lists are the site's: only its article pages are read, and the folder is not searched.
+    write_page(tmp_path, 2, "2015-07-21")
+    listing = {path: "d2", "index.html": "d3", "articles/a0001/raw.txt": "d4", "articles/index.html": "d5"}
+    assert indexed_pages(tmp_path, {}, listing) == [first]
 
 
 @pytest.fixture(scope="module")

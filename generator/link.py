@@ -18,13 +18,13 @@ import heapq
 import math
 import operator
 import re
-import sys
+from array import array
 from collections import Counter, defaultdict
 from typing import Container, Iterable
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from datetime import datetime, timedelta
-from itertools import repeat
+from itertools import compress, repeat
 
 import Stemmer
 
@@ -35,6 +35,7 @@ from generator.model import sort_instant
 from generator import collector, names as name_evidence
 from generator.link_statistics import LinkStatistics, counted
 from generator.stopwords import STOPWORDS as _STOPWORDS
+from generator.symbols import Symbols
 
 SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
 DATE_WINDOW = timedelta(days=3)
@@ -192,21 +193,39 @@ def _terms(words: Iterable[str], lexicon: Container[str]) -> dict[str, str | Non
     return {token: None if term is None else stems.get(term, term) for token, term in stripped.items()}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Analysis:
-    """What linking reads from one article, as long as neither it nor the terms of its words change."""
+    """What linking reads from one article, as long as neither it nor the terms of its words change.
+    Its words and terms are held as numbers of the archive's symbols (see symbols.py)."""
     key: str                          # digest of the article's language, title and body, and the gazetteer
-    tokens: frozenset[str]            # its words (the archive's lexicon is theirs together)
+    symbols: Symbols
+    words: array                      # its tokens (the archive's lexicon is theirs together)
     also_looked_up: frozenset[str]    # other tokens whose terms it used (capitalised English words)
-    counts: dict[str, int]            # term -> occurrences, title counted TITLE_WEIGHT times
+    terms: array                      # its terms, in the order counted,
+    term_counts: array                # and their occurrences, title counted TITLE_WEIGHT times
     title_counts: dict[str, int]
     as_name: dict[str, int]           # term -> times seen as a name
     numbers: frozenset[str]
     anchors: frozenset[str]
 
     @property
-    def looked_up(self) -> frozenset[str]:
-        return self.tokens | self.also_looked_up if self.also_looked_up else self.tokens
+    def tokens(self) -> frozenset[str]:
+        return frozenset(self.symbols.decode(self.words))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Term -> occurrences, title counted TITLE_WEIGHT times."""
+        return dict(zip(self.symbols.decode(self.terms), self.term_counts))
+
+    def _facts(self) -> tuple:
+        return (self.key, self.tokens, self.also_looked_up, self.counts, self.title_counts, self.as_name,
+                self.numbers, self.anchors)
+
+    def __eq__(self, other: object) -> bool:
+        # By what it says, not by numbers: two builds may have numbered the same words otherwise.
+        return isinstance(other, _Analysis) and self._facts() == other._facts()
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     def occurrences(self) -> dict[str, int]:
@@ -224,6 +243,8 @@ class LinkMemo:
     archive can change how a word with a proclitic letter is split)."""
     lexicon: frozenset[str] = frozenset()
     analyses: dict[str, _Analysis] = field(default_factory=dict)
+    symbols: Symbols = field(default_factory=Symbols)                 # the analyses' words and terms
+    word_documents: array = field(default_factory=lambda: array("I"))  # symbol -> analyses holding it as a word
     occurrences: Counter = field(default_factory=Counter)
     as_name: Counter = field(default_factory=Counter)
     document_frequency: Counter = field(default_factory=Counter)
@@ -246,12 +267,13 @@ def _analysis_key(article: Article, gazetteer_key: bytes) -> str:
     return hasher.hexdigest()
 
 
-def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str],
+def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str], words: array,
              term_of: dict[str, str | None], lexicon: Container[str], cues: Container[str],
-             gazetteer: Gazetteer) -> tuple[_Analysis, list[str | None]]:
-    """`term_of` holds the terms of the article's tokens; a capitalised English word whose folded
-    spelling is another word of the lexicon has its term added. Returns the analysis and the
-    article's terms in order (None for function words), which the archive's sums count."""
+             gazetteer: Gazetteer, symbols: Symbols) -> tuple[_Analysis, list[str | None]]:
+    """`words` are the numbers of the article's distinct tokens. `term_of` holds the terms of the
+    article's tokens; a capitalised English word whose folded spelling is another word of the
+    lexicon has its term added. Returns the analysis and the article's terms in order (None for
+    function words), which the archive's sums count."""
     distinct = set(title_tokens)
     distinct.update(body_tokens)
     looked_up = set(distinct)
@@ -277,9 +299,9 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     numbers = _numbers(article)
     anchors = frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(title_tokens + body_tokens)}
                         | {f"#{n}" for n in numbers})
-    words = frozenset(map(sys.intern, distinct))
-    return (_Analysis(key, words, frozenset(looked_up - words), dict(counts), dict(title_counts), dict(as_name),
-                      numbers, anchors), title_terms + body_terms)
+    return (_Analysis(key, symbols, words, frozenset(looked_up - distinct), symbols.numbers(counts),
+                      array("I", counts.values()), dict(title_counts), dict(as_name), numbers, anchors),
+            title_terms + body_terms)
 
 
 def _with_prefixes(words: Iterable[str]) -> set[str]:
@@ -297,6 +319,7 @@ def _with_prefixes(words: Iterable[str]) -> set[str]:
 def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMemo | None) -> LinkMemo:
     """Every article's analysis, reusing the memo's where the article and its words' terms are unchanged."""
     memo = memo if isinstance(memo, LinkMemo) else LinkMemo()
+    symbols = memo.symbols
     gazetteer_key = hashlib.blake2b(repr(gazetteer).encode("utf-8", "surrogatepass"), digest_size=16).digest()
     keys = {a.id: _analysis_key(a, gazetteer_key) for a in articles}
     token_lists: dict[str, tuple[list[str], list[str]]] = {}
@@ -307,15 +330,29 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
             kept[article.id] = known
         else:
             token_lists[article.id] = (tokens(article.title), tokens(article.body))
-    lexicon = frozenset().union(*(a.tokens for a in kept.values()),
-                                *(t for pair in token_lists.values() for t in pair))
+    # The lexicon: the words of the analyses kept (counted by the memo, less those of the analyses
+    # dropped) and of the articles analysed now.
+    words = {article_id: symbols.numbers({*title, *body}) for article_id, (title, body) in token_lists.items()}
+    documents = array("I", memo.word_documents)
+    documents.extend(repeat(0, len(symbols) - len(documents)))
+    for article_id, old in memo.analyses.items():
+        if article_id not in kept:
+            for number in old.words:
+                documents[number] -= 1
+    for numbers in words.values():
+        for number in numbers:
+            documents[number] += 1
+    lexicon = frozenset(compress(symbols.strings, documents))
     if kept:
         affected = _with_prefixes(lexicon.symmetric_difference(memo.lexicon))
+        affected_words = symbols.known(affected)
         for article in articles:
             known = kept.get(article.id)
-            if known is not None and not known.looked_up.isdisjoint(affected):
+            if known is not None and not (affected_words.isdisjoint(known.words)
+                                          and affected.isdisjoint(known.also_looked_up)):
                 del kept[article.id]
                 token_lists[article.id] = (tokens(article.title), tokens(article.body))
+                words[article.id] = known.words  # the same text: the same words
 
     # Terms only for the words of the articles analysed now, and the cues (names never follow them).
     cues = {token for token in lexicon - memo.lexicon if name_evidence.is_cue(token)}
@@ -323,7 +360,8 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
     needed = {t for pair in token_lists.values() for ts in pair for t in ts} if kept else lexicon
     term_of = _terms(needed | cues, lexicon)
 
-    result = LinkMemo(lexicon, {}, Counter(memo.occurrences), Counter(memo.as_name), Counter(memo.document_frequency))
+    result = LinkMemo(lexicon, {}, symbols, documents, Counter(memo.occurrences), Counter(memo.as_name),
+                      Counter(memo.document_frequency))
     for article_id, old in memo.analyses.items():
         if article_id not in kept:  # removed, changed or analysed again: its share leaves the sums
             result.occurrences.subtract(old.occurrences)
@@ -333,8 +371,8 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
         analysis = kept.get(article.id)
         if analysis is None:
             title_tokens, body_tokens = token_lists[article.id]
-            analysis, terms = _analyse(article, keys[article.id], title_tokens, body_tokens, term_of, lexicon, cues,
-                                       gazetteer)
+            analysis, terms = _analyse(article, keys[article.id], title_tokens, body_tokens, words[article.id],
+                                       term_of, lexicon, cues, gazetteer, symbols)
             result.occurrences.update(terms)  # a list: counted in C (a mapping is added term by term)
             result.as_name.update(analysis.as_name)
             result.document_frequency.update(analysis.counts.keys())  # each term once
@@ -617,7 +655,8 @@ def _changed_articles(ordered: list[Article], placed: dict[str, tuple[Span | Non
     moved = {term for term in touched if term not in listed and now.get(term) != then.get(term)}
     moved |= unlisted_names ^ previous.unlisted_names
     if moved:
-        changed.update(article.id for article in ordered if not moved.isdisjoint(analyses[article.id].counts))
+        moved_terms = analysed.symbols.known(moved)
+        changed.update(article.id for article in ordered if not moved_terms.isdisjoint(analyses[article.id].terms))
     return changed
 
 

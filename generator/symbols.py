@@ -1,0 +1,40 @@
+"""Strings numbered in the order first seen, so that many records can hold them as arrays of
+numbers: the build state then loads and saves those records as bytes, not as millions of
+references to strings (for the 31k archive's link analyses 0.6 s to load instead of 3.7 s).
+A number never changes once given, so records made by earlier builds stay readable."""
+
+from __future__ import annotations
+
+from array import array
+from typing import Iterable
+
+
+class Symbols:
+    def __init__(self, strings: Iterable[str] = ()):
+        self.strings: list[str] = list(strings)
+        self._numbers: dict[str, int] = {string: number for number, string in enumerate(self.strings)}
+
+    def __reduce__(self):
+        return Symbols, (self.strings,)
+
+    def __len__(self) -> int:
+        return len(self.strings)
+
+    def number(self, string: str) -> int:
+        """The string's number, given now if it has none."""
+        number = self._numbers.get(string)
+        if number is None:
+            number = self._numbers[string] = len(self.strings)
+            self.strings.append(string)
+        return number
+
+    def numbers(self, strings: Iterable[str]) -> array:
+        return array("I", map(self.number, strings))
+
+    def known(self, strings: Iterable[str]) -> set[int]:
+        """The numbers of those of `strings` that have one."""
+        numbers = self._numbers
+        return {numbers[string] for string in strings if string in numbers}
+
+    def decode(self, numbers: Iterable[int]) -> list[str]:
+        return list(map(self.strings.__getitem__, numbers))

@@ -1,0 +1,16 @@
+"""Strings numbered once for good (generator.symbols), as the link memo keeps them."""
+
+import pickle
+
+from generator.symbols import Symbols
+
+
+def test_a_number_is_given_once_and_survives_the_build_state():
+    symbols = Symbols()
+    first = symbols.numbers(["بغداد", "وبغداد", "بغداد"])
+    assert list(first) == [0, 1, 0]
+    kept = pickle.loads(pickle.dumps(symbols))
+    assert list(kept.numbers(["كربلاء", "وبغداد"])) == [2, 1]   # new strings after the old ones
+    assert kept.decode([2, 0, 1]) == ["كربلاء", "بغداد", "وبغداد"]
+    assert kept.known(["بغداد", "الموصل"]) == {0}                 # only those with a number
+    assert len(kept) == 3 and len(symbols) == 2                  # the copy grew, not the original

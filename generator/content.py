@@ -17,8 +17,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, is_valid_id, is_web_address,
-                               parse_iso_date)
+from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, article_digest, is_valid_id,
+                               is_web_address, parse_iso_date)
 from generator.file_cache import FileCache, bytes_digest
 
 ARTICLES_DIRNAME = "articles"
@@ -152,8 +152,8 @@ class ArticleWriter:
     A file that a person wrote or edited is never replaced, even one too broken to read (which the
     build skips and reports), unless `replace_edited` (`ingest --force`).
 
-    Serialising costs more than comparing, so the writer keeps a table (digest of an article's
-    repr -> digest of the file made of it) between builds: with the digest of a file's bytes now
+    Serialising costs more than comparing, so the writer keeps a table (article_digest of an article
+    -> digest of the file made of it) between builds: with the digest of a file's bytes now
     (from the cache that loaded it), an article unchanged since it was written is not serialised.
     """
 
@@ -167,7 +167,7 @@ class ArticleWriter:
 
     def write(self, article: Article, replace_edited: bool = False) -> bool:
         path = article_path(self.content_dir, article.id)
-        source = bytes_digest(repr(article).encode("utf-8", "surrogatepass"))
+        source = article_digest(article)
         now = self._files.digest(_relative(path, self.root)) if self._files else None
         if now is not None and self._previous.get(source) == now:
             self.table[source] = now

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Callable
 
-from generator.article import Article
+from generator.article import Article, article_digest
 from generator.model import Event
 
 _SCALARS = (str, int, float, bool, type(None), date, datetime)
@@ -64,8 +64,7 @@ class ContextFingerprints:
     def article(self, article: Article) -> str:
         key = id(article)
         if key not in self._articles:
-            # The article's own repr is hashed as it is: inside digest() its text would be repr'd again.
-            hasher = hashlib.blake2b(repr(article).encode("utf-8", "surrogatepass"), digest_size=16)
+            hasher = hashlib.blake2b(article_digest(article).encode(), digest_size=16)
             hasher.update(digest(self._walk(self._article_facts(article))).encode())
             self._articles[key] = hasher.hexdigest()
         return self._articles[key]

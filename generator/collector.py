@@ -32,12 +32,15 @@ def inherited_frozen() -> Iterator[None]:
     """For forking workers inside the block: what the parent holds is moved out of the collector's
     reach (gc.freeze), so that a worker, which collects its own cycles (see in_worker), never
     writes to the objects it inherited and shares their memory pages with the parent instead of
-    copying them."""
+    copying them. (Objects frozen before, by the caller or an outer block, stay frozen: gc can
+    only thaw everything at once.)"""
+    frozen_before = gc.get_freeze_count() > 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if not frozen_before:
+            gc.unfreeze()
 
 
 def in_worker() -> None:

@@ -47,3 +47,14 @@ def test_forked_workers_collect_their_own_cycles_but_never_walk_what_they_inheri
     assert all(frozen >= len(held) for _, frozen in seen)      # the parent's objects are frozen there
     assert gc.get_freeze_count() == before                        # and no longer in the parent
     assert gc.isenabled()
+
+
+def test_what_the_caller_froze_stays_frozen():
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector.inherited_frozen():
+            pass
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()

@@ -84,8 +84,9 @@ class Renderer:
 
         def add(kind: str, template: str, url_for: Callable[[str], str], **context) -> None:
             alternates = {lang: url_for(lang) for lang in self.languages}
+            shared = {"kind": kind, **context}  # one object: its fingerprint is walked once for every language
             for lang in self.languages:
-                pages.append(Page(alternates[lang], template, lang, alternates, {"kind": kind, **context}))
+                pages.append(Page(alternates[lang], template, lang, alternates, shared))
 
         def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
                      newest_first: bool = True, **context) -> None:
@@ -299,6 +300,7 @@ class Renderer:
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
         walker = self._walker()
         result: dict[str, str] = {}
+        contexts: dict[int, str] = {}  # a context's digest by its id (its pages in each language share it)
         for page in pages:
             kind = page.context.get("kind")
             if kind == "search":  # drawn from the whole archive
@@ -309,8 +311,11 @@ class Renderer:
                 extra = [(i, len(self.archive.source_articles(i))) for i in page.context["sources"]]
             else:
                 extra = ""
+            context = contexts.get(id(page.context))
+            if context is None:
+                context = contexts[id(page.context)] = walker.of(page.context)
             result[self.urls.output_file(page.url)] = digest(
-                shared, page.url, page.template, page.lang, page.alternates, walker.of(page.context), extra)
+                shared, page.url, page.template, page.lang, page.alternates, context, extra)
         return result
 
     def write(self, site: SiteWriter, pages: list[Page], previous: dict[str, str] | None = None,

@@ -164,14 +164,16 @@ class ArticleWriter:
         self._files = files
         self._previous = table if isinstance(table, dict) else {}
         self.table: dict[str, str] = {}   # this build's entries, to keep for the next one
+        # The files' names in `files`, made as strings: a Path per article cost 0.8 s of a 31k rebuild.
+        self._folder_name = _relative(article_path(content_dir, "x").parent, root)
 
     def write(self, article: Article, replace_edited: bool = False) -> bool:
-        path = article_path(self.content_dir, article.id)
         source = article_digest(article)
-        now = self._files.digest(_relative(path, self.root)) if self._files else None
+        now = self._files.digest(f"{self._folder_name}/{article.id}.md") if self._files else None
         if now is not None and self._previous.get(source) == now:
             self.table[source] = now
             return False
+        path = article_path(self.content_dir, article.id)
         text = serialise(article)
         data = text.encode("utf-8")
         self.table[source] = bytes_digest(data)

@@ -281,3 +281,22 @@ def test_load_articles_survives_a_file_with_an_impossible_unquoted_date(tmp_path
     found = load_articles(content, tmp_path, problems)
     assert list(found) == [ARTICLE.id]
     assert [(p.path, p.severity) for p in problems.items] == [("content/articles/abc.md", "error")]
+
+
+def test_an_article_unchanged_since_its_file_was_written_is_not_serialised_again(tmp_path, monkeypatch):
+    import generator.content as content_module
+    from generator.content import ArticleWriter
+    from generator.file_cache import FileCache
+
+    root = tmp_path
+    content = root / "content"
+    first = ArticleWriter(content, root)
+    assert first.write(ARTICLE) is True
+    files: FileCache = FileCache()
+    assert ARTICLE.id in load_articles(content, root, Problems(), cache=files)  # the next build reads the file
+    serialised = []
+    real = content_module.serialise
+    monkeypatch.setattr(content_module, "serialise", lambda article: serialised.append(article.id) or real(article))
+    again = ArticleWriter(content, root, files, first.table)
+    assert again.write(ARTICLE) is False and serialised == []          # known by its digest and the file's
+    assert again.write(ARTICLE.with_changes(section="اقتصاد")) is True and serialised == [ARTICLE.id]

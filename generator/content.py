@@ -165,7 +165,7 @@ class ArticleWriter:
         self._previous = table if isinstance(table, dict) else {}
         self.table: dict[str, str] = {}   # this build's entries, to keep for the next one
         # The files' names in `files`, made as strings: a Path per article cost 0.8 s of a 31k rebuild.
-        self._folder_name = _relative(article_path(content_dir, "x").parent, root)
+        self._folder_name = _relative(content_dir / ARTICLES_DIRNAME, root)
 
     def write(self, article: Article, replace_edited: bool = False) -> bool:
         source = article_digest(article)

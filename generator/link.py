@@ -241,7 +241,6 @@ class LinkMemo:
     """The per-article analyses of one build and their sums, kept in the build state so that the
     next build analyses only articles that changed or whose words' terms did (a new word of the
     archive can change how a word with a proclitic letter is split)."""
-    lexicon: frozenset[str] = frozenset()
     analyses: dict[str, _Analysis] = field(default_factory=dict)
     symbols: Symbols = field(default_factory=Symbols)                 # the analyses' words and terms
     word_documents: array = field(default_factory=lambda: array("I"))  # symbol -> analyses holding it as a word
@@ -256,6 +255,11 @@ class LinkMemo:
     placed: dict[str, tuple[Span | None, str | None]] = field(default_factory=dict)  # article id -> (when, source)
     events: dict[str, "_Event"] = field(default_factory=dict)
     relations: dict[tuple[str, str], float] = field(default_factory=dict)  # related events, smaller id first
+
+    @property
+    def lexicon(self) -> frozenset[str]:
+        """The words of its analyses."""
+        return frozenset(compress(self.symbols.strings, self.word_documents))
 
 
 def _analysis_key(article: Article, gazetteer_key: bytes) -> str:
@@ -342,9 +346,9 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
     for numbers in words.values():
         for number in numbers:
             documents[number] += 1
-    lexicon = frozenset(compress(symbols.strings, documents))
+    lexicon, previous_lexicon = frozenset(compress(symbols.strings, documents)), memo.lexicon
     if kept:
-        affected = _with_prefixes(lexicon.symmetric_difference(memo.lexicon))
+        affected = _with_prefixes(lexicon.symmetric_difference(previous_lexicon))
         affected_words = symbols.known(affected)
         for article in articles:
             known = kept.get(article.id)
@@ -355,12 +359,12 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
                 words[article.id] = known.words  # the same text: the same words
 
     # Terms only for the words of the articles analysed now, and the cues (names never follow them).
-    cues = {token for token in lexicon - memo.lexicon if name_evidence.is_cue(token)}
+    cues = {token for token in lexicon - previous_lexicon if name_evidence.is_cue(token)}
     cues.update(memo.cues.intersection(lexicon))
     needed = {t for pair in token_lists.values() for ts in pair for t in ts} if kept else lexicon
     term_of = _terms(needed | cues, lexicon)
 
-    result = LinkMemo(lexicon, {}, symbols, documents, Counter(memo.occurrences), Counter(memo.as_name),
+    result = LinkMemo({}, symbols, documents, Counter(memo.occurrences), Counter(memo.as_name),
                       Counter(memo.document_frequency))
     for article_id, old in memo.analyses.items():
         if article_id not in kept:  # removed, changed or analysed again: its share leaves the sums

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 
-from generator.search_head import HEAD_RESULTS, PartAnswer, head_file, ranked_first_page
+from generator.search_head import HEAD_RESULTS, PartAnswer, head_file, head_forms, ranked_first_page
+from generator.search_text import SearchForms
 
 
 def _idf(pages: int, containing: int) -> float:
@@ -36,3 +37,13 @@ def test_ties_keep_pagefinds_merged_order_and_one_part_keeps_its_own():
 
 def test_a_forms_file_is_named_by_its_code_points():
     assert head_file("عام") == "search/head/0639-0627-0645.json"
+
+
+def test_frequent_forms_except_function_words_and_single_letters_get_a_first_page():
+    # Every text holds بغداد, the function word في and the lone letters و and ب (a proclitic written
+    # apart, an initial); Pagefind reads a letter as the prefix of every word that starts with it.
+    texts = [f"و في بغداد ب {word}" for word in ("انفجار", "اجتماع", "انفجار", "مطار")]
+    forms = SearchForms(texts)
+    assert {"و", "ب", "في"} <= set(forms.document_frequency)
+    assert head_forms(forms, 2) == ["انفجار", "بغداد"]
+    assert head_forms(forms, 5) == []

@@ -109,3 +109,23 @@ def test_a_damaged_index_chunk_is_an_error_naming_it(head_site, tmp_path):
         chunk.write_bytes(b"not a chunk")
     with pytest.raises(PagefindSearchError, match=rf"{first_part}/index/.*\.pf_index"):
         write_head_results(copy, forms[:1], None, SiteWriter(copy).write)
+
+
+def test_a_rebuild_reuses_the_answers_and_fragments_of_unchanged_parts_only(head_site, tmp_path):
+    site, forms = head_site
+    copy = tmp_path / "site"
+    shutil.copytree(site / "pagefind", copy / "pagefind")
+    written: dict[str, str] = {}
+    state = write_head_results(copy, forms, None, lambda path, text: written.__setitem__(path, text))
+    listing = json.loads((copy / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    # Nothing of an unchanged index is read again: not even a fragment.
+    for fragments in (copy / "pagefind").glob("*/fragment"):
+        shutil.rmtree(fragments)
+    again: dict[str, str] = {}
+    kept = write_head_results(copy, forms, state, lambda path, text: again.__setitem__(path, text))
+    assert again == written and kept == state
+    # A part with another key (its pages changed) is searched and its fragments read again.
+    listing["parts"][0]["key"] = "changed"
+    (copy / "pagefind" / "parts.json").write_text(json.dumps(listing), encoding="utf-8")
+    with pytest.raises(PagefindSearchError, match=rf"{listing['parts'][0]['name']}: fragment"):
+        write_head_results(copy, forms, state, lambda path, text: None)

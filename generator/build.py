@@ -193,7 +193,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                stamp=code_version(), trusted=_trusted_pieces(state))
+                                stamp=code_version(), trusted=_trusted_pieces(state),
+                                discard=lambda folder: output.remove_in_background(folder, config.paths.output))
             try:
                 first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
             except pagefind_search.PagefindSearchError as error:

@@ -303,6 +303,12 @@ def _publish_by_renames(output: Path, staging: Path) -> None:
         _remove_in_background(previous, versions_dir(output))
 
 
+def remove_in_background(folder: Path, output: Path) -> None:
+    """Delete a folder of the output's staging version (a part of the search index that is being
+    replaced: a few thousand files) without making the build wait for it."""
+    _remove_in_background(folder, versions_dir(output))
+
+
 def _remove_in_background(folder: Path, aside: Path) -> None:
     """Delete a folder without making the build wait for it: removing a hundred thousand files
     takes seconds. It is first renamed into `aside` (a folder on the same file system), so its

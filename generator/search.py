@@ -42,7 +42,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, link_or_copy, read_bundle,
                                       write_merged)
@@ -376,7 +376,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
                 file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
-                trusted: Mapping[str, str] | None = None) -> IndexSummary:
+                trusted: Mapping[str, str] | None = None,
+                discard: Callable[[Path], None] = shutil.rmtree) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -388,7 +389,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     left pieces that look whole.
     `file_digests` (every file in `site_dir` with its digest, when known) spares listing the folder,
     and with `known` reading the pages unchanged since the run that returned `known` in its
-    summary's `read` (see indexed_pages). Raises SearchIndexError with Pagefind's own message.
+    summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
+    (the build hands it to a background removal). Raises SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
@@ -403,7 +405,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
             keep = (entry.is_dir() and not entry.is_symlink() and entry.name in keys
                     and staged_keys.get(entry.name) == keys[entry.name])
             if not keep:
-                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
+                discard(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
     output.mkdir(parents=True, exist_ok=True)
     (output / PARTS_FILE).unlink(missing_ok=True)  # written last: a half-built index has none
 

@@ -159,6 +159,7 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
                     if previous.other_seat.get(form) != state.other_seat.get(form)}
     if seat_changed:
         changed |= {word for word in forms.document_frequency if forms.form(word) in seat_changed}
+    changed = _held_before(changed, previous.counts)
     for key, (digest, words) in state.words.items():
         known = previous.forms.get(key)
         if known is None or known[0] != digest:
@@ -167,6 +168,19 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
             continue
         state.forms[key] = known
     return forms, state
+
+
+def _held_before(changed: set[str], counts: WordCounts | None) -> set[str]:
+    """The words of `changed` that a text of the build that counted `counts` held. An article whose
+    text is unchanged holds no other: a batch's new words are decided without looking at the words
+    of every article (splitting them took 1.6 s of a 31k rebuild)."""
+    if counts is None or not changed:
+        return changed
+    held = {word for word in changed if word in counts.words}
+    if len(held) < len(changed):
+        seated = {strip_article(token) for pair in counts.seated for token in pair}
+        held |= {word for word in changed if word in seated}
+    return held
 
 
 def _touches(words: TextWords, changed: set[str]) -> bool:

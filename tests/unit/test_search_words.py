@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from generator.article import Article, Problems
 from generator.search_text import SearchForms, text_words
-from generator.search_words import (SEARCH_WORDS_FILENAME, archive_search_forms, load_search_words,
+from generator.search_words import (SEARCH_WORDS_FILENAME, _held_before, archive_search_forms, load_search_words,
                                     record_search_words)
 
 # لجنة is far more common here than جنة: its ل belongs to the word.
@@ -104,3 +104,11 @@ def test_a_file_left_without_a_final_newline_gets_its_new_words_on_a_line_of_the
     (tmp_path / SEARCH_WORDS_FILENAME).write_text("لجنه\t1", encoding="utf-8")
     record_search_words(tmp_path, tmp_path, {"وبغداد": 1}, Problems())
     assert (tmp_path / SEARCH_WORDS_FILENAME).read_text(encoding="utf-8") == "لجنه\t1\nوبغداد\t1\n"
+
+
+def test_only_changed_words_that_some_text_held_before_are_looked_for_in_unchanged_articles(tmp_path):
+    articles = [_article(f"a{n}", text) for n, text in enumerate(TEXTS)] + [_article("h", "قال المسؤول")]
+    _, state = archive_search_forms(articles, tmp_path, tmp_path, Problems(), None)
+    # لجنه is a word of the archive, مسيول the other seat of a word it writes, خلد a new word.
+    assert _held_before({"لجنه", "مسيول", "خلد"}, state.counts) == {"لجنه", "مسيول"}
+    assert _held_before({"خلد"}, None) == {"خلد"}  # nothing counted before: any text may hold it

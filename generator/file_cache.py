@@ -10,6 +10,7 @@ such an entry is checked by its bytes next time ("racily clean" in git's terms).
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,8 +32,8 @@ class _Entry(Generic[T]):
     value: T
 
 
-def _stat_key(path: Path) -> tuple[tuple[int, int, int, int], bool]:
-    status = path.stat()
+def _stat_key(path: str | Path) -> tuple[tuple[int, int, int, int], bool]:
+    status = os.stat(path)
     racy = time.time() - max(status.st_mtime, status.st_ctime) < _RACY_SECONDS
     return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino), racy
 
@@ -45,7 +46,7 @@ class FileCache(Generic[T]):
         self._entries: dict[str, _Entry[T]] = {}
         self.hits = 0
 
-    def get(self, path: Path, name: str, key: object, compute: Callable[[bytes], T]) -> T:
+    def get(self, path: str | Path, name: str, key: object, compute: Callable[[bytes], T]) -> T:
         """compute(bytes of `path`), or the value recorded for `name` when the file and `key` are
         unchanged. OSError from reading the file propagates."""
         stat, racy = _stat_key(path)
@@ -54,7 +55,8 @@ class FileCache(Generic[T]):
             self._entries[name] = old
             self.hits += 1
             return old.value
-        data = path.read_bytes()
+        with open(path, "rb") as stream:
+            data = stream.read()
         digest = bytes_digest(data)
         if old is not None and old.key == key and old.digest == digest:
             value = old.value
@@ -64,7 +66,7 @@ class FileCache(Generic[T]):
         self._entries[name] = _Entry(key, None if racy else stat, digest, value)
         return value
 
-    def is_unchanged(self, path: Path, name: str, key: object) -> bool:
+    def is_unchanged(self, path: str | Path, name: str, key: object) -> bool:
         """Whether get() would return the recorded value without computing (by the file's
         status alone; a file whose status changed counts as changed, even if its bytes did not)."""
         old = self._previous.get(name)

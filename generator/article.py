@@ -6,6 +6,7 @@ import hashlib
 import operator
 import re
 from dataclasses import dataclass, field, fields, replace
+from functools import cached_property
 from datetime import date, datetime
 from urllib.parse import urlsplit
 
@@ -62,16 +63,26 @@ class Article:
     def translated_summary(self, lang: str) -> str | None:
         return getattr(self, f"summary_{lang}", None) if lang != self.language else None
 
+    @cached_property
+    def _digest(self) -> str:
+        # Kept on the (immutable) article, and pickled with it in the content cache: the content
+        # writer and the pages' fingerprints ask for it in every build.
+        return _digest_of(self)
+
 
 _ALL_BUT_BODY = operator.attrgetter(*(f.name for f in fields(Article) if f.name != "body"))
+
+
+def _digest_of(article: Article) -> str:
+    hasher = hashlib.blake2b(repr(_ALL_BUT_BODY(article)).encode("utf-8", "surrogatepass"), digest_size=16)
+    hasher.update(article.body.encode("utf-8", "surrogatepass"))
+    return hasher.hexdigest()
 
 
 def article_digest(article: Article) -> str:
     """A digest of everything the article holds (its other fields as they print, then its body's
     bytes): half the cost of digesting the whole article's repr, which escapes the long body first."""
-    hasher = hashlib.blake2b(repr(_ALL_BUT_BODY(article)).encode("utf-8", "surrogatepass"), digest_size=16)
-    hasher.update(article.body.encode("utf-8", "surrogatepass"))
-    return hasher.hexdigest()
+    return article._digest
 
 
 # The order in which fields appear in front matter, so files stay stable and diffable.

@@ -122,6 +122,12 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               f"hand-edited file has no event; linked to {event_id} for this build "
                               f"(add 'event: {event_id}' to keep it)")
 
+    for article_id, article in chosen.items():
+        # The stored article wherever it is the same: it carries its digest from the cache's pickle,
+        # which the content writer and the pages' fingerprints then need not work out again.
+        previous = stored.get(article_id)
+        if previous is not None and previous[0] is not article and previous[0] == article:
+            chosen[article_id] = previous[0]
     written = []
     writer = ArticleWriter(config.paths.content, config.root, content_cache, state.load("serialised"))
     for article_id in sorted(machine_owned):

@@ -210,7 +210,7 @@ def build_archive(articles: list[Article], sources: SourceRegistry,
     """Gather the archive; `merges` maps merged event ids to the event they were merged into.
     `duplicates` is the previous build's `Archive.duplicates` (near-duplicate groups by timeline)."""
     curated, merges = curated or {}, merges or {}
-    articles = [a.with_changes(event=merges.get(a.event, a.event)) if a.event else a for a in articles]
+    articles = [a.with_changes(event=merges[a.event]) if a.event in merges else a for a in articles]
     members: dict[str, list[Article]] = {}
     for article in articles:
         if article.event:

@@ -70,6 +70,17 @@ def test_a_rebuild_with_nothing_changed_renders_nothing_and_changes_nothing(proj
     assert _tree(project / "site") == before
 
 
+def test_an_unchanged_articles_digest_is_kept_with_it_from_one_build_to_the_next(project, monkeypatch):
+    # The content writer and the pages' fingerprints digest every article; an unchanged one brings
+    # its digest from the content cache (the build before this one stored it there).
+    import generator.article as article_module
+    digested = []
+    real = article_module._digest_of
+    monkeypatch.setattr(article_module, "_digest_of", lambda article: digested.append(article.id) or real(article))
+    assert _build(project).rendered == 0
+    assert digested == []
+
+
 def test_added_articles(project, tmp_path):
     for seed in sorted(SEARCH_SEEDS.iterdir())[12:]:
         shutil.copy2(seed, project / "seeds" / seed.name)

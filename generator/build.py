@@ -187,26 +187,35 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
+        feeds: dict[str, str] = {}
+
+        def write_the_rest() -> None:
+            # While Pagefind indexes the new pages, in processes of its own: the feeds in this one
+            # (forking beside the threads that wait for Pagefind is not safe).
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
-            feeds = write_feeds(site, archive, renderer.urls,
-                                {lang: config.site.title(lang) for lang in config.interface_languages},
-                                config.interface_languages, config.site.default_language, previous.pages,
-                                jobs=jobs, article_fingerprint=renderer.article_fingerprint)
+            feeds.update(write_feeds(site, archive, renderer.urls,
+                                     {lang: config.site.title(lang) for lang in config.interface_languages},
+                                     config.interface_languages, config.site.default_language, previous.pages,
+                                     jobs=1, article_fingerprint=renderer.article_fingerprint))
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
-            site.remove_stale()
+
         with progress.stage("index"):
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                 stamp=code_version(), trusted=_trusted_pieces(state),
-                                discard=lambda folder: output.remove_in_background(folder, config.paths.output))
+                                discard=lambda folder: output.remove_in_background(folder, config.paths.output),
+                                meanwhile=write_the_rest)
             try:
                 first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
             except pagefind_search.PagefindSearchError as error:
                 first_pages = None
                 ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
                                                  f"search page ({error})")
+            # Last: the first pages of results are written again by now (removed before, each
+            # would be written again; unchanged, none is).
+            site.remove_stale()
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         state.save("spare", SiteRecord(previous.identity, previous.outputs))  # the version about to be replaced
         kept_forms = renderer.article_forms()

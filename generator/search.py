@@ -377,7 +377,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
                 trusted: Mapping[str, str] | None = None,
-                discard: Callable[[Path], None] = shutil.rmtree) -> IndexSummary:
+                discard: Callable[[Path], None] = shutil.rmtree,
+                meanwhile: Callable[[], None] = lambda: None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -390,7 +391,9 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     `file_digests` (every file in `site_dir` with its digest, when known) spares listing the folder,
     and with `known` reading the pages unchanged since the run that returned `known` in its
     summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
-    (the build hands it to a background removal). Raises SearchIndexError with Pagefind's own message.
+    (the build hands it to a background removal). `meanwhile` is called once, while Pagefind runs
+    (the build writes the site's other files then: Pagefind's runs are processes of their own, so
+    both cores work). Raises SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
@@ -428,7 +431,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
         store = pieces_dir or Path(scratch)
         store.mkdir(parents=True, exist_ok=True)
-        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted)
+        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted, meanwhile)
         current = {key for found in pieces.values() for _, key in found}
         if pieces_dir is not None:
             _prune_store(store, current)
@@ -447,40 +450,54 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
 
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
-                 store: Path, stamp: str, executable: Path,
-                 trusted: Mapping[str, str] | None) -> tuple[list[str], dict[str, str]]:
+                 store: Path, stamp: str, executable: Path, trusted: Mapping[str, str] | None,
+                 meanwhile: Callable[[], None]) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
-    `trusted`, when given). Returns the names of the pieces run and the token of every piece used."""
+    `trusted`, when given), and call `meanwhile` once the runs have started. Returns the names of
+    the pieces run and the token of every piece used."""
     found: dict[str, Contents] = {}
     tokens: dict[str, str] = {}
     missing: dict[str, Part] = {}
+    stored: dict[str, Part] = {}  # pieces that the store should hold: read while the runs go
     for part in parts:
         for piece, key in pieces[part.name]:
-            if key not in found and key not in missing:
-                loaded = None
-                if trusted is None or key in trusted:
-                    loaded = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
-                if loaded is None:
-                    missing[key] = piece
-                else:
-                    found[key], tokens[key] = loaded
+            if key in missing or key in stored:
+                continue
+            if (trusted is None or key in trusted) and _piece_folder(store, key).is_dir():
+                stored[key] = piece
+            else:
+                missing[key] = piece
     # Pieces are independent runs of the binary: as many at once as there are cores. A part is
     # merged as soon as its last piece is there, beside the runs still going.
-    with ThreadPoolExecutor(max_workers=max(1, min(len(missing), _cores()))) as runs, \
-            ThreadPoolExecutor(max_workers=1) as merges:
-        running = {runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable): key
-                   for key, piece in missing.items()}
-        waiting = {part.name: {key for _, key in pieces[part.name] if key in missing} for part in parts}
+    with ThreadPoolExecutor(max_workers=_cores()) as runs, ThreadPoolExecutor(max_workers=1) as merges:
+        running: dict = {}
         merging = []
 
-        def merge_ready() -> None:
-            for part in parts:
-                if part.name in waiting and not waiting[part.name]:
-                    del waiting[part.name]
-                    bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key]) for _, key in pieces[part.name]]
-                    merging.append((part.name, merges.submit(write_merged, output / part.name, part.name, bundles)))
+        def run(key: str, piece: Part) -> None:
+            missing[key] = piece
+            running[runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable)] = key
 
         try:
+            for key, piece in list(missing.items()):
+                run(key, piece)
+            meanwhile()
+            for key, piece in stored.items():
+                loaded = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
+                if loaded is None:
+                    run(key, piece)
+                else:
+                    found[key], tokens[key] = loaded
+            waiting = {part.name: {key for _, key in pieces[part.name] if key in missing} for part in parts}
+
+            def merge_ready() -> None:
+                for part in parts:
+                    if part.name in waiting and not waiting[part.name]:
+                        del waiting[part.name]
+                        bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key])
+                                   for _, key in pieces[part.name]]
+                        merging.append((part.name, merges.submit(write_merged, output / part.name, part.name,
+                                                                 bundles)))
+
             merge_ready()
             for future in as_completed(running):
                 key = running[future]

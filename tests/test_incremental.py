@@ -81,6 +81,20 @@ def test_an_unchanged_articles_digest_is_kept_with_it_from_one_build_to_the_next
     assert digested == []
 
 
+def test_a_rebuild_with_nothing_changed_writes_no_file_but_the_index_list_of_parts(project):
+    # Every other file of the new version is a link to the same file of the one it replaces
+    # (the first pages of search results too: they used to be removed and written again).
+    def inodes() -> dict[str, int]:
+        site = project / "site"
+        return {p.relative_to(site).as_posix(): p.stat().st_ino for p in site.rglob("*") if p.is_file()}
+
+    before = inodes()
+    _build(project)
+    after = inodes()
+    assert sorted(after) == sorted(before)
+    assert [name for name in sorted(after) if after[name] != before[name]] == ["pagefind/parts.json"]
+
+
 def test_added_articles(project, tmp_path):
     for seed in sorted(SEARCH_SEEDS.iterdir())[12:]:
         shutil.copy2(seed, project / "seeds" / seed.name)

@@ -379,3 +379,28 @@ def test_a_second_build_reuses_the_index_and_changes_no_byte(tmp_path):
     assert run_archive(project, "build")[0] == 0
     assert snapshot(project / "site") == before
     assert fragment.stat().st_ino == inode  # taken over from the previous site, not written again
+
+
+def test_the_build_writes_its_other_files_while_pagefind_runs_and_a_failure_there_stops_the_runs(tmp_path):
+    store = tmp_path / "pieces"
+    site = tmp_path / "site"
+    make_site(site)
+    seen = []
+    # Called once the runs are going: Pagefind's input folders are in the site by then.
+    summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
+                          meanwhile=lambda: seen.append(sorted(p.name[:13] for p in site.glob(".index-input-*"))))
+    assert len(seen) == 1 and seen[0] and set(seen[0]) == {".index-input-"} and len(summary.pieces) > 1
+    again = build_index(site, previous_site=site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
+                        meanwhile=lambda: seen.append("nothing to run"))
+    assert again.pieces == [] and seen[1:] == ["nothing to run"]
+
+    def fail() -> None:
+        raise OSError("the disk is full")
+
+    fresh = tmp_path / "fresh"
+    make_site(fresh)
+    with pytest.raises(OSError, match="the disk is full"):
+        build_index(fresh, part_max_pages=10, pieces_dir=tmp_path / "other", piece_max_pages=4, stamp="v1",
+                    meanwhile=fail)
+    # The runs under way were waited for and nothing half-made is left (the rest never started).
+    assert not list(fresh.glob(".index-input-*")) and not list((tmp_path / "other").glob(".new-*"))

@@ -69,10 +69,15 @@ class PartAnswer:
 
 @dataclass
 class HeadState:
-    """Answers by (part key, form), and what the first pages show of each result by (part key, page
-    id), for the next build: a part with the same key holds the same fragments."""
-    answers: dict[tuple[str, str], PartAnswer] = field(default_factory=dict)
-    shown: dict[tuple[str, str], dict] = field(default_factory=dict)
+    """Answers by (part, form), and what the first pages show of each result by (part, page id),
+    for the next build; a part is known by its name and key (its pages): the same pages under
+    another name (a span halved) have other page ids."""
+    answers: dict[tuple[tuple[str, str], str], PartAnswer] = field(default_factory=dict)
+    shown: dict[tuple[tuple[str, str], str], dict] = field(default_factory=dict)
+
+
+def _identity(part: dict) -> tuple[str, str]:
+    return part["name"], part["key"]
 
 
 def _answer(found: dict) -> PartAnswer:
@@ -135,11 +140,11 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
     for number, part in enumerate(parts):
         todo = []
         for form in forms:
-            answer = previous.answers.get((part["key"], form))
+            answer = previous.answers.get((_identity(part), form))
             if answer is None:
                 todo.append(form)
             else:
-                state.answers[(part["key"], form)] = answer
+                state.answers[(_identity(part), form)] = answer
         # A part's forms in a few tasks, so that both cores work when one part changed.
         step = max(1, -(-len(todo) // (2 * jobs)))
         missing += [(number, todo[start:start + step]) for start in range(0, len(todo), step)]
@@ -150,15 +155,15 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
         found = iter(_searched(site_dir, parts, missing))
     try:
         for number, form, answer in found:
-            state.answers[(parts[number]["key"], form)] = answer
+            state.answers[(_identity(parts[number]), form)] = answer
     except parallel.WorkerError as error:
         raise pagefind_search.PagefindSearchError(str(error)) from None
-    part_keys = {part["name"]: part["key"] for part in parts}
+    identities = {part["name"]: _identity(part) for part in parts}
     for form in forms:
-        total, first = ranked_first_page(parts, [state.answers[(part["key"], form)] for part in parts])
+        total, first = ranked_first_page(parts, [state.answers[(_identity(part), form)] for part in parts])
         results = []
         for page, locations in first:
-            key = (part_keys[_part_name(page)], page)
+            key = (identities[_part_name(page)], page)
             shown = state.shown.get(key)
             if shown is None:
                 # Reading and unpacking the first pages' 10,000 fragments took 1.5 s of a 31k rebuild.

@@ -404,3 +404,24 @@ def test_the_build_writes_its_other_files_while_pagefind_runs_and_a_failure_ther
                     meanwhile=fail)
     # The runs under way were waited for and nothing half-made is left (the rest never started).
     assert not list(fresh.glob(".index-input-*")) and not list((tmp_path / "other").glob(".new-*"))
+
+
+def test_a_part_renamed_with_the_same_pages_has_its_first_pages_of_results_worked_out_again(tmp_path):
+    from generator.search_head import write_head_results
+
+    site = tmp_path / "site"
+    make_site(site)
+    forms = ["الحكومة", "مقال"]
+    before = build_index(site, part_max_pages=10)
+    state = write_head_results(site, forms, None, lambda path, text: None)
+    # Two articles two days later: the span of the last days is halved, and its part keeps its
+    # pages (and their key) under another name, which its page ids carry.
+    write_page(site, 100, "2015-08-02")
+    write_page(site, 101, "2015-08-02")
+    after = build_index(site, previous_site=site, part_max_pages=10)
+    assert "20150729-64" in before.indexed and "20150729-4" in after.reused + after.indexed
+    kept: dict[str, str] = {}
+    again = write_head_results(site, forms, state, lambda path, text: kept.__setitem__(path, text))
+    fresh: dict[str, str] = {}
+    assert again == write_head_results(site, forms, None, lambda path, text: fresh.__setitem__(path, text))
+    assert kept == fresh

@@ -141,13 +141,13 @@ def load_articles(content_dir: Path, root: Path, problems: Problems,
 
 def _markdown_files(folder: str) -> list[str]:
     """The .md files under `folder` at any depth, relative, "/"-separated, in the order of their
-    path segments."""
+    path segments (and folders named so: reading one is reported as the error it is)."""
     found = []
     for parent, folders, files in os.walk(folder):
         folders.sort()
         inner = os.path.relpath(parent, folder).replace(os.sep, "/")
         prefix = "" if inner == "." else inner + "/"
-        found += [prefix + name for name in files if name.endswith(".md")]
+        found += [prefix + name for name in (*files, *folders) if name.endswith(".md")]
     return sorted(found, key=lambda relative: relative.split("/"))
 
 

@@ -283,6 +283,18 @@ def test_load_articles_survives_a_file_with_an_impossible_unquoted_date(tmp_path
     assert [(p.path, p.severity) for p in problems.items] == [("content/articles/abc.md", "error")]
 
 
+def test_articles_are_read_at_any_depth_in_path_order_and_a_folder_named_like_one_is_reported(tmp_path):
+    content, folder = _store(tmp_path)
+    for relative, article_id in (("b/zz.md", "zz"), ("a-b/yy.md", "yy"), ("a/xx.md", "xx")):
+        (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+        (folder / relative).write_text(MINIMAL.replace("id: abc", f"id: {article_id}"), encoding="utf-8")
+    (folder / "odd.md").mkdir()
+    (folder / "notes.txt").write_text("not an article", encoding="utf-8")
+    problems = Problems()
+    assert list(load_articles(content, tmp_path, problems)) == ["xx", "yy", "zz"]  # a/ before a-b/, as Path orders
+    assert [(p.path, p.severity) for p in problems.items] == [("content/articles/odd.md", "error")]
+
+
 def test_an_article_unchanged_since_its_file_was_written_is_not_serialised_again(tmp_path, monkeypatch):
     import generator.content as content_module
     from generator.content import ArticleWriter

@@ -144,7 +144,6 @@ def _markdown_files(folder: str) -> list[str]:
     path segments (and folders named so: reading one is reported as the error it is)."""
     found = []
     for parent, folders, files in os.walk(folder):
-        folders.sort()
         inner = os.path.relpath(parent, folder).replace(os.sep, "/")
         prefix = "" if inner == "." else inner + "/"
         found += [prefix + name for name in (*files, *folders) if name.endswith(".md")]

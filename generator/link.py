@@ -285,7 +285,6 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     article's terms in order (None for function words), which the archive's sums count."""
     distinct = symbols.decode(words)
     looked_up = set(distinct)
-    seen = frozenset(looked_up)
     # Each distinct token's term taken by its number, and its repeats from the article's own small
     # table (9 million lookups in a table of 300,000 tokens took 5 s of the 31k link).
     own = dict(zip(distinct, map(term_by_number.__getitem__, words)))
@@ -311,7 +310,7 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     numbers = _numbers(article)
     anchors = frozenset({f"@{name}" for name in gazetteer.anchors_in_tokens(title_tokens + body_tokens)}
                         | {f"#{n}" for n in numbers})
-    return (_Analysis(key, symbols, words, frozenset(looked_up - seen), symbols.numbers(counts),
+    return (_Analysis(key, symbols, words, frozenset(looked_up.difference(distinct)), symbols.numbers(counts),
                       array("I", counts.values()), dict(title_counts), dict(as_name), numbers, anchors),
             title_terms + body_terms)
 

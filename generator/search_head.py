@@ -11,8 +11,8 @@ page does (`rankAcrossParts` in search.js), and writes the count and the first p
 search forms). The page shows those at once and asks Pagefind only when the reader wants more,
 or filters or sorts.
 
-Each part's answers are kept in the build state by the part's key (search.py): a part that was
-not indexed again is not searched again.
+Each part's answers, and what each result shows, are kept in the build state by the part's name
+and key (search.py): a part that was not indexed again or renamed is not searched again.
 """
 
 from __future__ import annotations

@@ -189,15 +189,16 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
         feeds: dict[str, str] = {}
 
-        def write_the_rest() -> None:
-            # While Pagefind indexes the new pages, in processes of its own: the feeds in this one
-            # (forking beside the threads that wait for Pagefind is not safe).
+        def write_the_rest(running: bool) -> None:
+            # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
+            # one (forking beside the threads that wait for Pagefind is not safe), in `jobs` when
+            # nothing runs (a build after the generator changed re-renders every feed).
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
             feeds.update(write_feeds(site, archive, renderer.urls,
                                      {lang: config.site.title(lang) for lang in config.interface_languages},
                                      config.interface_languages, config.site.default_language, previous.pages,
-                                     jobs=1, article_fingerprint=renderer.article_fingerprint))
+                                     jobs=1 if running else jobs, article_fingerprint=renderer.article_fingerprint))
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
 

@@ -378,7 +378,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
                 trusted: Mapping[str, str] | None = None,
                 discard: Callable[[Path], None] = shutil.rmtree,
-                meanwhile: Callable[[], None] = lambda: None) -> IndexSummary:
+                meanwhile: Callable[[bool], None] = lambda running: None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -391,9 +391,10 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     `file_digests` (every file in `site_dir` with its digest, when known) spares listing the folder,
     and with `known` reading the pages unchanged since the run that returned `known` in its
     summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
-    (the build hands it to a background removal). `meanwhile` is called once, while Pagefind runs
-    (the build writes the site's other files then: Pagefind's runs are processes of their own, so
-    both cores work). Raises SearchIndexError with Pagefind's own message.
+    (the build hands it to a background removal). `meanwhile(running)` is called once, while Pagefind
+    runs (the build writes the site's other files then: Pagefind's runs are processes of their own,
+    so both cores work); `running` tells whether any run is going, in threads that wait for it,
+    beside which the caller must not fork. Raises SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
@@ -451,7 +452,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
                  store: Path, stamp: str, executable: Path, trusted: Mapping[str, str] | None,
-                 meanwhile: Callable[[], None]) -> tuple[list[str], dict[str, str]]:
+                 meanwhile: Callable[[bool], None]) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
     `trusted`, when given), and call `meanwhile` once the runs have started. Returns the names of
     the pieces run and the token of every piece used."""
@@ -480,7 +481,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
         try:
             for key, piece in list(missing.items()):
                 run(key, piece)
-            meanwhile()
+            meanwhile(bool(running))
             for key, piece in stored.items():
                 loaded = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
                 if loaded is None:

@@ -385,16 +385,18 @@ def test_the_build_writes_its_other_files_while_pagefind_runs_and_a_failure_ther
     store = tmp_path / "pieces"
     site = tmp_path / "site"
     make_site(site)
-    seen = []
+    seen, running = [], []
     # Called once the runs are going: Pagefind's input folders are in the site by then.
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
-                          meanwhile=lambda: seen.append(sorted(p.name[:13] for p in site.glob(".index-input-*"))))
+                          meanwhile=lambda going: running.append(going) or seen.append(
+                              sorted(p.name[:13] for p in site.glob(".index-input-*"))))
     assert len(seen) == 1 and seen[0] and set(seen[0]) == {".index-input-"} and len(summary.pieces) > 1
     again = build_index(site, previous_site=site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
-                        meanwhile=lambda: seen.append("nothing to run"))
+                        meanwhile=lambda going: running.append(going) or seen.append("nothing to run"))
     assert again.pieces == [] and seen[1:] == ["nothing to run"]
+    assert running == [True, False]  # the caller may fork only when nothing runs
 
-    def fail() -> None:
+    def fail(running: bool) -> None:
         raise OSError("the disk is full")
 
     fresh = tmp_path / "fresh"

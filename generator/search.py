@@ -50,6 +50,7 @@ from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Co
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
 _INDEXED_PAGE = re.compile(r"articles/[^/]+/index\.html")
+_GLOB_SAFE_PAGE = re.compile(r"articles/([a-z0-9][a-z0-9-]*)/index\.html")  # no glob syntax in it
 PAGEFIND_DIR = "pagefind"  # in the site
 PARTS_FILE = "parts.json"
 PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs more memory and re-indexing (README)
@@ -304,16 +305,23 @@ def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str,
     return written
 
 
+def _piece_glob(piece: Part) -> str:
+    """The glob naming exactly the piece's pages, for Pagefind to index in the site folder itself.
+    (A folder of hard links to them, made and removed by threads waiting for the GIL beside the
+    build's other work, took longer than Pagefind's own walk of the article folders.)"""
+    names = []
+    for page in piece.pages:
+        name = _GLOB_SAFE_PAGE.fullmatch(page.path)
+        if name is None:  # article ids are checked on input: a page elsewhere is a bug
+            raise SearchIndexError(f"cannot name the page {page.path} to Pagefind")
+        names.append(name.group(1))
+    return "articles/{" + ",".join(names) + "}/index.html"
+
+
 def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path) -> tuple[Contents, str]:
     bundle = new / PIECE_BUNDLE
-    # Inside the site folder: hard links need the same file system, and a build that fails leaves
-    # nothing beside it (the staging folder is removed whole).
-    with tempfile.TemporaryDirectory(dir=site_dir, prefix=".index-input-") as scratch:
-        for page in piece.pages:
-            (Path(scratch) / page.path).parent.mkdir(parents=True, exist_ok=True)
-            link_or_copy(site_dir / page.path, Path(scratch) / page.path)
-        result = _run([str(executable), "--site", scratch, "--output-path", str(bundle), *_pagefind_options(),
-                       "--quiet"])
+    result = _run([str(executable), "--site", str(site_dir), "--glob", _piece_glob(piece), "--output-path",
+                   str(bundle), *_pagefind_options(), "--quiet"])
     if result.returncode != 0:
         raise _failure(result)
     if _no_space_left(new.parent):

@@ -16,6 +16,7 @@ import subprocess
 import sys
 import threading
 import traceback
+from concurrent.futures import Future
 from typing import Callable, Iterator, TypeVar
 
 from generator import collector
@@ -124,6 +125,96 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
         with lock:
             pending.clear()  # on an error, the workers stop after their current chunk
         for thread in threads:
+            thread.join()
+
+
+class Workers:
+    """New Python processes (started as in_new_processes starts them) that run `function(item)`
+    for items submitted one at a time, from any thread, each answered through a Future: for work
+    that arrives while the parent is busy with other Python work, which threads of the parent
+    could only do in turn with it (they share one interpreter lock). No process starts before the
+    first item; at most `jobs` run. An exception raised by `function` is the Future's (with the
+    worker's traceback as a note); a worker that fails otherwise fails its items with WorkerError.
+    Used as a context manager: leaving it waits for the items under way and cancels the rest."""
+
+    def __init__(self, function: Callable[[T], R], jobs: int):
+        self._function = function
+        self._jobs = max(1, jobs)
+        self._tasks: queue.Queue = queue.Queue()
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def submit(self, item: T) -> Future:
+        if self._closed:
+            raise RuntimeError("no item can be submitted to workers that were closed")
+        future: Future = Future()
+        self._tasks.put((item, future))
+        with self._lock:
+            if len(self._threads) < self._jobs:
+                thread = threading.Thread(target=self._drive, daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        return future
+
+    def _drive(self) -> None:
+        worker, broken = None, None
+        try:
+            environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+            worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, env=environment)
+            pickle.dump((self._function.__module__, self._function.__qualname__), worker.stdin)
+        except BaseException as error:  # noqa: BLE001 - each item is told
+            broken = error
+        try:
+            while True:
+                task = self._tasks.get()
+                if task is None:
+                    return
+                item, future = task
+                if not future.set_running_or_notify_cancel():
+                    continue
+                if broken is None:
+                    try:
+                        pickle.dump(item, worker.stdin)
+                        worker.stdin.flush()
+                        ok, value, *where = pickle.load(worker.stdout)
+                    except BaseException as error:  # noqa: BLE001 - the worker is gone: its items fail
+                        broken = error
+                    else:
+                        if ok:
+                            future.set_result(value)
+                        else:
+                            if where:
+                                value.add_note(where[0])
+                            future.set_exception(value)
+                        continue
+                future.set_exception(WorkerError(f"a worker process of {self._function.__qualname__} "
+                                                 f"failed: {broken!r}"))
+        finally:
+            if worker is not None:
+                try:
+                    worker.stdin.close()
+                except OSError:
+                    pass  # it is gone already
+                worker.wait()
+
+    def __enter__(self) -> "Workers":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._closed = True
+        if exc_info[0] is not None:
+            while True:  # on an error, what has not started does not start
+                try:
+                    task = self._tasks.get_nowait()
+                except queue.Empty:
+                    break
+                if task is not None:
+                    task[1].cancel()
+        for _ in self._threads:
+            self._tasks.put(None)
+        for thread in self._threads:
             thread.join()
 
 

@@ -44,6 +44,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
+from generator import collector, parallel
 from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, link_or_copy, read_bundle,
                                       write_merged)
 
@@ -60,6 +61,7 @@ UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more merging (README)
 PARTS_FORMAT = 2  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
+PIECE_MANIFEST = "manifest.pickle"  # beside it: the code that wrote them, their files' sizes and the run's token
 PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
 
 
@@ -266,43 +268,44 @@ def _no_space_left(folder: Path) -> bool:
 # -- pieces ---------------------------------------------------------------------------------------
 # A piece is one run of the Pagefind binary: its bundle, read (pagefind_bundle.Contents) and kept
 # in the pieces folder (in the build state) under its key, with only the fragments left as files.
+# Reading a piece and merging a part are Python work done in worker processes (parallel.Workers):
+# in threads they took turns with the build's own Python work (the meanwhile of build_index) for
+# the one interpreter lock, so that of the two cores one did Python and the other waited.
 
 def _piece_folder(store: Path, key: str) -> Path:
     return store / key
 
 
-def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> tuple[Contents, str] | None:
-    """The piece kept under `key`, if it is whole and (with a `token`) the very one written then."""
+def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> str | None:
+    """The token of the piece kept under `key`, if it is whole and (with a `token`) the very one
+    written then; None when it has to be made again."""
     folder = _piece_folder(store, key)
     try:
-        with open(folder / PIECE_CONTENTS, "rb") as stream:
-            kept_stamp, contents, sizes, kept_token = pickle.load(stream)
-        if kept_stamp != stamp or not isinstance(contents, Contents) or token not in (None, kept_token):
+        with open(folder / PIECE_MANIFEST, "rb") as stream:
+            kept_stamp, sizes, kept_token = pickle.load(stream)
+        if kept_stamp != stamp or token not in (None, kept_token):
             return None
-        bundle = folder / PIECE_BUNDLE
-        if any((bundle / file).stat().st_size != size for file, size in sizes.items()) or \
-                sizes.keys() != set(contents.files()):
+        if any((folder / file).stat().st_size != size for file, size in sizes.items()):
             return None  # a file is missing or not as it was written: the piece is made again
     except Exception:  # missing, damaged, or written by other code: the piece is made again
         return None
-    return contents, kept_token
+    return kept_token
 
 
-def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str,
-                 executable: Path) -> tuple[Contents, str]:
-    """One Pagefind run over a folder holding only the piece's pages (hard links, at their paths in
-    the site, so that Pagefind records the same URLs), read and kept in the store."""
+def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str, executable: Path,
+                 workers: parallel.Workers) -> str:
+    """One Pagefind run over the piece's pages, read and kept in the store; returns its token."""
     new = store / f".new-{key}"
     shutil.rmtree(new, ignore_errors=True)
     try:
-        written = _run_piece(site_dir, piece, new, stamp, executable)
+        token = _run_piece(site_dir, piece, new, stamp, executable, workers)
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)  # what a failed run left takes no space in the state
         raise
     target = _piece_folder(store, key)
     shutil.rmtree(target, ignore_errors=True)
     os.replace(new, target)
-    return written
+    return token
 
 
 def _piece_glob(piece: Part) -> str:
@@ -318,7 +321,8 @@ def _piece_glob(piece: Part) -> str:
     return "articles/{" + ",".join(names) + "}/index.html"
 
 
-def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path) -> tuple[Contents, str]:
+def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path,
+               workers: parallel.Workers) -> str:
     bundle = new / PIECE_BUNDLE
     result = _run([str(executable), "--site", str(site_dir), "--glob", _piece_glob(piece), "--output-path",
                    str(bundle), *_pagefind_options(), "--quiet"])
@@ -331,6 +335,17 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
                                "the previous site is unchanged")
     if not (bundle / ENTRY_FILE).exists():
         raise SearchIndexError(f"Pagefind ran but wrote no {ENTRY_FILE} for the pages of {piece.name}")
+    # Which run wrote it: a later build that fails may write a piece of the same key again.
+    token = os.urandom(8).hex()
+    _in_worker(workers, ("read", str(new), stamp, token), f"cannot read the piece {piece.name} of the search index")
+    return token
+
+
+def _read_piece(folder: str, stamp: str, token: str) -> None:
+    """Keep what the merge reads of the bundle Pagefind wrote into `folder` in a pickle beside it,
+    and of its files only the fragments and the search page's (in a worker process)."""
+    new = Path(folder)
+    bundle = new / PIECE_BUNDLE
     try:
         contents = read_bundle(bundle)
     except BundleError as error:
@@ -341,12 +356,38 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
             shutil.rmtree(path)
         elif path.suffix == ".pf_meta" or path.name in UNUSED_FILES:
             path.unlink()
-    sizes = {file: (bundle / file).stat().st_size for file in contents.files()}
-    # Which run wrote it: a later build that fails may write a piece of the same key again.
-    token = os.urandom(8).hex()
     with open(new / PIECE_CONTENTS, "wb") as stream:
-        pickle.dump((stamp, contents, sizes, token), stream, protocol=pickle.HIGHEST_PROTOCOL)
-    return contents, token
+        pickle.dump(contents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    sizes = {f"{PIECE_BUNDLE}/{file}": (bundle / file).stat().st_size for file in contents.files()}
+    sizes[PIECE_CONTENTS] = (new / PIECE_CONTENTS).stat().st_size
+    with open(new / PIECE_MANIFEST, "wb") as stream:
+        pickle.dump((stamp, sizes, token), stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _merge_part(target: str, name: str, pieces: list[str]) -> None:
+    """Write the part `name` into `target` from the pieces kept in those folders (in a worker process)."""
+    bundles = []
+    for folder in map(Path, pieces):
+        with open(folder / PIECE_CONTENTS, "rb") as stream:
+            contents = pickle.load(stream)
+        if not isinstance(contents, Contents):
+            raise BundleError(f"{folder}: not a piece of the search index")
+        bundles.append((folder / PIECE_BUNDLE, contents))
+    write_merged(Path(target), name, bundles)
+
+
+def _index_task(task: tuple) -> None:
+    """What parallel.Workers runs for build_index: reading a piece or merging a part."""
+    kind, *arguments = task
+    with collector.paused():  # a bundle is hundreds of thousands of tuples, and no cycle
+        {"read": _read_piece, "merge": _merge_part}[kind](*arguments)
+
+
+def _in_worker(workers: parallel.Workers, task: tuple, failing: str) -> None:
+    try:
+        workers.submit(task).result()
+    except parallel.WorkerError as error:
+        raise SearchIndexError(f"{failing} ({error})") from None
 
 
 def _prune_store(store: Path, keep: set[str]) -> None:
@@ -464,10 +505,9 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
     `trusted`, when given), and call `meanwhile` once the runs have started. Returns the names of
     the pieces run and the token of every piece used."""
-    found: dict[str, Contents] = {}
     tokens: dict[str, str] = {}
     missing: dict[str, Part] = {}
-    stored: dict[str, Part] = {}  # pieces that the store should hold: read while the runs go
+    stored: dict[str, Part] = {}  # pieces that the store should hold: checked while the runs go
     for part in parts:
         for piece, key in pieces[part.name]:
             if key in missing or key in stored:
@@ -478,51 +518,50 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 missing[key] = piece
     # Pieces are independent runs of the binary: as many at once as there are cores. A part is
     # merged as soon as its last piece is there, beside the runs still going.
-    with ThreadPoolExecutor(max_workers=_cores()) as runs, ThreadPoolExecutor(max_workers=1) as merges:
+    # (The runs are left first: a run under way still hands its piece to the workers.)
+    with parallel.Workers(_index_task, _cores()) as workers, ThreadPoolExecutor(max_workers=_cores()) as runs:
         running: dict = {}
         merging = []
 
         def run(key: str, piece: Part) -> None:
             missing[key] = piece
-            running[runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable)] = key
+            running[runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable, workers)] = key
 
         try:
             for key, piece in list(missing.items()):
                 run(key, piece)
             meanwhile(bool(running))
             for key, piece in stored.items():
-                loaded = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
-                if loaded is None:
+                token = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
+                if token is None:
                     run(key, piece)
                 else:
-                    found[key], tokens[key] = loaded
+                    tokens[key] = token
             waiting = {part.name: {key for _, key in pieces[part.name] if key in missing} for part in parts}
 
             def merge_ready() -> None:
                 for part in parts:
                     if part.name in waiting and not waiting[part.name]:
                         del waiting[part.name]
-                        bundles = [(_piece_folder(store, key) / PIECE_BUNDLE, found[key])
-                                   for _, key in pieces[part.name]]
-                        merging.append((part.name, merges.submit(write_merged, output / part.name, part.name,
-                                                                 bundles)))
+                        task = ("merge", str(output / part.name), part.name,
+                                [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
+                        merging.append((part.name, workers.submit(task)))
 
             merge_ready()
             for future in as_completed(running):
                 key = running[future]
-                found[key], tokens[key] = future.result()
+                tokens[key] = future.result()
                 for keys in waiting.values():
                     keys.discard(key)
                 merge_ready()
             for name, future in merging:
                 try:
                     future.result()
-                except BundleError as error:
+                except (BundleError, pickle.UnpicklingError, parallel.WorkerError) as error:
                     raise SearchIndexError(f"cannot merge the part {name} of the search index ({error})") from None
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full
             # disk they would only leave more broken pieces), nor the merges.
             runs.shutdown(cancel_futures=True)
-            merges.shutdown(cancel_futures=True)
             raise
     return sorted(missing[key].name for key in missing), tokens

@@ -1,4 +1,4 @@
-"""Work in new processes (generator.parallel.in_new_processes): real worker processes."""
+"""Work in new processes (generator.parallel.in_new_processes and Workers): real worker processes."""
 
 import os
 import sys
@@ -6,7 +6,9 @@ import time
 
 import pytest
 
-from generator.parallel import WorkerError, in_new_processes
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+
+from generator.parallel import WorkerError, Workers, in_new_processes
 
 SET_BY_THE_PARENT = None
 
@@ -57,3 +59,58 @@ def test_a_worker_that_cannot_start_is_an_error_not_a_wait(monkeypatch):
 def test_a_worker_that_dies_is_an_error():
     with pytest.raises(WorkerError, match="dies"):
         list(in_new_processes(dies, [1, 2, 3], jobs=1, chunk=1))
+
+
+def square_and_where(n: int) -> tuple[int, int, object]:
+    time.sleep(0.05)
+    if n == 7:
+        raise ValueError("seven")
+    if n == 13:
+        os._exit(3)
+    return n, n * n, (os.getpid(), SET_BY_THE_PARENT)
+
+
+def test_workers_answer_items_submitted_from_several_threads_each_through_its_future():
+    global SET_BY_THE_PARENT
+    SET_BY_THE_PARENT = "a value of the parent's memory"
+    try:
+        items = [n for n in range(20) if n not in (7, 13)]  # (those fail: see below)
+        with Workers(square_and_where, jobs=2) as workers, ThreadPoolExecutor(4) as threads:
+            answers = list(threads.map(lambda n: workers.submit(n).result(), items))
+    finally:
+        SET_BY_THE_PARENT = None
+    assert [(n, square) for n, square, _ in answers] == [(n, n * n) for n in items]
+    where = {where for _, _, where in answers}
+    assert len(where) == 2 and os.getpid() not in {pid for pid, _ in where}  # two new processes
+    assert {seen for _, seen in where} == {None}
+
+
+def test_a_workers_error_is_its_items_and_the_others_are_answered():
+    with Workers(square_and_where, jobs=1) as workers:
+        failing, after = workers.submit(7), workers.submit(8)
+        with pytest.raises(ValueError, match="seven") as raised:
+            failing.result()
+        assert any("in the worker process" in note for note in raised.value.__notes__)
+        assert after.result()[:2] == (8, 64)
+        dying, next_one = workers.submit(13), workers.submit(2)
+        with pytest.raises(WorkerError, match="square_and_where"):
+            dying.result()
+        with pytest.raises(WorkerError):  # its process is gone: what it was given fails, and is not lost
+            next_one.result()
+
+
+def test_workers_start_no_process_before_an_item_and_leaving_on_an_error_cancels_what_waits():
+    workers = Workers(square_and_where, jobs=2)
+    with workers:
+        pass
+    assert workers._threads == []
+    with pytest.raises(KeyError):
+        with Workers(square_and_where, jobs=1) as workers:
+            futures = [workers.submit(n) for n in range(30)]
+            assert futures[0].result()[:2] == (0, 0)
+            raise KeyError("the caller failed")
+    assert futures[-1].cancelled()  # 50 ms each, one at a time: the last had not started
+    with pytest.raises(CancelledError):
+        futures[-1].result()
+    with pytest.raises(RuntimeError):
+        workers.submit(1)

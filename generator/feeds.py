@@ -48,14 +48,24 @@ def xml_safe(text: str) -> str:
     return _ILLEGAL_XML.sub("", text)
 
 
+# What no escaping below changes: most text (every URL of the sitemap) is returned by one search.
+_ALLOWED_ABOVE_GT = "\u003f-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff"
+_PLAIN_TEXT = re.compile(f"[\u0020-\u0025\u0027-\u003b\u003d{_ALLOWED_ABOVE_GT}\n\t]*")  # no & < > \r
+_PLAIN_ATTR = re.compile(f"[\u0020\u0021\u0023-\u0025\u0027-\u003b\u003d{_ALLOWED_ABOVE_GT}]*")  # nor " \n \t
+
+
 def xml_text(text: str) -> str:
     """`text` escaped as XML character data (a carriage return survives as a reference)."""
+    if _PLAIN_TEXT.fullmatch(text):
+        return text
     return (xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
             .replace("\r", "&#13;"))
 
 
 def xml_attr(text: str) -> str:
     """`text` escaped for a double-quoted XML attribute value (whitespace kept as written)."""
+    if _PLAIN_ATTR.fullmatch(text):
+        return text
     return (xml_text(text).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;"))
 
 

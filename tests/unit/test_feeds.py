@@ -316,3 +316,22 @@ def test_english_default_interface(tmp_path, archive):
     assert root.get(XML_LANG) == "en"
     assert root.findtext(f"{A}title") == "Al Jazeera — News Archive"
     assert _link(_entries(root)[0], "alternate") == "https://news.example.org/articles/en-naive/"
+
+
+def test_text_that_needs_no_escaping_is_returned_as_it_is_and_the_rest_escaped_as_before():
+    import random
+
+    def escaped(text: str) -> str:  # the whole escaping, as xml_text does it for any text
+        return (feeds.xml_safe(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                .replace("\r", "&#13;"))
+
+    alphabet = [chr(c) for c in [*range(0x80), 0xa0, 0x627, 0x200f, 0xd7ff, 0xd800, 0xdfff, 0xe000, 0xfffd,
+                                 0xfffe, 0xffff, 0x10000, 0x1f600, 0x10ffff]]
+    rng = random.Random(7)
+    for _ in range(50_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 6)))
+        assert feeds.xml_text(text) == escaped(text), repr(text)
+        assert feeds.xml_attr(text) == escaped(text).replace('"', "&quot;").replace("\n", "&#10;").replace(
+            "\t", "&#9;"), repr(text)
+    url = "https://example.org/أرشيف/articles/ab12/"
+    assert feeds.xml_text(url) is url and feeds.xml_attr(url) is url

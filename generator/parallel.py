@@ -135,7 +135,8 @@ class Workers:
     could only do in turn with it (they share one interpreter lock). No process starts before the
     first item; at most `jobs` run. An exception raised by `function` is the Future's (with the
     worker's traceback as a note); a worker that fails otherwise fails its items with WorkerError.
-    Used as a context manager: leaving it waits for the items under way and cancels the rest."""
+    Used as a context manager: leaving it waits for the items submitted (on an error, for those
+    under way only: the others are cancelled)."""
 
     def __init__(self, function: Callable[[T], R], jobs: int):
         self._function = function
@@ -153,8 +154,8 @@ class Workers:
         with self._lock:
             if len(self._threads) < self._jobs:
                 thread = threading.Thread(target=self._drive, daemon=True)
-                self._threads.append(thread)
                 thread.start()
+                self._threads.append(thread)
         return future
 
     def _drive(self) -> None:
@@ -181,16 +182,20 @@ class Workers:
                         ok, value, *where = pickle.load(worker.stdout)
                     except BaseException as error:  # noqa: BLE001 - the worker is gone: its items fail
                         broken = error
-                    else:
-                        if ok:
-                            future.set_result(value)
-                        else:
-                            if where:
-                                value.add_note(where[0])
-                            future.set_exception(value)
+                        code = worker.wait()  # reaped now; what it was given is named
+                        future.set_exception(WorkerError(
+                            f"a worker process of {self._function.__qualname__} failed (exit code {code}) "
+                            f"on {_shown(item)}: {error!r}"))
                         continue
-                future.set_exception(WorkerError(f"a worker process of {self._function.__qualname__} "
-                                                 f"failed: {broken!r}"))
+                    if ok:
+                        future.set_result(value)
+                    else:
+                        if where:
+                            value.add_note(where[0])
+                        future.set_exception(value)
+                    continue
+                future.set_exception(WorkerError(f"a worker process of {self._function.__qualname__} had "
+                                                 f"failed before this item: {broken!r}"))
         finally:
             if worker is not None:
                 try:
@@ -250,5 +255,13 @@ def _serve() -> None:
         sink.flush()
 
 
+def _shown(item: object) -> str:
+    text = repr(item)
+    return text if len(text) <= 200 else text[:200] + "…"
+
+
 if __name__ == "__main__":
-    _serve()
+    try:
+        _serve()
+    except KeyboardInterrupt:  # Ctrl-C reaches the workers too: the parent reports it
+        sys.exit(130)

@@ -51,7 +51,6 @@ from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Co
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
 _INDEXED_PAGE = re.compile(r"articles/[^/]+/index\.html")
-_GLOB_SAFE_PAGE = re.compile(r"articles/([a-z0-9][a-z0-9-]*)/index\.html")  # no glob syntax in it
 PAGEFIND_DIR = "pagefind"  # in the site
 PARTS_FILE = "parts.json"
 PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs more memory and re-indexing (README)
@@ -61,7 +60,7 @@ UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more merging (README)
 PARTS_FORMAT = 2  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
-PIECE_MANIFEST = "manifest.pickle"  # beside it: the code that wrote them, their files' sizes and the run's token
+PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
 PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
 
 
@@ -282,11 +281,13 @@ def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> str | N
     folder = _piece_folder(store, key)
     try:
         with open(folder / PIECE_MANIFEST, "rb") as stream:
-            kept_stamp, sizes, kept_token = pickle.load(stream)
+            kept_stamp, sizes, digest, kept_token = pickle.load(stream)
         if kept_stamp != stamp or token not in (None, kept_token):
             return None
         if any((folder / file).stat().st_size != size for file, size in sizes.items()):
             return None  # a file is missing or not as it was written: the piece is made again
+        if _digest_of((folder / PIECE_CONTENTS).read_bytes()) != digest:
+            return None  # the same size, other bytes
     except Exception:  # missing, damaged, or written by other code: the piece is made again
         return None
     return kept_token
@@ -308,24 +309,26 @@ def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str,
     return token
 
 
-def _piece_glob(piece: Part) -> str:
-    """The glob naming exactly the piece's pages, for Pagefind to index in the site folder itself.
-    (A folder of hard links to them, made and removed by threads waiting for the GIL beside the
-    build's other work, took longer than Pagefind's own walk of the article folders.)"""
-    names = []
-    for page in piece.pages:
-        name = _GLOB_SAFE_PAGE.fullmatch(page.path)
-        if name is None:  # article ids are checked on input: a page elsewhere is a bug
-            raise SearchIndexError(f"cannot name the page {page.path} to Pagefind")
-        names.append(name.group(1))
-    return "articles/{" + ",".join(names) + "}/index.html"
-
-
 def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: Path,
                workers: parallel.Workers) -> str:
     bundle = new / PIECE_BUNDLE
-    result = _run([str(executable), "--site", str(site_dir), "--glob", _piece_glob(piece), "--output-path",
-                   str(bundle), *_pagefind_options(), "--quiet"])
+    # Pagefind over a folder holding only the piece's pages: hard links at their paths in the site,
+    # so that it records the same URLs, made in path order (it numbers pages in the order it finds
+    # them, which on some file systems is the order their folders were made). Inside the site
+    # folder: hard links need the same file system, and a failed build leaves nothing beside it.
+    # A worker makes and removes the links: a thread of the build waited for the interpreter lock
+    # at each of them (12 s of a rebuild for 3,600 links that take 0.15 s).
+    scratch = tempfile.mkdtemp(dir=site_dir, prefix=".index-input-")
+    try:
+        _in_worker(workers, ("link", str(site_dir), scratch, [page.path for page in piece.pages]),
+                   f"cannot give the pages of {piece.name} to Pagefind")
+        result = _run([str(executable), "--site", scratch, "--output-path", str(bundle), *_pagefind_options(),
+                       "--quiet"])
+    finally:
+        try:
+            _in_worker(workers, ("remove", scratch), "")
+        except Exception:  # noqa: BLE001 - the workers are gone (the error that stopped them is raised)
+            shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
         raise _failure(result)
     if _no_space_left(new.parent):
@@ -356,22 +359,38 @@ def _read_piece(folder: str, stamp: str, token: str) -> None:
             shutil.rmtree(path)
         elif path.suffix == ".pf_meta" or path.name in UNUSED_FILES:
             path.unlink()
-    with open(new / PIECE_CONTENTS, "wb") as stream:
-        pickle.dump(contents, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps(contents, protocol=pickle.HIGHEST_PROTOCOL)
+    (new / PIECE_CONTENTS).write_bytes(data)
     sizes = {f"{PIECE_BUNDLE}/{file}": (bundle / file).stat().st_size for file in contents.files()}
-    sizes[PIECE_CONTENTS] = (new / PIECE_CONTENTS).stat().st_size
+    sizes[PIECE_CONTENTS] = len(data)
     with open(new / PIECE_MANIFEST, "wb") as stream:
-        pickle.dump((stamp, sizes, token), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((stamp, sizes, _digest_of(data), token), stream, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _digest_of(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
+    for path in sorted(paths):
+        target = Path(scratch) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        link_or_copy(Path(site_dir) / path, target)
 
 
 def _merge_part(target: str, name: str, pieces: list[str]) -> None:
     """Write the part `name` into `target` from the pieces kept in those folders (in a worker process)."""
     bundles = []
     for folder in map(Path, pieces):
-        with open(folder / PIECE_CONTENTS, "rb") as stream:
-            contents = pickle.load(stream)
-        if not isinstance(contents, Contents):
-            raise BundleError(f"{folder}: not a piece of the search index")
+        try:
+            with open(folder / PIECE_CONTENTS, "rb") as stream:
+                contents = pickle.load(stream)
+            if not isinstance(contents, Contents):
+                raise TypeError(f"a {type(contents).__name__}")
+        except Exception as error:  # noqa: BLE001 - damaged after its digest was checked: made again next time
+            shutil.rmtree(folder, ignore_errors=True)
+            raise SearchIndexError(f"a kept piece of the search index is damaged ({folder}: {error!r}); it was "
+                                   "removed, and the next build makes it again") from None
         bundles.append((folder / PIECE_BUNDLE, contents))
     write_merged(Path(target), name, bundles)
 
@@ -380,7 +399,7 @@ def _index_task(task: tuple) -> None:
     """What parallel.Workers runs for build_index: reading a piece or merging a part."""
     kind, *arguments = task
     with collector.paused():  # a bundle is hundreds of thousands of tuples, and no cycle
-        {"read": _read_piece, "merge": _merge_part}[kind](*arguments)
+        {"link": _link_pages, "remove": shutil.rmtree, "read": _read_piece, "merge": _merge_part}[kind](*arguments)
 
 
 def _in_worker(workers: parallel.Workers, task: tuple, failing: str) -> None:
@@ -518,8 +537,11 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 missing[key] = piece
     # Pieces are independent runs of the binary: as many at once as there are cores. A part is
     # merged as soon as its last piece is there, beside the runs still going.
-    # (The runs are left first: a run under way still hands its piece to the workers.)
-    with parallel.Workers(_index_task, _cores()) as workers, ThreadPoolExecutor(max_workers=_cores()) as runs:
+    # Pieces' links and reads in one set of workers, merges in another (one at a time: a merge holds
+    # its part's pieces), so that a run never waits behind a merge. (The runs are left first: a run
+    # under way still hands its piece to the workers.)
+    with parallel.Workers(_index_task, 1) as mergers, parallel.Workers(_index_task, _cores()) as workers, \
+            ThreadPoolExecutor(max_workers=_cores()) as runs:
         running: dict = {}
         merging = []
 
@@ -545,7 +567,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                         del waiting[part.name]
                         task = ("merge", str(output / part.name), part.name,
                                 [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
-                        merging.append((part.name, workers.submit(task)))
+                        merging.append((part.name, mergers.submit(task)))
 
             merge_ready()
             for future in as_completed(running):
@@ -562,6 +584,8 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full
             # disk they would only leave more broken pieces), nor the merges.
+            for _, future in merging:
+                future.cancel()
             runs.shutdown(cancel_futures=True)
             raise
     return sorted(missing[key].name for key in missing), tokens

@@ -4,7 +4,9 @@ unchanged, and a reused index byte-identical to a clean one."""
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -167,12 +169,13 @@ def test_a_damaged_or_stale_piece_is_made_again(tmp_path):
     clean = snapshot(site / "pagefind")
     pieces = sorted(store.iterdir())
     (pieces[0] / "contents.pickle").write_bytes(b"damaged")
+    (pieces[4] / "contents.pickle").write_bytes(bytes((pieces[4] / "contents.pickle").stat().st_size))  # same size
     next((pieces[1] / "bundle/fragment").iterdir()).unlink()
     (pieces[2] / "bundle/pagefind.js").write_text("truncated")
     (pieces[3] / "bundle/wasm.ar.pagefind").unlink()
     shutil.rmtree(site / "pagefind")
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
-    assert len(summary.pieces) == 4 and snapshot(site / "pagefind") == clean
+    assert len(summary.pieces) == 5 and snapshot(site / "pagefind") == clean
     shutil.rmtree(site / "pagefind")
     trusted = summary.kept
     summary = build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1",
@@ -427,3 +430,36 @@ def test_a_part_renamed_with_the_same_pages_has_its_first_pages_of_results_worke
     fresh: dict[str, str] = {}
     assert again == write_head_results(site, forms, None, lambda path, text: fresh.__setitem__(path, text))
     assert kept == fresh
+
+
+def test_a_piece_damaged_after_it_was_checked_fails_its_merge_with_its_name_and_is_made_again(tmp_path):
+    from generator.search import SearchIndexError, _merge_part
+
+    store = tmp_path / "pieces"
+    site = tmp_path / "site"
+    make_site(site)
+    build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
+    piece = sorted(store.iterdir())[0]
+    (piece / "contents.pickle").write_bytes(b"\x80\x05damaged")
+    with pytest.raises(SearchIndexError, match=f"damaged.*{piece.name}"):
+        _merge_part(str(tmp_path / "merged"), "part", [str(piece)])
+    assert not piece.exists()  # the next build runs it again
+
+
+def test_a_piece_is_the_same_whatever_order_its_pages_folders_were_made_in(tmp_path):
+    # Pagefind numbers pages in the order it finds them, which on tmpfs (and btrfs, XFS) is the
+    # order their folders were made: an article added later must not give its piece other bytes.
+    shm = Path("/dev/shm")
+    base = Path(tempfile.mkdtemp(dir=shm)) if shm.is_dir() and os.access(shm, os.W_OK) else tmp_path
+    try:
+        indexes = []
+        for order in (range(12), reversed(range(12))):
+            site = base / f"site-{len(indexes)}"
+            for number in order:
+                write_page(site, number, f"2015-07-{20 + number % 3:02d}")
+            build_index(site, part_max_pages=10, piece_max_pages=4)
+            indexes.append(snapshot(site / "pagefind"))
+        assert indexes[0] == indexes[1]
+    finally:
+        if base != tmp_path:
+            shutil.rmtree(base)

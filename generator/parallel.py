@@ -80,12 +80,7 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
     def drive() -> None:
         worker = None
         try:
-            # The parent's module path, and not the working folder (-P): the worker imports the
-            # very modules the parent did.
-            environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-            worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=environment)
-            pickle.dump((function.__module__, function.__qualname__), worker.stdin)
+            worker = _start_worker(function)
             while True:
                 with lock:
                     if not pending:
@@ -98,11 +93,7 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
             answers.put((False, WorkerError(f"a worker process of {function.__qualname__} failed: {error!r}")))
         finally:
             if worker is not None:
-                try:
-                    worker.stdin.close()
-                except OSError:
-                    pass  # it is gone already
-                worker.wait()
+                _stop_worker(worker)
             answers.put(None)
 
     threads = [threading.Thread(target=drive, daemon=True) for _ in range(max(1, min(jobs, len(pending))))]
@@ -161,10 +152,7 @@ class Workers:
     def _drive(self) -> None:
         worker, broken = None, None
         try:
-            environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
-            worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, env=environment)
-            pickle.dump((self._function.__module__, self._function.__qualname__), worker.stdin)
+            worker = _start_worker(self._function)
         except BaseException as error:  # noqa: BLE001 - each item is told
             broken = error
         try:
@@ -198,11 +186,7 @@ class Workers:
                                                  f"failed before this item: {broken!r}"))
         finally:
             if worker is not None:
-                try:
-                    worker.stdin.close()
-                except OSError:
-                    pass  # it is gone already
-                worker.wait()
+                _stop_worker(worker)
 
     def __enter__(self) -> "Workers":
         return self
@@ -221,6 +205,29 @@ class Workers:
             self._tasks.put(None)
         for thread in self._threads:
             thread.join()
+
+
+def _start_worker(function: Callable) -> subprocess.Popen:
+    """A new Python process serving calls of `function` (see _serve). It is given the parent's
+    module path, and not the working folder (-P): it imports the very modules the parent did."""
+    environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
+    worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, env=environment)
+    try:
+        pickle.dump((function.__module__, function.__qualname__), worker.stdin)
+    except BaseException:
+        _stop_worker(worker)
+        raise
+    return worker
+
+
+def _stop_worker(worker: subprocess.Popen) -> None:
+    """End a worker (no more work: it returns) and reap it."""
+    try:
+        worker.stdin.close()
+    except OSError:
+        pass  # it is gone already
+    worker.wait()
 
 
 def _serve() -> None:

@@ -267,9 +267,10 @@ def _no_space_left(folder: Path) -> bool:
 # -- pieces ---------------------------------------------------------------------------------------
 # A piece is one run of the Pagefind binary: its bundle, read (pagefind_bundle.Contents) and kept
 # in the pieces folder (in the build state) under its key, with only the fragments left as files.
-# Reading a piece and merging a part are Python work done in worker processes (parallel.Workers):
-# in threads they took turns with the build's own Python work (the meanwhile of build_index) for
-# the one interpreter lock, so that of the two cores one did Python and the other waited.
+# Making a piece's input folder, reading what Pagefind wrote and merging a part are done in worker
+# processes (parallel.Workers): in threads they took turns with the build's own Python work (the
+# meanwhile of build_index) for the one interpreter lock, so that of the two cores one did Python
+# and the other waited.
 
 def _piece_folder(store: Path, key: str) -> Path:
     return store / key
@@ -326,7 +327,7 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
                        "--quiet"])
     finally:
         try:
-            _in_worker(workers, ("remove", scratch), "")
+            _in_worker(workers, ("remove", scratch), f"cannot remove {scratch}")
         except Exception:  # noqa: BLE001 - the workers are gone (the error that stopped them is raised)
             shutil.rmtree(scratch, ignore_errors=True)
     if result.returncode != 0:
@@ -396,7 +397,8 @@ def _merge_part(target: str, name: str, pieces: list[str]) -> None:
 
 
 def _index_task(task: tuple) -> None:
-    """What parallel.Workers runs for build_index: reading a piece or merging a part."""
+    """What parallel.Workers runs for build_index: a piece's input folder made or removed, a piece
+    read, or a part merged."""
     kind, *arguments = task
     with collector.paused():  # a bundle is hundreds of thousands of tuples, and no cycle
         {"link": _link_pages, "remove": shutil.rmtree, "read": _read_piece, "merge": _merge_part}[kind](*arguments)
@@ -579,7 +581,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
             for name, future in merging:
                 try:
                     future.result()
-                except (BundleError, pickle.UnpicklingError, parallel.WorkerError) as error:
+                except (BundleError, parallel.WorkerError) as error:  # (a damaged piece names itself)
                     raise SearchIndexError(f"cannot merge the part {name} of the search index ({error})") from None
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full

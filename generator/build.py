@@ -32,7 +32,7 @@ from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
-from generator.search_head import head_forms, write_head_results
+from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_words import archive_search_forms
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
@@ -191,25 +191,27 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
 
         def write_the_rest(running: bool) -> None:
             # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
-            # one (forking beside the threads that wait for Pagefind is not safe), in `jobs` when
-            # nothing runs (a build after the generator changed re-renders every feed).
+            # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
+            # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
             feeds.update(write_feeds(site, archive, renderer.urls,
                                      {lang: config.site.title(lang) for lang in config.interface_languages},
                                      config.interface_languages, config.site.default_language, previous.pages,
-                                     jobs=1 if running else jobs, article_fingerprint=renderer.article_fingerprint))
+                                     jobs=1 if running or searches.searching() else jobs,
+                                     article_fingerprint=renderer.article_fingerprint))
             write_sitemap(site, pages, renderer.urls)
             renderer.search_forms.write_clitic_tables(site)
 
-        with progress.stage("index"):
+        with progress.stage("index"), PartSearches(staging, heads, state.load("search_head"), jobs) as searches:
+            # Each part of the index is searched for the first pages as soon as it is written.
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                 stamp=code_version(), trusted=_trusted_pieces(state),
                                 discard=lambda folder: output.remove_in_background(folder, config.paths.output),
-                                meanwhile=write_the_rest)
+                                meanwhile=write_the_rest, on_part=searches.part_written)
             try:
-                first_pages = write_head_results(staging, heads, state.load("search_head"), site.write, jobs)
+                first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
             except pagefind_search.PagefindSearchError as error:
                 first_pages = None
                 ingested.problems.warn("search", f"the first page of frequent words' results is left to the "

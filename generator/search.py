@@ -38,7 +38,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-from concurrent.futures import ThreadPoolExecutor, as_completed
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -448,7 +449,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
                 trusted: Mapping[str, str] | None = None,
                 discard: Callable[[Path], None] = shutil.rmtree,
-                meanwhile: Callable[[bool], None] = lambda running: None) -> IndexSummary:
+                meanwhile: Callable[[bool], None] = lambda running: None,
+                on_part: Callable[[str, str], None] = lambda name, key: None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -463,8 +465,10 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
     (the build hands it to a background removal). `meanwhile(running)` is called once, while Pagefind
     runs (the build writes the site's other files then: Pagefind's runs are processes of their own,
-    so both cores work); `running` tells whether any run is going, in threads that wait for it,
-    beside which the caller must not fork. Raises SearchIndexError with Pagefind's own message.
+    so both cores work); `running` tells whether any run or merge is going, in threads that wait
+    for it, beside which the caller must not fork. `on_part(name, key)` is called once a part is in
+    place in `site_dir` (kept, or merged: then from another thread, maybe while `meanwhile` runs),
+    so that the caller can start reading it. Raises SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
@@ -496,13 +500,16 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 reused.append(part.name)
                 continue
         to_write.append(part)
+    for name in reused:
+        on_part(name, keys[name])
 
     pieces = {part.name: [(piece, piece.key(version)) for piece in plan_parts(list(part.pages), piece_max_pages)]
               for part in parts}
     with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
         store = pieces_dir or Path(scratch)
         store.mkdir(parents=True, exist_ok=True)
-        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted, meanwhile)
+        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted, meanwhile,
+                                   lambda name: on_part(name, keys[name]))
         current = {key for found in pieces.values() for _, key in found}
         if pieces_dir is not None:
             _prune_store(store, current)
@@ -522,13 +529,16 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
                  store: Path, stamp: str, executable: Path, trusted: Mapping[str, str] | None,
-                 meanwhile: Callable[[bool], None]) -> tuple[list[str], dict[str, str]]:
+                 meanwhile: Callable[[bool], None],
+                 on_written: Callable[[str], None]) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
-    `trusted`, when given), and call `meanwhile` once the runs have started. Returns the names of
-    the pieces run and the token of every piece used."""
+    `trusted`, when given), and call `meanwhile` once the runs have started. A part is merged as
+    soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)` is called
+    (from another thread) once it is written. Returns the names of the pieces run and the token of
+    every piece used."""
     tokens: dict[str, str] = {}
     missing: dict[str, Part] = {}
-    stored: dict[str, Part] = {}  # pieces that the store should hold: checked while the runs go
+    stored: dict[str, Part] = {}
     for part in parts:
         for piece, key in pieces[part.name]:
             if key in missing or key in stored:
@@ -537,47 +547,64 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 stored[key] = piece
             else:
                 missing[key] = piece
-    # Pieces are independent runs of the binary: as many at once as there are cores. A part is
-    # merged as soon as its last piece is there, beside the runs still going.
-    # Pieces' links and reads in one set of workers, merges in another (one at a time: a merge holds
-    # its part's pieces), so that a run never waits behind a merge. (The runs are left first: a run
-    # under way still hands its piece to the workers.)
+    # Pieces are independent runs of the binary: as many at once as there are cores. Pieces' links
+    # and reads in one set of workers, merges in another (one at a time: a merge holds its part's
+    # pieces), so that a run never waits behind a merge. A run that ends hands its part to the
+    # merge itself: merged only after `meanwhile`, the parts waited for the site's other files to
+    # be written (3-4 s of a 31k rebuild). (The runs are left first: a run under way still hands
+    # its piece to the workers.)
+    lock = threading.Lock()
+    waiting: dict[str, set[str]] | None = None  # part -> pieces it waits for, once all runs are known
+    merging: list[tuple[str, Future]] = []
+    failed = False
+
+    def merge_ready() -> None:  # with the lock held
+        for part in parts:
+            if waiting is not None and part.name in waiting and not waiting[part.name] and not failed:
+                del waiting[part.name]
+                task = ("merge", str(output / part.name), part.name,
+                        [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
+                future = mergers.submit(task)
+                future.add_done_callback(
+                    lambda done, name=part.name: on_written(name) if not done.cancelled() and not done.exception()
+                    else None)
+                merging.append((part.name, future))
+
+    def run_piece(key: str, piece: Part) -> None:
+        token = _index_piece(site_dir, piece, store, key, stamp, executable, workers)
+        with lock:
+            tokens[key] = token
+            for keys in (waiting or {}).values():
+                keys.discard(key)
+            merge_ready()
+
     with parallel.Workers(_index_task, 1) as mergers, parallel.Workers(_index_task, _cores()) as workers, \
             ThreadPoolExecutor(max_workers=_cores()) as runs:
-        running: dict = {}
-        merging = []
+        running: list[Future] = []
 
         def run(key: str, piece: Part) -> None:
             missing[key] = piece
-            running[runs.submit(_index_piece, site_dir, piece, store, key, stamp, executable, workers)] = key
+            running.append(runs.submit(run_piece, key, piece))
 
         try:
             for key, piece in list(missing.items()):
                 run(key, piece)
-            meanwhile(bool(running))
+            # The store's pieces are checked before `meanwhile`, so that a part made only of them,
+            # or of them and runs that end early, is merged beside it.
             for key, piece in stored.items():
                 token = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
                 if token is None:
                     run(key, piece)
                 else:
-                    tokens[key] = token
-            waiting = {part.name: {key for _, key in pieces[part.name] if key in missing} for part in parts}
-
-            def merge_ready() -> None:
-                for part in parts:
-                    if part.name in waiting and not waiting[part.name]:
-                        del waiting[part.name]
-                        task = ("merge", str(output / part.name), part.name,
-                                [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
-                        merging.append((part.name, mergers.submit(task)))
-
-            merge_ready()
-            for future in as_completed(running):
-                key = running[future]
-                tokens[key] = future.result()
-                for keys in waiting.values():
-                    keys.discard(key)
+                    with lock:
+                        tokens[key] = token
+            with lock:
+                waiting = {part.name: {key for _, key in pieces[part.name] if key in missing and key not in tokens}
+                           for part in parts}
                 merge_ready()
+            meanwhile(bool(running or merging))
+            for future in as_completed(running):
+                future.result()
             for name, future in merging:
                 try:
                     future.result()
@@ -586,8 +613,10 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full
             # disk they would only leave more broken pieces), nor the merges.
-            for _, future in merging:
-                future.cancel()
+            with lock:
+                failed = True
+                for _, future in merging:
+                    future.cancel()
             runs.shutdown(cancel_futures=True)
             raise
     return sorted(missing[key].name for key in missing), tokens

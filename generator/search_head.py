@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import json
 import math
+import threading
 import unicodedata
 from collections import Counter
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -121,16 +123,84 @@ def _search_chunk(tasks: list[tuple[Path, list[dict], int, list[str]]]) -> list[
 def _searched(site_dir: Path, parts: list[dict], tasks: list[tuple[int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
     done = []
     for number, forms in tasks:
-        engine = pagefind_search.BundleSearch(site_dir / PAGEFIND_DIR / parts[number]["name"])
-        done += [(number, form, _answer(engine.search(form))) for form in forms]
+        done += [(number, form, answer)
+                 for form, answer in _search_part((str(site_dir / PAGEFIND_DIR / parts[number]["name"]), forms))]
     return done
 
 
+def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
+    folder, forms = task
+    engine = pagefind_search.BundleSearch(Path(folder))
+    return [(form, _answer(engine.search(form))) for form in forms]
+
+
+def _in_tasks(todo: list[str], jobs: int) -> list[list[str]]:
+    """A part's forms to search in a few tasks, so that both cores work when one part changed."""
+    step = max(1, -(-len(todo) // (2 * jobs)))
+    return [todo[start:start + step] for start in range(0, len(todo), step)]
+
+
+class PartSearches:
+    """The parts' answers, searched while the index is still being written: `part_written(name,
+    key)` (from any thread) starts searching that part in new processes as soon as it is in place,
+    beside the parts still being indexed and the site's other files being written; in a rebuild
+    the searches otherwise waited for the whole index (7-8 s of a 31k rebuild after it). Used as a
+    context manager; write_head_results takes the answers."""
+
+    def __init__(self, site_dir: Path, forms: list[str], previous: HeadState | None, jobs: int):
+        self._folder = site_dir / PAGEFIND_DIR
+        self._forms = forms
+        self.previous = previous if isinstance(previous, HeadState) else HeadState()
+        self._jobs = max(1, jobs)
+        self._workers = parallel.Workers(_search_part, self._jobs)
+        self._lock = threading.Lock()
+        self._started: dict[tuple[str, str], list[Future]] = {}
+
+    def part_written(self, name: str, key: str) -> None:
+        identity = (name, key)
+        todo = [form for form in self._forms if (identity, form) not in self.previous.answers]
+        with self._lock:
+            if identity in self._started:
+                return
+            try:
+                self._started[identity] = [self._workers.submit((str(self._folder / name), forms))
+                                           for forms in _in_tasks(todo, self._jobs)]
+            except RuntimeError:  # closed: write_head_results searches what was not started
+                pass
+
+    def searching(self) -> bool:
+        """Whether any search was started (in threads that wait for its processes)."""
+        with self._lock:
+            return any(self._started.values())
+
+    def answers(self, identity: tuple[str, str]) -> list[tuple[str, PartAnswer]] | None:
+        """The answers searched for the part (None when it was not started); waits for them."""
+        with self._lock:
+            futures = self._started.get(identity)
+        if futures is None:
+            return None
+        try:
+            return [found for future in futures for found in future.result()]
+        except parallel.WorkerError as error:
+            raise pagefind_search.PagefindSearchError(str(error)) from None
+
+    def __enter__(self) -> "PartSearches":
+        self._workers.__enter__()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self._workers.__exit__(*exc_info)
+
+
 def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | None,
-                       write: Callable[[str, str], None], jobs: int = 1) -> HeadState:
+                       write: Callable[[str, str], None], jobs: int = 1,
+                       searches: PartSearches | None = None) -> HeadState:
     """Work out and write (through `write(relative path, text)`) the first page of every form in
-    `forms`, from the index in `site_dir/pagefind`, searching in `jobs` processes. Returns the
-    state to keep. Raises PagefindSearchError when Pagefind's search module cannot run here."""
+    `forms`, from the index in `site_dir/pagefind`, searching in `jobs` processes (with the answers
+    `searches` found already, when given: its `previous` is the one used). Returns the state to
+    keep. Raises PagefindSearchError when Pagefind's search module cannot run here."""
+    if searches is not None:
+        previous = searches.previous
     previous = previous if isinstance(previous, HeadState) else HeadState()
     state = HeadState()
     if not forms:
@@ -138,23 +208,22 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
     parts = json.loads((site_dir / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
     missing: list[tuple[int, list[str]]] = []
     for number, part in enumerate(parts):
-        todo = []
+        identity = _identity(part)
         for form in forms:
-            answer = previous.answers.get((_identity(part), form))
-            if answer is None:
-                todo.append(form)
-            else:
-                state.answers[(_identity(part), form)] = answer
-        # A part's forms in a few tasks, so that both cores work when one part changed.
-        step = max(1, -(-len(todo) // (2 * jobs)))
-        missing += [(number, todo[start:start + step]) for start in range(0, len(todo), step)]
+            answer = previous.answers.get((identity, form))
+            if answer is not None:
+                state.answers[(identity, form)] = answer
+        found = searches.answers(identity) if searches is not None else None
+        state.answers.update(((identity, form), answer) for form, answer in found or ())
+        missing += [(number, todo)
+                    for todo in _in_tasks([form for form in forms if (identity, form) not in state.answers], jobs)]
     if jobs > 1 and len(missing) > 1:
         tasks = [(site_dir, parts, number, forms) for number, forms in missing]
-        found = (item for chunk in parallel.in_new_processes(_search_chunk, tasks, jobs, chunk=1) for item in chunk)
+        searched = (item for chunk in parallel.in_new_processes(_search_chunk, tasks, jobs, chunk=1) for item in chunk)
     else:
-        found = iter(_searched(site_dir, parts, missing))
+        searched = iter(_searched(site_dir, parts, missing))
     try:
-        for number, form, answer in found:
+        for number, form, answer in searched:
             state.answers[(_identity(parts[number]), form)] = answer
     except parallel.WorkerError as error:
         raise pagefind_search.PagefindSearchError(str(error)) from None

@@ -411,6 +411,55 @@ def test_the_build_writes_its_other_files_while_pagefind_runs_and_a_failure_ther
     assert not list((tmp_path / "other").glob(".new-*"))
 
 
+def test_a_part_is_merged_and_handed_on_while_the_site_s_other_files_are_still_written(tmp_path):
+    import json
+    import threading
+
+    site = tmp_path / "site"
+    make_site(site)
+    handed, first = [], threading.Event()
+
+    def on_part(name: str, key: str) -> None:
+        handed.append((name, key, (site / "pagefind" / name / "pagefind-entry.json").exists()))
+        first.set()
+
+    def meanwhile(running: bool) -> None:
+        # Parts whose pieces are done are merged (and handed on) before this returns.
+        assert first.wait(120), "no part was merged while the other files were written"
+
+    build_index(site, part_max_pages=10, piece_max_pages=4, meanwhile=meanwhile, on_part=on_part)
+    listing = json.loads((site / "pagefind/parts.json").read_text(encoding="utf-8"))["parts"]
+    assert len(listing) > 1
+    # Each part once, under its key, once its bundle is whole.
+    assert sorted(handed) == sorted((part["name"], part["key"], True) for part in listing)
+    again: list[tuple[str, str]] = []
+    build_index(site, previous_site=site, part_max_pages=10, piece_max_pages=4,
+                on_part=lambda name, key: again.append((name, key)))
+    assert sorted(again) == sorted((part["name"], part["key"]) for part in listing)  # kept parts too
+
+
+def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_after_the_index(tmp_path):
+    from generator.search_head import PartSearches, write_head_results
+
+    site = tmp_path / "site"
+    make_site(site)
+    forms = ["الحكومة", "مقال"]
+    early: dict[str, str] = {}
+    with PartSearches(site, forms, None, 2) as searches:
+        build_index(site, part_max_pages=10, on_part=searches.part_written)
+        assert searches.searching()
+        state = write_head_results(site, forms, None, early.__setitem__, 2, searches)
+    after: dict[str, str] = {}
+    assert state == write_head_results(site, forms, None, after.__setitem__)
+    assert early == after and len(early) == len(forms)
+    # Parts never handed on are searched by write_head_results itself.
+    unannounced: dict[str, str] = {}
+    with PartSearches(site, forms, None, 2) as idle:
+        assert write_head_results(site, forms, None, unannounced.__setitem__, 2, idle) == state
+        assert not idle.searching()
+    assert unannounced == after
+
+
 def test_a_part_renamed_with_the_same_pages_has_its_first_pages_of_results_worked_out_again(tmp_path):
     from generator.search_head import write_head_results
 

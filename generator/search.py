@@ -58,7 +58,7 @@ PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs 
 TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"
-PIECE_MAX_PAGES = 100  # a Pagefind run of ~0.3 s; smaller ones cost more runs and merging (README)
+PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more runs, reads and merging (README)
 PARTS_FORMAT = 2  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
 PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
@@ -170,9 +170,10 @@ class Part:
     name: str
     pages: tuple[IndexedPage, ...]
 
-    def key(self, pagefind_version: str) -> str:
-        """Changes whenever anything that goes into the part's index does."""
-        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(),
+    def key(self, pagefind_version: str, piece_pages: int = 0) -> str:
+        """Changes whenever anything that goes into the part's index does: a part merged from
+        pieces has its pages in the pieces' order, so how it is cut (`piece_pages`) counts too."""
+        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(), piece_pages,
                               [(p.path, p.digest) for p in self.pages]])
         return hashlib.sha256(summary.encode("utf-8")).hexdigest()
 
@@ -474,7 +475,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     version = pagefind_version(executable)
     pages = indexed_pages(site_dir, known, file_digests)
     parts = plan_parts(pages, part_max_pages)
-    keys = {part.name: part.key(version) for part in parts}
+    keys = {part.name: part.key(version, piece_max_pages) for part in parts}
     previous_keys = _previous_keys(previous_site)
     staged_keys = _previous_keys(site_dir)  # an index already in the folder (an earlier build's)
     output = site_dir / PAGEFIND_DIR

@@ -438,6 +438,18 @@ def test_a_part_is_merged_and_handed_on_while_the_site_s_other_files_are_still_w
     assert sorted(again) == sorted((part["name"], part["key"]) for part in listing)  # kept parts too
 
 
+def test_parts_cut_into_other_pieces_are_not_kept_from_the_previous_index(tmp_path):
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    make_site(site)
+    make_site(clean)
+    build_index(site, part_max_pages=10, piece_max_pages=4)
+    # A merged part lists its pages piece by piece: cut otherwise, the same pages are another part.
+    again = build_index(site, previous_site=site, part_max_pages=10, piece_max_pages=3)
+    assert again.reused == [] and again.indexed
+    build_index(clean, part_max_pages=10, piece_max_pages=3)
+    assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
+
+
 def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_after_the_index(tmp_path):
     from generator.search_head import PartSearches, write_head_results
 

@@ -137,6 +137,11 @@ class Workers:
         self._closed = False
         self._lock = threading.Lock()
 
+    @property
+    def closed(self) -> bool:
+        """Whether the block was left: no item can be submitted."""
+        return self._closed
+
     def submit(self, item: T) -> Future:
         if self._closed:
             raise RuntimeError("no item can be submitted to workers that were closed")

@@ -468,8 +468,9 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     runs (the build writes the site's other files then: Pagefind's runs are processes of their own,
     so both cores work); `running` tells whether any run or merge is going, in threads that wait
     for it, beside which the caller must not fork. `on_part(name, key)` is called once a part is in
-    place in `site_dir` (kept, or merged: then from another thread, maybe while `meanwhile` runs),
-    so that the caller can start reading it. Raises SearchIndexError with Pagefind's own message.
+    place in `site_dir` (kept, or merged: then from another thread, maybe while `meanwhile` runs;
+    it must not wait for the index), so that the caller can start reading it. Raises
+    SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
     version = pagefind_version(executable)
@@ -535,8 +536,9 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
     """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
     `trusted`, when given), and call `meanwhile` once the runs have started. A part is merged as
     soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)` is called
-    (from another thread) once it is written. Returns the names of the pieces run and the token of
-    every piece used."""
+    once it is written (from another thread, or from the one that submitted the merge, with this
+    function's lock held: it must not wait for the index); what it raises is raised here. Returns
+    the names of the pieces run and the token of every piece used."""
     tokens: dict[str, str] = {}
     missing: dict[str, Part] = {}
     stored: dict[str, Part] = {}
@@ -550,14 +552,23 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 missing[key] = piece
     # Pieces are independent runs of the binary: as many at once as there are cores. Pieces' links
     # and reads in one set of workers, merges in another (one at a time: a merge holds its part's
-    # pieces), so that a run never waits behind a merge. A run that ends hands its part to the
-    # merge itself: merged only after `meanwhile`, the parts waited for the site's other files to
-    # be written (3-4 s of a 31k rebuild). (The runs are left first: a run under way still hands
-    # its piece to the workers.)
+    # pieces), so that a run never waits behind a merge. The thread of the run that completes a
+    # part submits its merge (when the main thread did, after `meanwhile`, merges waited for the
+    # site's other files to be written: 3-4 s of a 31k rebuild). (The runs are left first: a run
+    # under way still hands its piece to the workers.)
     lock = threading.Lock()
     waiting: dict[str, set[str]] | None = None  # part -> pieces it waits for, once all runs are known
     merging: list[tuple[str, Future]] = []
     failed = False
+    handing_errors: list[BaseException] = []
+
+    def hand_on(done: Future, name: str) -> None:
+        # A future's callback: what it raises would only be logged, so it is raised by the main thread.
+        if not done.cancelled() and done.exception() is None:
+            try:
+                on_written(name)
+            except Exception as error:  # noqa: BLE001 - raised after the merges
+                handing_errors.append(error)
 
     def merge_ready() -> None:  # with the lock held
         for part in parts:
@@ -566,13 +577,17 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                 task = ("merge", str(output / part.name), part.name,
                         [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
                 future = mergers.submit(task)
-                future.add_done_callback(
-                    lambda done, name=part.name: on_written(name) if not done.cancelled() and not done.exception()
-                    else None)
+                future.add_done_callback(lambda done, name=part.name: hand_on(done, name))
                 merging.append((part.name, future))
 
     def run_piece(key: str, piece: Part) -> None:
-        token = _index_piece(site_dir, piece, store, key, stamp, executable, workers)
+        nonlocal failed
+        try:
+            token = _index_piece(site_dir, piece, store, key, stamp, executable, workers)
+        except BaseException:
+            with lock:
+                failed = True  # no part is merged from here on: the build fails
+            raise
         with lock:
             tokens[key] = token
             for keys in (waiting or {}).values():
@@ -611,13 +626,15 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
                     future.result()
                 except (BundleError, parallel.WorkerError) as error:  # (a damaged piece names itself)
                     raise SearchIndexError(f"cannot merge the part {name} of the search index ({error})") from None
+            if handing_errors:
+                raise handing_errors[0]
         except BaseException:
             # One failure fails the build: the runs not yet started are not started (on a full
             # disk they would only leave more broken pieces), nor the merges.
+            runs.shutdown(wait=False, cancel_futures=True)
             with lock:
                 failed = True
                 for _, future in merging:
                     future.cancel()
-            runs.shutdown(cancel_futures=True)
             raise
     return sorted(missing[key].name for key in missing), tokens

@@ -162,11 +162,11 @@ class PartSearches:
         with self._lock:
             if identity in self._started:
                 return
-            try:
-                self._started[identity] = [self._workers.submit((str(self._folder / name), forms))
-                                           for forms in _in_tasks(todo, self._jobs)]
-            except RuntimeError:  # closed: write_head_results searches what was not started
-                pass
+            started = self._started[identity] = []
+            for forms in _in_tasks(todo, self._jobs):
+                if self._workers.closed:
+                    break  # write_head_results searches what was not started
+                started.append(self._workers.submit((str(self._folder / name), forms)))
 
     def searching(self) -> bool:
         """Whether any search was started (in threads that wait for its processes)."""
@@ -181,8 +181,14 @@ class PartSearches:
             return None
         try:
             return [found for future in futures for found in future.result()]
-        except parallel.WorkerError as error:
-            raise pagefind_search.PagefindSearchError(str(error)) from None
+        except BaseException as error:
+            with self._lock:  # the first pages are given up: what waits is not searched
+                for started in self._started.values():
+                    for future in started:
+                        future.cancel()
+            if isinstance(error, parallel.WorkerError):
+                raise pagefind_search.PagefindSearchError(str(error)) from None
+            raise
 
     def __enter__(self) -> "PartSearches":
         self._workers.__enter__()
@@ -196,16 +202,22 @@ def write_head_results(site_dir: Path, forms: list[str], previous: HeadState | N
                        write: Callable[[str, str], None], jobs: int = 1,
                        searches: PartSearches | None = None) -> HeadState:
     """Work out and write (through `write(relative path, text)`) the first page of every form in
-    `forms`, from the index in `site_dir/pagefind`, searching in `jobs` processes (with the answers
-    `searches` found already, when given: its `previous` is the one used). Returns the state to
-    keep. Raises PagefindSearchError when Pagefind's search module cannot run here."""
+    `forms`, from the index in `site_dir/pagefind`, searching in `jobs` processes, or with
+    `searches` (whose `previous` is then the one used, and which searches the parts not handed to
+    it yet). Returns the state to keep. Raises PagefindSearchError when Pagefind's search module
+    cannot run here."""
     if searches is not None:
+        if previous is not None:
+            raise ValueError("the previous state is the searches' own")
         previous = searches.previous
     previous = previous if isinstance(previous, HeadState) else HeadState()
     state = HeadState()
     if not forms:
         return state
     parts = json.loads((site_dir / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
+    if searches is not None:
+        for part in parts:
+            searches.part_written(*_identity(part))  # (nothing new for a part handed on already)
     missing: list[tuple[int, list[str]]] = []
     for number, part in enumerate(parts):
         identity = _identity(part)

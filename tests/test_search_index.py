@@ -450,7 +450,33 @@ def test_parts_cut_into_other_pieces_are_not_kept_from_the_previous_index(tmp_pa
     assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
 
 
+def test_a_failed_run_stops_the_merges_of_the_parts_still_to_come(tmp_path):
+    import time
+
+    from generator.search import SearchIndexError, pagefind_executable
+
+    site = tmp_path / "site"
+    make_site(site)
+    # The real binary, except for the piece holding a0000 (run first): that run fails at once.
+    wrapper = tmp_path / "pagefind"
+    wrapper.write_text(f"""#!/bin/sh
+site="$2"
+if [ -e "$site/articles/a0000" ]; then echo "cannot index" >&2; exit 3; fi
+sleep 0.2
+exec "{pagefind_executable()}" "$@"
+""", encoding="utf-8")
+    wrapper.chmod(0o755)
+    handed: list[str] = []
+    with pytest.raises(SearchIndexError, match="cannot index"):
+        build_index(site, part_max_pages=10, piece_max_pages=4, executable=wrapper,
+                    meanwhile=lambda running: time.sleep(4),  # the other runs end meanwhile
+                    on_part=lambda name, key: handed.append(name))
+    assert handed == []  # no part merged once a run had failed
+
+
 def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_after_the_index(tmp_path):
+    import json
+
     from generator.search_head import PartSearches, write_head_results
 
     site = tmp_path / "site"
@@ -459,17 +485,21 @@ def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_afte
     early: dict[str, str] = {}
     with PartSearches(site, forms, None, 2) as searches:
         build_index(site, part_max_pages=10, on_part=searches.part_written)
-        assert searches.searching()
+        listing = json.loads((site / "pagefind/parts.json").read_text(encoding="utf-8"))["parts"]
+        # Every part was searched as it was written, each for every form.
+        for part in listing:
+            found = searches.answers((part["name"], part["key"]))
+            assert found is not None and sorted(form for form, _ in found) == sorted(forms)
         state = write_head_results(site, forms, None, early.__setitem__, 2, searches)
     after: dict[str, str] = {}
     assert state == write_head_results(site, forms, None, after.__setitem__)
     assert early == after and len(early) == len(forms)
-    # Parts never handed on are searched by write_head_results itself.
-    unannounced: dict[str, str] = {}
-    with PartSearches(site, forms, None, 2) as idle:
-        assert write_head_results(site, forms, None, unannounced.__setitem__, 2, idle) == state
-        assert not idle.searching()
-    assert unannounced == after
+    # Parts not handed on before (here all but the first) are searched by write_head_results.
+    some: dict[str, str] = {}
+    with PartSearches(site, forms, None, 2) as partly:
+        partly.part_written(listing[0]["name"], listing[0]["key"])
+        assert write_head_results(site, forms, None, some.__setitem__, 2, partly) == state
+    assert some == after
 
 
 def test_a_part_renamed_with_the_same_pages_has_its_first_pages_of_results_worked_out_again(tmp_path):

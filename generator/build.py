@@ -23,7 +23,7 @@ from generator.file_cache import FileCache
 from generator.ingest import ingest_seeds
 from generator.gazetteer import load_gazetteer
 from generator.inferred_dates import infer_dates
-from generator.link import link_articles
+from generator.link import LinkMemo, link_articles
 from generator.link_statistics import load_link_statistics, save_link_statistics
 from generator.model import Archive, build_archive
 from generator.output import SiteWriter
@@ -33,7 +33,7 @@ from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
-from generator.search_words import archive_search_forms
+from generator.search_words import SearchWordsState, archive_search_forms
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
 
@@ -72,8 +72,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     registry = load_sources(config.paths.content)
     problems = Problems()
     state = BuildState(config.paths.output)
-    seeds_before, content_before = state.load_entries("seeds"), state.load_entries("content")
-    seed_cache, content_cache = FileCache(seeds_before), FileCache(content_before)
+    seed_cache, content_cache = FileCache(state.load_entries("seeds")), FileCache(state.load_entries("content"))
     stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
@@ -105,11 +104,11 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
 
     kept_statistics = load_link_statistics(config.paths.content, config.root, problems)
     with progress.stage("link"):
-        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content), state.load("link"),
-                                kept_statistics)
+        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content),
+                                state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
     if linking.statistics is not kept_statistics:
         save_link_statistics(config.paths.content, config.root, linking.statistics, problems)
-    state.save("link", linking.memo)
+    state.save_parts("link", linking.memo, LinkMemo.ENTRIES)
     assignments = linking.events
     inferred = infer_dates(list(chosen.values()), assignments)
     for article_id, day in inferred.items():
@@ -133,8 +132,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     for article_id in sorted(machine_owned):
         if writer.write(chosen[article_id], replace_edited=article_id in force):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
-    state.save_entries("seeds", seed_cache.entries(), seeds_before)
-    state.save_entries("content", content_cache.entries(), content_before)
+    state.save_entries("seeds", seed_cache.entries())
+    state.save_entries("content", content_cache.entries())
     state.save("serialised", writer.table)
     return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
                          registry, written, sorted(kept_edited))
@@ -172,7 +171,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     state.save("duplicates", archive.duplicates)
 
     search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
-                                               ingested.problems, state.load("search_words"), jobs)
+                                               ingested.problems,
+                                               state.load_parts("search_words", SearchWordsState.ENTRIES), jobs)
     # The folder is about to change: a killed build must not leave it trusted (and when its record
     # cannot be dropped, the folder is made afresh rather than trusted).
     trusted = state.discard("spare") and staged.identity is not None
@@ -222,8 +222,10 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
         state.save("spare", SiteRecord(previous.identity, previous.outputs))  # the version about to be replaced
         kept_forms = renderer.article_forms()
-        words.forms = {key: (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
-        state.save("search_words", words)
+        # The entries kept from the last build stay the same objects: only the others are saved again.
+        words.forms = {key: known if (known := words.forms.get(key)) == (digest, kept_forms[key])
+                       else (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
+        state.save_parts("search_words", words, SearchWordsState.ENTRIES)
         state.save("indexed_pages", index.read)
         state.save("search_pieces", index.kept)
         state.save("search_head", first_pages)

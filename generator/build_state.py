@@ -11,19 +11,24 @@ of one of its files): site/ is pointed at the staging folder, which keeps its in
 killed between recording and publishing cannot make the next one trust a site it did not write.
 The record of the spare version (the one site/ pointed at before) is kept the same way, and
 discarded before a build starts changing that folder.
+
+Large collections of per-article entries are kept as a base and a delta (save_entries): a rebuild
+writes the few entries it changed, and an object kept in parts (save_parts) is used only when
+every part is of the same save.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import pickle
 import sys
-import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
+from typing import BinaryIO, Callable
 
 from generator import collector
 
@@ -32,7 +37,8 @@ _FORMAT = 1
 _LIBRARIES = ("Jinja2", "markdown-it-py", "pyarabic", "pagefind", "PyYAML", "hijridate", "PyStemmer",
               "arabic-stopwords")
 _WITNESS = "index.html"  # a file every site has; its digest ties the record to one site folder
-SHARDS = 16  # a keyed cache is kept in this many files, so that a few changed entries rewrite a few of them
+DELTA_SHARE = 0.05  # a delta past this share of its base's bytes is folded into a new base
+_MISSING = object()
 
 
 @lru_cache(maxsize=1)
@@ -78,6 +84,8 @@ class BuildState:
     def __init__(self, output: Path):
         self.output = output
         self.folder = state_dir(output)
+        self.stamps: dict[str, str | None] = {}             # name -> what load_entries read
+        self._bases: dict[str, tuple[str, dict, int]] = {}  # name -> token, entries, bytes of the base read/written
 
     def load(self, name: str):
         try:
@@ -88,13 +96,18 @@ class BuildState:
             return None
         return value if version == (_FORMAT, code_version()) else None
 
-    def save(self, name: str, value) -> None:
+    def save(self, name: str, value) -> bool:
+        """Keep `value`; False if it could not be written (then no older version is left either)."""
+        return self._write(name, lambda stream: pickle.dump(_versioned(value), stream, pickle.HIGHEST_PROTOCOL))
+
+    def _write(self, name: str, write: Callable[[BinaryIO], object]) -> bool:
         temporary = self.folder / f".{name}.pickle.tmp"
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             with open(temporary, "wb") as stream, collector.paused():
-                pickle.dump(((_FORMAT, code_version()), value), stream, protocol=pickle.HIGHEST_PROTOCOL)
+                write(stream)
             os.replace(temporary, self.folder / f"{name}.pickle")
+            return True
         except OSError:
             # A cache only: the next build does the work again. The old file goes too, since it no
             # longer matches what was written (a full disk must not leave a stale or partial one).
@@ -103,33 +116,89 @@ class BuildState:
                     path.unlink()
                 except OSError:
                     pass
+            return False
 
     def load_entries(self, name: str) -> dict | None:
-        """A dict kept by save_entries: the entries of every shard that can be read (None if none can)."""
-        merged: dict = {}
-        found = False
-        for shard in range(SHARDS):
-            part = self.load(f"{name}.{shard:02d}")
-            if isinstance(part, dict):
-                merged.update(part)
-                found = True
-        return merged if found else None
+        """A dict kept by save_entries: its base with the later changes applied (None if the base
+        cannot be read). `stamps[name]` then names what was read."""
+        self.stamps[name] = None
+        base = self.load(f"{name}.base")
+        if not (isinstance(base, tuple) and len(base) == 2 and isinstance(base[1], dict)):
+            self._bases.pop(name, None)
+            return None
+        token, entries = base
+        self._bases[name] = (token, dict(entries), self._size(f"{name}.base"))
+        stamp = f"{token}:"
+        delta = self.load(f"{name}.delta")
+        if isinstance(delta, tuple) and len(delta) == 4 and delta[0] == token:
+            _, delta_token, changed, removed = delta
+            entries.update(changed)
+            for key in removed:
+                entries.pop(key, None)
+            stamp += delta_token
+        self.stamps[name] = stamp
+        return entries
 
-    def save_entries(self, name: str, entries: dict[str, object], previous: dict[str, object] | None) -> None:
-        """Keep a dict of entries in shards by key, writing only the shards in which an entry was
-        added, removed or replaced since `previous` (what load_entries gave this build): saving
-        the 31k archive's seed and content caches whole took about 4 s of every rebuild for
-        the few entries a batch of new articles adds."""
-        shards: list[dict[str, object]] = [{} for _ in range(SHARDS)]
-        for key, value in entries.items():
-            shards[_shard(key)][key] = value
-        if previous is None:
-            changed = set(range(SHARDS))
-        else:
-            changed = {_shard(key) for key, value in entries.items() if previous.get(key) is not value}
-            changed.update(_shard(key) for key in previous.keys() - entries.keys())
-        for shard in sorted(changed):
-            self.save(f"{name}.{shard:02d}", shards[shard])
+    def save_entries(self, name: str, entries: dict[str, object]) -> str | None:
+        """Keep a dict of entries: a base holding all of them, and a delta holding those added,
+        replaced (by another object) or removed since the base that load_entries read, written
+        alone while it is small (in bytes: the seed cache holds a few large entries, one per seed
+        file). Saving the 31k archive's link analyses, search words and seed and content caches
+        whole wrote ~350 MB for each batch of ten new articles. Returns the stamp of what was
+        written (None if it could not be)."""
+        known = self._bases.get(name)
+        if known is not None:
+            token, base, base_size = known
+            changed = {key: value for key, value in entries.items() if base.get(key, _MISSING) is not value}
+            removed = sorted(base.keys() - entries.keys())
+            if len(changed) + len(removed) <= len(base) / 2:  # else not worth pickling to measure
+                delta_token = _token()
+                with collector.paused():
+                    data = pickle.dumps(_versioned((token, delta_token, changed, removed)),
+                                        protocol=pickle.HIGHEST_PROTOCOL)
+                if len(data) <= DELTA_SHARE * base_size:
+                    return f"{token}:{delta_token}" if self._write(f"{name}.delta", lambda s: s.write(data)) else None
+        token = _token()
+        if not self.save(f"{name}.base", (token, entries)):
+            self._bases.pop(name, None)
+            return None
+        self._bases[name] = (token, dict(entries), self._size(f"{name}.base"))
+        self.discard(f"{name}.delta")  # made against another base: it would not be read anyway
+        for shard in self.folder.glob(f"{name}.[0-9][0-9].pickle"):  # the shards earlier versions kept
+            shard.unlink(missing_ok=True)
+        return f"{token}:"
+
+    def save_parts(self, name: str, value, fields: tuple[str, ...]) -> None:
+        """Keep a dataclass whose dict `fields` are kept by save_entries (its large collections of
+        per-article entries, of which a rebuild changes a few)."""
+        stamps = {}
+        for field_name in fields:
+            stamps[field_name] = self.save_entries(f"{name}.{field_name}", getattr(value, field_name))
+            if stamps[field_name] is None:
+                self.discard(name)
+                return
+        self.save(name, (stamps, dataclasses.replace(value, **{field_name: {} for field_name in fields})))
+
+    def load_parts(self, name: str, fields: tuple[str, ...]):
+        """What save_parts kept, whole; None unless every part is of the same save (a build
+        killed between saving its parts leaves parts of two builds)."""
+        loaded = self.load(name)
+        if not (isinstance(loaded, tuple) and len(loaded) == 2 and isinstance(loaded[0], dict)):
+            return None
+        stamps, value = loaded
+        parts = {}
+        for field_name in fields:
+            entries = self.load_entries(f"{name}.{field_name}")
+            if entries is None or self.stamps[f"{name}.{field_name}"] != stamps.get(field_name):
+                return None
+            parts[field_name] = entries
+        return dataclasses.replace(value, **parts)
+
+    def _size(self, name: str) -> int:
+        try:
+            return (self.folder / f"{name}.pickle").stat().st_size
+        except OSError:
+            return 0
 
     def discard(self, name: str) -> bool:
         """Drop a record; False when it is still there (it could not be deleted)."""
@@ -152,5 +221,9 @@ class BuildState:
         return SiteRecord()
 
 
-def _shard(key: str) -> int:
-    return zlib.crc32(key.encode("utf-8", "surrogatepass")) % SHARDS
+def _versioned(value) -> tuple:
+    return (_FORMAT, code_version()), value
+
+
+def _token() -> str:
+    return os.urandom(8).hex()

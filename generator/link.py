@@ -232,6 +232,11 @@ class _Analysis:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __getstate__(self) -> dict:
+        # Without the archive's symbols: they are the memo's, kept once beside its analyses and
+        # bound to them again when a memo is made (LinkMemo.__post_init__).
+        return {name: value for name, value in self.__dict__.items() if name != "symbols"}
+
     @property
     def occurrences(self) -> dict[str, int]:
         """Term -> occurrences, the title counted once."""
@@ -260,6 +265,16 @@ class LinkMemo:
     placed: dict[str, tuple[Span | None, str | None]] = field(default_factory=dict)  # article id -> (when, source)
     events: dict[str, "_Event"] = field(default_factory=dict)
     relations: dict[tuple[str, str], float] = field(default_factory=dict)  # related events, smaller id first
+
+    ENTRIES = ("analyses", "events")  # kept entry by entry in the build state (BuildState.save_parts)
+
+    def __post_init__(self) -> None:
+        for analysis in self.analyses.values():
+            object.__setattr__(analysis, "symbols", self.symbols)
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self.__post_init__()
 
     @property
     def lexicon(self) -> frozenset[str]:

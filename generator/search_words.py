@@ -100,6 +100,8 @@ class SearchWordsState:
     other_seat: dict[str, str] = field(default_factory=dict)
     counts: WordCounts | None = None  # the words above counted (None: count them)
 
+    ENTRIES = ("words", "forms")  # kept entry by entry in the build state (BuildState.save_parts)
+
 
 def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()

@@ -1,40 +1,125 @@
-"""generator/build_state.py: keyed caches kept in shards, so a few changed entries rewrite a few files."""
+"""generator/build_state.py: keyed caches kept as a base and a delta, so that a few changed entries
+rewrite a small file, and objects kept in parts that are used only when all are of one save."""
 
 from __future__ import annotations
 
-from generator.build_state import SHARDS, BuildState, _shard, state_dir
+import shutil
+from dataclasses import dataclass, field
+
+from generator.article import Article
+from generator.build_state import DELTA_SHARE, BuildState, state_dir
+from generator.link import LinkMemo, link_articles
 
 
-def _inodes(folder) -> dict[str, int]:
-    return {p.name: p.stat().st_ino for p in folder.glob("cache.*.pickle")}
+def _entries(count: int) -> dict[str, str]:
+    return {f"k{n}": f"value {n} " * 20 for n in range(count)}
 
 
-def test_only_the_shards_whose_entries_changed_are_written_again(tmp_path):
-    state = BuildState(tmp_path / "site")
-    entries = {f"seeds/{n}.txt": ("value", n) for n in range(200)}
-    state.save_entries("cache", entries, None)
+def _inode(folder, name: str) -> int | None:
+    path = folder / f"{name}.pickle"
+    return path.stat().st_ino if path.exists() else None
+
+
+def test_a_few_changed_entries_are_written_alone_and_read_back_over_the_base(tmp_path):
     folder = state_dir(tmp_path / "site")
-    before = _inodes(folder)
-    assert len(before) == SHARDS
+    entries = {f"seeds/{n}.txt": ("value " * 20, n) for n in range(200)}
+    BuildState(tmp_path / "site").save_entries("cache", entries)
+    base = _inode(folder, "cache.base")
+    assert _inode(folder, "cache.delta") is None
 
+    state = BuildState(tmp_path / "site")
     loaded = state.load_entries("cache")
     assert loaded == entries
     later = dict(loaded)  # the same objects, as a cache hands back what it loaded
     later["seeds/7.txt"] = ("changed", 7)
     del later["seeds/8.txt"]
     later["seeds/new.txt"] = ("new", 0)
-    state.save_entries("cache", later, loaded)
-    after = _inodes(folder)
-    rewritten = {name for name in after if after[name] != before[name]}
-    assert rewritten == {f"cache.{_shard(key):02d}.pickle" for key in ("seeds/7.txt", "seeds/8.txt", "seeds/new.txt")}
-    assert state.load_entries("cache") == later
+    state.save_entries("cache", later)
+    assert _inode(folder, "cache.base") == base
+    assert _inode(folder, "cache.delta") is not None
+    assert BuildState(tmp_path / "site").load_entries("cache") == later
 
-
-def test_a_damaged_shard_loses_only_its_entries(tmp_path):
+    # The next build's delta holds every change since the base, the earlier ones too.
     state = BuildState(tmp_path / "site")
-    entries = {f"content/{n}.md": n for n in range(100)}
-    state.save_entries("cache", entries, None)
-    (state_dir(tmp_path / "site") / "cache.03.pickle").write_bytes(b"not a pickle")
+    again = state.load_entries("cache")
+    again["seeds/9.txt"] = ("changed", 9)
+    state.save_entries("cache", again)
+    assert _inode(folder, "cache.base") == base
+    assert BuildState(tmp_path / "site").load_entries("cache") == {**later, "seeds/9.txt": ("changed", 9)}
+
+
+def test_a_delta_past_its_share_is_folded_into_a_new_base(tmp_path):
+    folder = state_dir(tmp_path / "site")
+    entries = _entries(100)
+    BuildState(tmp_path / "site").save_entries("cache", entries)
+    base = _inode(folder, "cache.base")
+    state = BuildState(tmp_path / "site")
     loaded = state.load_entries("cache")
-    assert loaded == {key: value for key, value in entries.items() if _shard(key) != 3}
+    changed = int(DELTA_SHARE * 100) + 1  # entries of one size: a larger share of the bytes
+    later = {**loaded, **{f"k{n}": f"changed {n} " * 20 for n in range(changed)}}
+    state.save_entries("cache", later)
+    assert _inode(folder, "cache.base") != base
+    assert _inode(folder, "cache.delta") is None
+    assert BuildState(tmp_path / "site").load_entries("cache") == later
+
+
+def test_a_delta_is_read_only_over_the_base_it_was_made_against(tmp_path):
+    folder = state_dir(tmp_path / "site")
+    BuildState(tmp_path / "site").save_entries("cache", _entries(100))
+    state = BuildState(tmp_path / "site")
+    loaded = state.load_entries("cache")
+    state.save_entries("cache", {**loaded, "k1": "from the delta"})
+    shutil.copy(folder / "cache.delta.pickle", tmp_path / "kept-delta")
+    # Another build writes a new base (it read none); the old delta is put back as if its removal had failed.
+    BuildState(tmp_path / "site").save_entries("cache", {"k1": "new base"})
+    shutil.copy(tmp_path / "kept-delta", folder / "cache.delta.pickle")
+    assert BuildState(tmp_path / "site").load_entries("cache") == {"k1": "new base"}
+
+
+def test_damaged_files(tmp_path):
+    folder = state_dir(tmp_path / "site")
+    BuildState(tmp_path / "site").save_entries("cache", _entries(100))
+    state = BuildState(tmp_path / "site")
+    state.save_entries("cache", {**state.load_entries("cache"), "k1": "changed"})
+    assert (folder / "cache.delta.pickle").exists()
+    (folder / "cache.delta.pickle").write_bytes(b"not a pickle")
+    state = BuildState(tmp_path / "site")
+    assert state.load_entries("cache") == _entries(100)  # the base alone,
+    assert state.stamps["cache"].endswith(":")                              # and its stamp says so
+    (folder / "cache.base.pickle").write_bytes(b"not a pickle")
+    assert BuildState(tmp_path / "site").load_entries("cache") is None
     assert BuildState(tmp_path / "elsewhere").load_entries("cache") is None
+
+
+@dataclass
+class _Kept:
+    entries: dict = field(default_factory=dict)
+    total: int = 0
+
+
+def test_parts_are_used_only_when_all_are_of_one_save(tmp_path):
+    folder = state_dir(tmp_path / "site")
+    BuildState(tmp_path / "site").save_parts("kept", _Kept(_entries(100), 4950), ("entries",))
+    state = BuildState(tmp_path / "site")
+    first = state.load_parts("kept", ("entries",))
+    assert first == _Kept(_entries(100), 4950)
+    shutil.copy(folder / "kept.pickle", tmp_path / "first-whole")
+    state.save_parts("kept", _Kept({**first.entries, "k100": 100}, 5050), ("entries",))
+    assert (folder / "kept.entries.delta.pickle").exists()
+    assert BuildState(tmp_path / "site").load_parts("kept", ("entries",)) == \
+        _Kept({**first.entries, "k100": 100}, 5050)
+    # A build killed after saving the entries and before the rest: its total would not be theirs.
+    shutil.copy(tmp_path / "first-whole", folder / "kept.pickle")
+    assert BuildState(tmp_path / "site").load_parts("kept", ("entries",)) is None
+
+
+def test_a_link_memo_kept_in_parts_comes_back_whole_with_one_set_of_symbols(tmp_path):
+    articles = [Article(id=f"a{n}", title=f"عنوان الخبر رقم {n}", body="نص الخبر عن الرياض والمطر " * (n + 1),
+                        language="ar", date=f"2021-01-0{n + 1}", date_precision="day", source="bbc") for n in range(3)]
+    memo = link_articles(articles).memo
+    BuildState(tmp_path / "site").save_parts("link", memo, LinkMemo.ENTRIES)
+    loaded = BuildState(tmp_path / "site").load_parts("link", LinkMemo.ENTRIES)
+    assert loaded.analyses == memo.analyses
+    assert loaded.events.keys() == memo.events.keys()
+    assert all(analysis.symbols is loaded.symbols for analysis in loaded.analyses.values())
+    assert link_articles(articles, memo=loaded).events == link_articles(articles).events

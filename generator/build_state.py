@@ -19,6 +19,7 @@ every part is of the same save.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -165,7 +166,8 @@ class BuildState:
         self._bases[name] = (token, dict(entries), self._size(f"{name}.base"))
         self.discard(f"{name}.delta")  # made against another base: it would not be read anyway
         for shard in self.folder.glob(f"{name}.[0-9][0-9].pickle"):  # the shards earlier versions kept
-            shard.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                shard.unlink()
         return f"{token}:"
 
     def save_parts(self, name: str, value, fields: tuple[str, ...]) -> None:

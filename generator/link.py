@@ -270,7 +270,8 @@ class LinkMemo:
 
     def __post_init__(self) -> None:
         for analysis in self.analyses.values():
-            object.__setattr__(analysis, "symbols", self.symbols)
+            if "symbols" not in analysis.__dict__:  # unpickled; one made here or in another memo keeps its own
+                object.__setattr__(analysis, "symbols", self.symbols)
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)

@@ -123,3 +123,19 @@ def test_a_link_memo_kept_in_parts_comes_back_whole_with_one_set_of_symbols(tmp_
     assert loaded.events.keys() == memo.events.keys()
     assert all(analysis.symbols is loaded.symbols for analysis in loaded.analyses.values())
     assert link_articles(articles, memo=loaded).events == link_articles(articles).events
+
+
+def test_a_shard_of_an_earlier_version_that_cannot_be_removed_does_not_stop_the_save(tmp_path):
+    folder = state_dir(tmp_path / "site")
+    (folder / "cache.03.pickle").mkdir(parents=True)  # not a file: unlink fails
+    (folder / "cache.04.pickle").write_bytes(b"an old shard")
+    BuildState(tmp_path / "site").save_entries("cache", _entries(10))
+    assert not (folder / "cache.04.pickle").exists()
+    assert BuildState(tmp_path / "site").load_entries("cache") == _entries(10)
+
+
+def test_a_memo_made_over_another_memos_analyses_leaves_their_symbols_alone():
+    articles = [Article(id="a1", title="عنوان الخبر", body="نص الخبر عن الرياض", language="ar")]
+    memo = link_articles(articles).memo
+    LinkMemo(analyses=memo.analyses)  # a new, empty table of symbols
+    assert all(analysis.symbols is memo.symbols for analysis in memo.analyses.values())

@@ -187,7 +187,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
-        feeds: dict[str, str] = {}
+        fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
 
         def write_the_rest(running: bool) -> None:
             # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
@@ -195,12 +195,11 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
             write_export(site, archive, renderer.urls, config.site.default_language)
             write_raw_texts(site, raw_texts, renderer.urls)
-            feeds.update(write_feeds(site, archive, renderer.urls,
-                                     {lang: config.site.title(lang) for lang in config.interface_languages},
-                                     config.interface_languages, config.site.default_language, previous.pages,
-                                     jobs=1 if running or searches.searching() else jobs,
-                                     article_fingerprint=renderer.article_fingerprint))
-            write_sitemap(site, pages, renderer.urls)
+            fingerprinted.update(write_feeds(
+                site, archive, renderer.urls, {lang: config.site.title(lang) for lang in config.interface_languages},
+                config.interface_languages, config.site.default_language, previous.pages,
+                jobs=1 if running or searches.searching() else jobs, article_fingerprint=renderer.article_fingerprint))
+            fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
             renderer.search_forms.write_clitic_tables(site)
 
         with progress.stage("index"), PartSearches(staging, heads, state.load("search_head"), jobs) as searches:
@@ -219,7 +218,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             # Last: the first pages of results are written again by now (removed before, each
             # would be written again; unchanged, none is).
             site.remove_stale()
-        state.save("site", SiteRecord(folder_identity(staging), site.written, {**rendered.fingerprints, **feeds}))
+        state.save("site", SiteRecord(folder_identity(staging), site.written,
+                                      {**rendered.fingerprints, **fingerprinted}))
         state.save("spare", SiteRecord(previous.identity, previous.outputs))  # the version about to be replaced
         kept_forms = renderer.article_forms()
         # The entries kept from the last build stay the same objects: only the others are saved again.

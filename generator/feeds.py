@@ -15,6 +15,7 @@ timestamp comes from the clock; a feed's <updated> is its newest entry's date.
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
 from dataclasses import dataclass
@@ -113,8 +114,8 @@ def atom_date(when: datetime) -> str:
 def feed_entries(articles: list[Article] | tuple[Article, ...], limit: int | None = None) -> list[Article]:
     """Dated articles newest first (ties by id, as on the site), at most `limit` (MAX_ENTRIES)."""
     dated = [a for a in articles if sort_instant(a) is not None]
-    dated.sort(key=lambda a: (sort_instant(a), a.id), reverse=True)
-    return dated[: MAX_ENTRIES if limit is None else limit]
+    # (the same as sorting them all and taking the first, without sorting a site feed's every article)
+    return heapq.nlargest(MAX_ENTRIES if limit is None else limit, dated, key=lambda a: (sort_instant(a), a.id))
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -208,7 +209,7 @@ def archive_feeds(archive: Archive, urls: UrlScheme, site_titles: dict[str, str]
     for source_id in archive.source_ids():
         source = archive.sources.get(source_id)
         name = source.name(default_language) if source else source_id
-        articles = tuple(a for a in every if a.source == source_id)
+        articles = tuple(archive.source_articles(source_id))
         feeds.append(Feed(feed_url(urls, "source", source_id), urls.source(default_language, source_id),
                           default_language, f"{name} — {site_title}", default_language, site_title, articles))
     for event_id, event in sorted(archive.events.items()):

@@ -20,10 +20,13 @@ from generator.sources import Source, SourceRegistry
 
 def sort_instant(article: Article) -> datetime | None:
     """The article's moment as a UTC-naive datetime for ordering (day-precision dates at 00:00)."""
-    when = parse_iso_date(article.date) if article.date else None
-    if when is None:
-        return None
-    if when.tzinfo:
+    return _instant(article.date) if article.date else None
+
+
+@lru_cache(maxsize=1 << 18)  # every list, feed and sitemap of a build orders the same dates again
+def _instant(value: str) -> datetime | None:
+    when = parse_iso_date(value)
+    if when is not None and when.tzinfo:
         when = when.astimezone(timezone.utc).replace(tzinfo=None)
     return when
 

@@ -1,21 +1,31 @@
-"""sitemap.xml with hreflang alternates, and robots.txt pointing at it.
+"""The sitemap (an index of sitemaps by day) with hreflang alternates, and robots.txt pointing at it.
 
 Every page of every interface is listed with absolute URLs (so the site works under a GitHub Pages
 project sub-path), each with `<xhtml:link rel="alternate">` for all its language versions and an
 `x-default` (the default interface). Output is sorted and carries no clock time: the only
 `<lastmod>` is an article page's own (non-inferred) date.
 
-Past MAX_URLS URLs (the sitemaps.org limit per file), the URLs go into sitemap-1.xml, sitemap-2.xml
-and so on, and sitemap.xml becomes a sitemap index that lists them.
+sitemap.xml is a sitemap index. The pages are listed by day, as news sitemaps are: an article's
+page and a day's list in `sitemap-YYYY-MM-DD.xml` (its date), an event's pages under the day of
+its first report, undated articles and events in `sitemap-undated.xml`, and every other page (the
+lists of the whole archive, sources, months) in `sitemap-pages.xml`. New articles then change the
+sitemaps of their own days and the one of other pages, never the rest: a file whose pages all have
+the fingerprint they had when it was written (see `generator/render/fingerprints.py`) is kept as it
+is, so a rebuild does not list the whole archive again. The files sit at the site's root, because
+a sitemap may only list URLs under its own folder. A group past MAX_URLS URLs (the sitemaps.org
+limit per file) is cut into `sitemap-<group>-1.xml`, `-2` and so on.
 """
 
 from __future__ import annotations
 
-from typing import Iterable, NamedTuple, Protocol
+import re
+from typing import Iterable, NamedTuple, Protocol, Sequence
 
+from generator.build_state import code_version
 from generator.output import SiteWriter
 from generator.feeds import atom_date, xml_attr, xml_text
 from generator.model import sort_instant
+from generator.render.fingerprints import digest
 from generator.render.urls import UrlScheme
 
 SITEMAP_FILENAME = "sitemap.xml"
@@ -24,6 +34,9 @@ MAX_URLS = 50_000                  # sitemaps.org: at most 50,000 URLs per sitem
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 X_DEFAULT = "x-default"
+OTHER_PAGES = "pages"              # the group of pages that belong to no day
+UNDATED = "undated"
+_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}(?!\d)")  # a day, or the month or year of a less precise date
 
 
 class PageLike(Protocol):
@@ -121,20 +134,60 @@ def render_robots(urls: UrlScheme) -> str:
     return f"User-agent: *\nAllow: /\nSitemap: {sitemap_url(urls)}\n"
 
 
-def write_sitemap(site: SiteWriter, pages: Iterable[PageLike], urls: UrlScheme) -> list[str]:
-    """Write sitemap.xml (split past MAX_URLS) and robots.txt; returns the files written, relative."""
-    entries = sitemap_entries(pages, urls)
-    files: dict[str, str] = {}
-    if len(entries) <= MAX_URLS:
-        files[SITEMAP_FILENAME] = render_urlset(entries)
+def sitemap_group(page: PageLike) -> str:
+    """The sitemap a page is listed in: a day (YYYY-MM-DD; YYYY-MM or YYYY for a date known only
+    that far), "undated" or "pages"."""
+    context = getattr(page, "context", None) or {}
+    article, day, event = context.get("article"), context.get("day"), context.get("event")
+    if article is not None:
+        when = article.date
+    elif day is not None:
+        when = day.day.isoformat()
+    elif event is not None:
+        when = event.first_date
     else:
-        parts = []
-        for number, start in enumerate(range(0, len(entries), MAX_URLS), start=1):
-            name = f"sitemap-{number}.xml"
-            files[name] = render_urlset(entries[start:start + MAX_URLS])
-            parts.append(urls.absolute(urls.base_path + name))
-        files[SITEMAP_FILENAME] = render_index(parts)
-    files[ROBOTS_FILENAME] = render_robots(urls)
-    for name, text in files.items():
-        site.write(name, text)
-    return list(files)
+        return OTHER_PAGES
+    known = _DATE.match(when) if when else None
+    return known.group() if known else UNDATED
+
+
+def group_files(group: str, urls: int) -> list[str]:
+    """The files of a group of `urls` pages: one, or numbered parts of at most MAX_URLS."""
+    if urls <= MAX_URLS:
+        return [f"sitemap-{group}.xml"]
+    return [f"sitemap-{group}-{number}.xml" for number in range(1, -(-urls // MAX_URLS) + 1)]
+
+
+def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
+                  fingerprints: Sequence[str] | None = None, previous: dict[str, str] | None = None) -> dict[str, str]:
+    """Write the sitemaps of `pages`, their index sitemap.xml and robots.txt; returns the sitemap
+    files (relative) with the fingerprint of what each was made from, to pass as `previous` next time.
+
+    `fingerprints` are the pages' own (in the order of `pages`): a group whose pages all have the
+    fingerprints recorded for its file in `previous` (of the build whose files are in staging)
+    keeps its file. Without them every sitemap is written.
+    """
+    previous = previous or {}
+    groups: dict[str, list[int]] = {}
+    for index, page in enumerate(pages):
+        if not _is_not_found(page.url):
+            groups.setdefault(sitemap_group(page), []).append(index)
+    shared = digest(code_version(), repr(urls))
+    made: dict[str, str] = {}
+    for group, members in sorted(groups.items()):
+        files = group_files(group, len(members))
+        if fingerprints is not None:
+            fingerprint = digest(shared, group, sorted((pages[i].url, fingerprints[i]) for i in members))
+            kept = {name: f"{fingerprint}:{number}" for number, name in enumerate(files)}
+            made.update(kept)
+            if all(previous.get(name) == value for name, value in kept.items()) and all(map(site.keep, files)):
+                continue
+        entries = sitemap_entries([pages[i] for i in members], urls)
+        size = -(-len(entries) // len(files))  # the same number of files, however many URLs were duplicates
+        for number, name in enumerate(files):
+            site.write(name, render_urlset(entries[number * size:(number + 1) * size]))
+    site.write(SITEMAP_FILENAME, render_index([urls.absolute(urls.base_path + name)
+                                               for group, members in sorted(groups.items())
+                                               for name in group_files(group, len(members))]))
+    site.write(ROBOTS_FILENAME, render_robots(urls))
+    return made

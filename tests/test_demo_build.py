@@ -197,7 +197,10 @@ def test_feeds_sitemap_and_robots_are_published_under_the_base_path(demo_project
         links = [e.find(f"{atom}link").get("href") for e in root.findall(f"{atom}entry")]
         assert any(link.endswith(f"/articles/{seed['id']}/") for link in links), feed
         assert all(link.startswith("http://127.0.0.1/archive/") for link in links)
-    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    index = ET.parse(site / "sitemap.xml").getroot()
+    listed = [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert listed and all(loc.startswith("http://127.0.0.1/archive/sitemap-") for loc in listed)
+    sitemap = "".join((site / loc.rsplit("/", 1)[1]).read_text(encoding="utf-8") for loc in listed)
     assert f"<loc>http://127.0.0.1/archive/articles/{seed['id']}/</loc>" in sitemap
     assert f'hreflang="en" href="http://127.0.0.1/archive/en/articles/{seed["id"]}/"' in sitemap
     assert "Sitemap: http://127.0.0.1/archive/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")

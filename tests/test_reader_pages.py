@@ -204,7 +204,11 @@ def test_an_old_page_of_an_archive_list_is_the_same_after_newer_articles_arrive(
 
 
 def test_sitemap_lists_every_page_of_a_list(project):
-    sitemap = (project / "site/sitemap.xml").read_text(encoding="utf-8")
+    site = project / "site"
+    index = (site / "sitemap.xml").read_text(encoding="utf-8")
+    listed = re.findall(rf"<loc>http://127\.0\.0\.1{re.escape(BASE)}(sitemap-[^<]+)</loc>", index)
+    assert "sitemap-pages.xml" in listed and "sitemap-2021-01-22.xml" in listed
+    sitemap = "".join((site / name).read_text(encoding="utf-8") for name in listed)
     for path in ("dates/2021/01/22/page/1/", "en/sources/reuters/page/1/", "page/1/", "en/dates/2021/01/"):
         assert f"<loc>http://127.0.0.1{BASE}{path}</loc>" in sitemap
 

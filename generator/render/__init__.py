@@ -47,6 +47,7 @@ class Page:
 class Rendered:
     fingerprints: dict[str, str]  # output file -> fingerprint of its inputs
     pages: int                    # pages rendered (the others were unchanged)
+    by_page: tuple[str, ...] = ()  # the fingerprint of each page, in the order of the pages given
 
 
 class Renderer:
@@ -292,14 +293,14 @@ class Renderer:
         the pages' fingerprints)."""
         return self._walker().article(article)
 
-    def fingerprints(self, pages: list[Page]) -> dict[str, str]:
-        """Output file -> fingerprint of everything its page is rendered from. (One process: in
-        forked workers each would walk the articles its pages share again, and the 31k rebuild
-        was slower for it.)"""
+    def fingerprints(self, pages: list[Page]) -> list[str]:
+        """The fingerprint of everything each page is rendered from, in the order of `pages`. (One
+        process: in forked workers each would walk the articles its pages share again, and the 31k
+        rebuild was slower for it.)"""
         shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config.without_location()),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
         walker = self._walker()
-        result: dict[str, str] = {}
+        result: list[str] = []
         contexts: dict[int, str] = {}  # a context's digest by its id (its pages in each language share it)
         for page in pages:
             kind = page.context.get("kind")
@@ -314,8 +315,7 @@ class Renderer:
             context = contexts.get(id(page.context))
             if context is None:
                 context = contexts[id(page.context)] = walker.of(page.context)
-            result[self.urls.output_file(page.url)] = digest(
-                shared, page.url, page.template, page.lang, page.alternates, context, extra)
+            result.append(digest(shared, page.url, page.template, page.lang, page.alternates, context, extra))
         return result
 
     def write(self, site: SiteWriter, pages: list[Page], previous: dict[str, str] | None = None,
@@ -325,11 +325,12 @@ class Renderer:
         fingerprints to record. `jobs` > 1 renders in that many forked processes."""
         previous = previous or {}
         self.prepare_search_forms(jobs)
-        fingerprints = self.fingerprints(pages)
+        by_page = self.fingerprints(pages)
+        fingerprints: dict[str, str] = {}
         todo = []
         for index, page in enumerate(pages):
             relative = self.urls.output_file(page.url)
-            fingerprint = fingerprints[relative]
+            fingerprint = fingerprints[relative] = by_page[index]
             if previous.get(relative) == fingerprint and site.keep(relative):
                 continue
             todo.append(index)
@@ -346,7 +347,7 @@ class Renderer:
         if assets.is_dir():
             for path in sorted(p for p in assets.rglob("*") if p.is_file()):
                 site.write(f"{ASSETS_DIRNAME}/{path.relative_to(assets).as_posix()}", path.read_bytes())
-        return Rendered(fingerprints, len(todo))
+        return Rendered(fingerprints, len(todo), tuple(by_page))
 
     def _write_page(self, site: SiteWriter, page: Page) -> None:
         site.write(self.urls.output_file(page.url), self.render_page(page))

@@ -1,4 +1,4 @@
-"""generator.sitemap: sitemap.xml with hreflang alternates (split past the limit) and robots.txt.
+"""generator.sitemap: sitemaps by day with hreflang alternates, their index sitemap.xml and robots.txt.
 
 The pages come from the real `Renderer.pages()` over a small archive, written into tmp_path.
 """
@@ -55,6 +55,26 @@ def _urls(root: ET.Element) -> dict[str, ET.Element]:
     return {url.findtext(f"{S}loc"): url for url in root.findall(f"{S}url")}
 
 
+def _sitemaps(site) -> dict[str, ET.Element]:
+    """Every sitemap the index lists (file name -> its urlset), checking the index on the way."""
+    index = ET.fromstring((site / "sitemap.xml").read_bytes())
+    assert index.tag == f"{S}sitemapindex"
+    listed = [s.findtext(f"{S}loc") for s in index.findall(f"{S}sitemap")]
+    assert listed == sorted(listed) and all(loc.startswith(BASE) and "/" not in loc[len(BASE):] for loc in listed)
+    files = {loc[len(BASE):]: ET.fromstring((site / loc[len(BASE):]).read_bytes()) for loc in listed}
+    assert all(root.tag == f"{S}urlset" for root in files.values())
+    return files
+
+
+def _all_urls(site) -> dict[str, ET.Element]:
+    urls: dict[str, ET.Element] = {}
+    for root in _sitemaps(site).values():
+        found = _urls(root)
+        assert not set(found) & set(urls)  # each page is in one sitemap only
+        urls.update(found)
+    return urls
+
+
 def _alternates(url: ET.Element) -> dict[str, str]:
     links = url.findall(XHTML_LINK)
     assert all(link.get("rel") == "alternate" for link in links)
@@ -62,16 +82,20 @@ def _alternates(url: ET.Element) -> dict[str, str]:
 
 
 def test_files_are_written_at_the_site_root(tmp_path, pages):
-    assert write_sitemap(SiteWriter(tmp_path), pages, URLS) == ["sitemap.xml", "robots.txt"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["robots.txt", "sitemap.xml"]
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["robots.txt", "sitemap-2021-01-20.xml", "sitemap-2021-01-21.xml", "sitemap-2021-01-22.xml",
+                     "sitemap-pages.xml", "sitemap-undated.xml", "sitemap.xml"]
+    assert sorted(_sitemaps(tmp_path)) == [name for name in names if name.startswith("sitemap-")]
 
 
 def test_every_page_is_listed_absolute_sorted_without_404(tmp_path, pages):
     write_sitemap(SiteWriter(tmp_path), pages, URLS)
-    root = ET.fromstring((tmp_path / "sitemap.xml").read_bytes())
-    assert root.tag == f"{S}urlset"
-    locs = [url.findtext(f"{S}loc") for url in root.findall(f"{S}url")]
-    assert locs == sorted(locs)
+    locs = []
+    for root in _sitemaps(tmp_path).values():
+        listed = [url.findtext(f"{S}loc") for url in root.findall(f"{S}url")]
+        assert listed == sorted(listed)
+        locs += listed
     assert all(loc.startswith(BASE) for loc in locs)
     assert not any(loc.endswith("404.html") for loc in locs)
     expected = {URLS.absolute(p.url) for p in pages if not p.url.endswith("404.html")}
@@ -82,9 +106,23 @@ def test_every_page_is_listed_absolute_sorted_without_404(tmp_path, pages):
     assert BASE in locs and BASE + "en/" in locs and BASE + "en/events/ev-ar-minute/" in locs
 
 
+def test_pages_are_listed_by_day(tmp_path, pages):
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
+    listed = {name: set(_urls(root)) for name, root in _sitemaps(tmp_path).items()}
+    for lang in ("", "en/"):
+        # An article (its date in its own time zone, an inferred one too) and its day's list.
+        assert {f"{BASE}{lang}articles/ar-minute/", f"{BASE}{lang}dates/2021/01/22/"} <= listed["sitemap-2021-01-22.xml"]
+        assert f"{BASE}{lang}articles/inferred/" in listed["sitemap-2021-01-20.xml"]
+        # An event under the day of its first report (en-day, the 21st, before ar-minute).
+        assert {f"{BASE}{lang}articles/en-day/", f"{BASE}{lang}events/ev-ar-minute/"} <= listed["sitemap-2021-01-21.xml"]
+        assert f"{BASE}{lang}articles/undated/" in listed["sitemap-undated.xml"]
+        assert {f"{BASE}{lang}", f"{BASE}{lang}dates/2021/01/", f"{BASE}{lang}search/"} <= listed["sitemap-pages.xml"]
+    assert not any("/articles/" in loc for loc in listed["sitemap-pages.xml"])
+
+
 def test_every_url_has_both_languages_and_x_default(tmp_path, pages):
     write_sitemap(SiteWriter(tmp_path), pages, URLS)
-    urls = _urls(ET.fromstring((tmp_path / "sitemap.xml").read_bytes()))
+    urls = _all_urls(tmp_path)
     for loc, url in urls.items():
         alternates = _alternates(url)
         assert set(alternates) == {"ar", "en", "x-default"}, loc
@@ -98,7 +136,7 @@ def test_every_url_has_both_languages_and_x_default(tmp_path, pages):
 
 def test_lastmod_only_from_article_dates(tmp_path, pages):
     write_sitemap(SiteWriter(tmp_path), pages, URLS)
-    urls = _urls(ET.fromstring((tmp_path / "sitemap.xml").read_bytes()))
+    urls = _all_urls(tmp_path)
     lastmods = {loc: url.findtext(f"{S}lastmod") for loc, url in urls.items()}
     assert lastmods[BASE + "articles/ar-minute/"] == "2021-01-22T07:42:00Z"
     assert lastmods[BASE + "en/articles/ar-minute/"] == "2021-01-22T07:42:00Z"
@@ -122,43 +160,100 @@ def test_output_is_deterministic_whatever_the_page_order(tmp_path, pages):
     shuffled = list(pages)
     random.Random(7).shuffle(shuffled)
     write_sitemap(SiteWriter(tmp_path / "two"), shuffled, URLS)
-    for name in ("sitemap.xml", "robots.txt"):
+    names = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert names == sorted(p.name for p in (tmp_path / "two").iterdir())
+    for name in names:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
-def test_split_into_an_index_past_the_limit(tmp_path, pages, monkeypatch):
+def test_a_group_past_the_limit_is_cut_into_numbered_files(tmp_path, pages, monkeypatch):
     monkeypatch.setattr(sitemap, "MAX_URLS", 5)
-    written = write_sitemap(SiteWriter(tmp_path), pages, URLS)
-    listed = [p for p in pages if not p.url.endswith("404.html")]
-    parts = -(-len(listed) // 5)
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
+    files = _sitemaps(tmp_path)
+    others = [p for p in pages if sitemap.sitemap_group(p) == "pages" and not p.url.endswith("404.html")]
+    parts = -(-len(others) // 5)
     assert parts > 1
-    assert written == [f"sitemap-{n}.xml" for n in range(1, parts + 1)] + ["sitemap.xml", "robots.txt"]
-    index = ET.fromstring((tmp_path / "sitemap.xml").read_bytes())
-    assert index.tag == f"{S}sitemapindex"
-    assert [s.findtext(f"{S}loc") for s in index.findall(f"{S}sitemap")] == [
-        f"{BASE}sitemap-{n}.xml" for n in range(1, parts + 1)]
-    locs = []
-    for n in range(1, parts + 1):
-        part = ET.fromstring((tmp_path / f"sitemap-{n}.xml").read_bytes())
-        assert part.tag == f"{S}urlset"
-        assert 1 <= len(part.findall(f"{S}url")) <= 5
-        assert all(set(_alternates(url)) == {"ar", "en", "x-default"} for url in part.findall(f"{S}url"))
-        locs += [url.findtext(f"{S}loc") for url in part.findall(f"{S}url")]
-    assert locs == sorted({URLS.absolute(p.url) for p in listed})
-    assert (tmp_path / "robots.txt").read_text(encoding="utf-8").endswith(f"Sitemap: {BASE}sitemap.xml\n")
+    assert [name for name in files if name.startswith("sitemap-pages")] == sorted(
+        f"sitemap-pages-{n}.xml" for n in range(1, parts + 1))
+    assert all(1 <= len(root.findall(f"{S}url")) <= 5 for root in files.values())
+    locs = [url.findtext(f"{S}loc") for n in range(1, parts + 1) for url in files[f"sitemap-pages-{n}.xml"]]
+    assert locs == sorted(URLS.absolute(p.url) for p in others)
+    assert len(_all_urls(tmp_path)) == len([p for p in pages if not p.url.endswith("404.html")])
 
 
 def test_exactly_at_the_limit_is_one_file(tmp_path, pages, monkeypatch):
-    listed = [p for p in pages if not p.url.endswith("404.html")]
-    monkeypatch.setattr(sitemap, "MAX_URLS", len(listed))
-    assert write_sitemap(SiteWriter(tmp_path), pages, URLS) == ["sitemap.xml", "robots.txt"]
-    assert ET.fromstring((tmp_path / "sitemap.xml").read_bytes()).tag == f"{S}urlset"
+    others = [p for p in pages if sitemap.sitemap_group(p) == "pages" and not p.url.endswith("404.html")]
+    monkeypatch.setattr(sitemap, "MAX_URLS", len(others))
+    write_sitemap(SiteWriter(tmp_path), pages, URLS)
+    assert "sitemap-pages.xml" in _sitemaps(tmp_path)
+
+
+def _fingerprints(pages, changed=()) -> list[str]:
+    return [f"{page.url}:{'new' if page.url in changed else 'old'}" for page in pages]
+
+
+def _listing(monkeypatch) -> list[set[str]]:
+    """The pages of each sitemap that write_sitemap lists (rather than keeps) from now on."""
+    listed: list[set[str]] = []
+    entries = sitemap.sitemap_entries
+
+    def spy(group_pages, urls):
+        listed.append({page.url for page in group_pages})
+        return entries(group_pages, urls)
+    monkeypatch.setattr(sitemap, "sitemap_entries", spy)
+    return listed
+
+
+def test_a_sitemap_whose_pages_are_unchanged_is_kept(tmp_path, pages, monkeypatch):
+    first = SiteWriter(tmp_path)
+    made = write_sitemap(first, pages, URLS, _fingerprints(pages))
+    assert sorted(made) == sorted(name for name in first.written if name.startswith("sitemap-"))
+
+    listed = _listing(monkeypatch)
+    changed = {URLS.article("ar", "en-day")}
+    again = SiteWriter(tmp_path, first.written)
+    remade = write_sitemap(again, pages, URLS, _fingerprints(pages, changed), made)
+    assert sorted(remade) == sorted(made)
+    assert listed == [{p.url for p in pages if sitemap.sitemap_group(p) == "2021-01-21"}]
+    assert {name for name in made if remade[name] != made[name]} == {"sitemap-2021-01-21.xml"}
+    # A kept file counts as written (the build removes what it did not write), and is the same.
+    assert again.written == first.written
+
+    listed.clear()
+    write_sitemap(SiteWriter(tmp_path, again.written), pages, URLS, _fingerprints(pages, changed), remade)
+    assert listed == []
+
+
+def test_a_removed_page_changes_its_sitemap(tmp_path, pages, monkeypatch):
+    first = SiteWriter(tmp_path)
+    made = write_sitemap(first, pages, URLS, _fingerprints(pages))
+    listed = _listing(monkeypatch)
+    fewer = [p for p in pages if "/articles/inferred/" not in p.url]
+    remade = write_sitemap(SiteWriter(tmp_path, first.written), fewer, URLS, _fingerprints(fewer), made)
+    assert len(listed) == 1 and remade["sitemap-2021-01-20.xml"] != made["sitemap-2021-01-20.xml"]
+    assert "articles/inferred/" not in (tmp_path / "sitemap-2021-01-20.xml").read_text(encoding="utf-8")
+
+
+def test_a_missing_file_is_written_again(tmp_path, pages):
+    first = SiteWriter(tmp_path)
+    made = write_sitemap(first, pages, URLS, _fingerprints(pages))
+    (tmp_path / "sitemap-pages.xml").unlink()
+    write_sitemap(SiteWriter(tmp_path, first.written), pages, URLS, _fingerprints(pages), made)
+    assert _urls(ET.fromstring((tmp_path / "sitemap-pages.xml").read_bytes()))
+
+
+def test_without_fingerprints_every_sitemap_is_listed(tmp_path, pages, monkeypatch):
+    first = SiteWriter(tmp_path)
+    made = write_sitemap(first, pages, URLS, _fingerprints(pages))
+    listed = _listing(monkeypatch)
+    assert write_sitemap(SiteWriter(tmp_path, first.written), pages, URLS, None, made) == {}
+    assert len(listed) == len(made)
 
 
 def test_urls_are_escaped(tmp_path):
     odd = Page("/archive/a&b<c>/", "x.html", "ar", {"ar": "/archive/a&b<c>/", "en": "/archive/en/a&b<c>/"})
     write_sitemap(SiteWriter(tmp_path), [odd], URLS)
-    data = (tmp_path / "sitemap.xml").read_bytes()
+    data = (tmp_path / "sitemap-pages.xml").read_bytes()
     assert b"a&amp;b&lt;c&gt;" in data
     url = ET.fromstring(data).find(f"{S}url")
     assert url.findtext(f"{S}loc") == BASE + "a&b<c>/"
@@ -169,7 +264,9 @@ def test_root_site_and_english_default(tmp_path):
     urls = UrlScheme("https://news.example.org/", "en")
     page = Page("/ar/", "home.html", "ar", {"en": "/", "ar": "/ar/"})
     write_sitemap(SiteWriter(tmp_path), [page], urls)
-    url = ET.fromstring((tmp_path / "sitemap.xml").read_bytes()).find(f"{S}url")
+    index = ET.fromstring((tmp_path / "sitemap.xml").read_bytes())
+    assert [s.findtext(f"{S}loc") for s in index] == ["https://news.example.org/sitemap-pages.xml"]
+    url = ET.fromstring((tmp_path / "sitemap-pages.xml").read_bytes()).find(f"{S}url")
     assert url.findtext(f"{S}loc") == "https://news.example.org/ar/"
     assert _alternates(url)["x-default"] == "https://news.example.org/"
     assert (tmp_path / "robots.txt").read_text(encoding="utf-8").endswith(

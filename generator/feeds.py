@@ -20,7 +20,8 @@ import html
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Callable
+from operator import itemgetter
+from typing import Callable, Iterable
 from datetime import datetime
 
 from generator import parallel
@@ -111,11 +112,22 @@ def atom_date(when: datetime) -> str:
             f"T{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z")
 
 
-def feed_entries(articles: list[Article] | tuple[Article, ...], limit: int | None = None) -> list[Article]:
-    """Dated articles newest first (ties by id, as on the site), at most `limit` (MAX_ENTRIES)."""
-    dated = [a for a in articles if sort_instant(a) is not None]
+def newest_ranks(articles: Iterable[Article]) -> dict[str, int]:
+    """Each dated article's place in newest-first order (ties by id, as on the site), 0 the newest."""
+    dated = sorted((a for a in articles if sort_instant(a) is not None), key=lambda a: (sort_instant(a), a.id),
+                   reverse=True)
+    return {a.id: place for place, a in enumerate(dated)}
+
+
+def feed_entries(articles: list[Article] | tuple[Article, ...], limit: int | None = None,
+                 ranks: dict[str, int] | None = None) -> list[Article]:
+    """Dated articles newest first (ties by id, as on the site), at most `limit` (MAX_ENTRIES).
+    `ranks` are the whole archive's `newest_ranks`, worked out once for all its feeds."""
+    if ranks is None:
+        ranks = newest_ranks(articles)
+    placed = [(place, a) for a in articles if (place := ranks.get(a.id)) is not None]
     # (the same as sorting them all and taking the first, without sorting a site feed's every article)
-    return heapq.nlargest(MAX_ENTRIES if limit is None else limit, dated, key=lambda a: (sort_instant(a), a.id))
+    return [a for _, a in heapq.nsmallest(MAX_ENTRIES if limit is None else limit, placed, key=itemgetter(0))]
 
 
 _TAG = re.compile(r"<[^>]*>")
@@ -142,10 +154,12 @@ def _author_name(archive: Archive, article: Article, lang: str) -> str | None:
     return article.author or article.source
 
 
-def render_feed(feed: Feed, archive: Archive, urls: UrlScheme, entries_made: dict | None = None) -> str:
+def render_feed(feed: Feed, archive: Archive, urls: UrlScheme, entries_made: dict | None = None,
+                entries: list[Article] | None = None) -> str:
     """The Atom document of `feed`. `entries_made` keeps entries across the feeds of one build:
-    an article's entry is the same in every feed of one interface language."""
-    entries = feed_entries(feed.articles)
+    an article's entry is the same in every feed of one interface language. `entries` are the
+    feed's `feed_entries`, when known."""
+    entries = feed_entries(feed.articles) if entries is None else entries
     made = entries_made if entries_made is not None else {}
     self_url = urls.absolute(feed.url)
     updated = atom_date(sort_instant(entries[0])) if entries else EMPTY_FEED_UPDATED
@@ -231,22 +245,23 @@ def write_feeds(site: SiteWriter, archive: Archive, urls: UrlScheme, site_titles
     shared = digest(code_version(), repr(urls), repr(archive.sources))
     written = {}
     todo = []
+    ranks = newest_ranks(archive.articles)
     for feed in archive_feeds(archive, urls, site_titles, languages, default_language):
         relative = urls.output_file(feed.url)
-        entries = feed_entries(feed.articles)
+        entries = feed_entries(feed.articles, ranks=ranks)
         fingerprint = digest(shared, feed.url, feed.alternate, feed.lang, feed.title, feed.title_lang,
                              feed.author, [article_fingerprint(a) for a in entries])
         written[relative] = fingerprint
         if previous.get(relative) == fingerprint and site.keep(relative):
             continue
-        todo.append(feed)
+        todo.append((feed, entries))
     if jobs > 1 and len(todo) >= parallel.MINIMUM:
         for files in parallel.in_forked_processes(_write_chunk, (site, archive, urls, todo), list(range(len(todo))), jobs):
             site.record(files)
     else:
         made: dict = {}
-        for feed in todo:
-            site.write(urls.output_file(feed.url), render_feed(feed, archive, urls, made))
+        for feed, entries in todo:
+            site.write(urls.output_file(feed.url), render_feed(feed, archive, urls, made, entries))
     return written
 
 
@@ -254,5 +269,6 @@ def _write_chunk(indices: list[int]) -> dict[str, str]:
     site, archive, urls, feeds = parallel.work()
     local, made = SiteWriter(site.root, site.previous), {}
     for index in indices:
-        local.write(urls.output_file(feeds[index].url), render_feed(feeds[index], archive, urls, made))
+        feed, entries = feeds[index]
+        local.write(urls.output_file(feed.url), render_feed(feed, archive, urls, made, entries))
     return local.written

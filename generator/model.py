@@ -131,6 +131,7 @@ class Archive:
         self.dates = build_date_archive(self.articles)
         self._by_source: dict[str, list[Article]] = {}
         self._source_position: dict[str, int] = {}
+        self._by_coverage: list[Event] | None = None
         for article in self.articles:
             if article.source:
                 group = self._by_source.setdefault(article.source, [])
@@ -190,7 +191,9 @@ class Archive:
         return [self.events[other] for other in event.related] if event else []
 
     def events_by_coverage(self) -> list[Event]:
-        return sorted(self.events.values(), key=lambda e: (-len(e.reports), e.first_date or "", e.id))
+        if self._by_coverage is None:  # (the home page, the search page and its fingerprint ask)
+            self._by_coverage = sorted(self.events.values(), key=lambda e: (-len(e.reports), e.first_date or "", e.id))
+        return list(self._by_coverage)
 
     def events_newest_first(self) -> list[Event]:
         """By when each event began (its first report), the latest first; undated events last.

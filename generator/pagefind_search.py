@@ -13,6 +13,7 @@ import atexit
 import gzip
 import hashlib
 import json
+import re
 from pathlib import Path
 
 _SIGNATURE = b"pagefind_dcd"
@@ -65,20 +66,29 @@ def _compiled(module_bytes: bytes):
 
 
 class BundleSearch:
-    """One Pagefind bundle (a folder with pagefind-entry.json), searchable from Python."""
+    """One Pagefind bundle (a folder with pagefind-entry.json), searchable from Python.
+
+    Like the page's Pagefind, an instance keeps the word chunks it loaded, and a word searched as a
+    prefix also matches the words of chunks loaded for earlier searches: `fresh()` starts again with
+    none loaded, as a search page just opened does."""
 
     def __init__(self, folder: Path):
-        import wasmtime
-
         self.folder = folder
         try:
             entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
             language = next(iter(entry["languages"].values()))
-            module_bytes = _unpacked((folder / f"wasm.{language.get('wasm') or 'unknown'}.pagefind").read_bytes())
-            meta = _unpacked((folder / f"pagefind.{language['hash']}.pf_meta").read_bytes())
+            self._module_bytes = _unpacked((folder / f"wasm.{language.get('wasm') or 'unknown'}.pagefind").read_bytes())
+            self._meta = _unpacked((folder / f"pagefind.{language['hash']}.pf_meta").read_bytes())
         except (OSError, ValueError, KeyError, StopIteration, EOFError) as error:
             raise PagefindSearchError(f"{folder}: {error}") from None
-        engine, module = _compiled(module_bytes)
+        self._chunks: dict[str, bytes] = {}  # word chunks read from disk, unpacked
+        self.fresh()
+
+    def fresh(self) -> None:
+        """A new instance of the search module, with no word chunk loaded."""
+        import wasmtime
+
+        engine, module = _compiled(self._module_bytes)
         self._store = wasmtime.Store(engine)
         linker = wasmtime.Linker(engine)
         def init_externref_table() -> None:
@@ -91,10 +101,20 @@ class BundleSearch:
             self._exports = instance.exports(self._store)
             self._memory = self._exports["memory"]
             self._exports["__wbindgen_start"](self._store)
-            self._pointer = self._exports["init_pagefind"](self._store, *self._pass(meta))
+            self._pointer = self._exports["init_pagefind"](self._store, *self._pass(self._meta))
         except (wasmtime.WasmtimeError, wasmtime.Trap, KeyError) as error:
-            raise PagefindSearchError(f"{folder}: Pagefind's search module cannot run here ({error})") from None
+            raise PagefindSearchError(f"{self.folder}: Pagefind's search module cannot run here ({error})") from None
         self._loaded: set[str] = set()
+
+    def chunks_for(self, term: str) -> tuple[str, ...]:
+        """The word chunks that Pagefind loads to search `term`."""
+        import wasmtime
+
+        try:
+            return tuple(json.loads(self._text(self._exports["request_indexes"](self._store, self._pointer,
+                                                                                 *self._pass(term.encode("utf-8"))))))
+        except (ValueError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
+            raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} ({error})") from None
 
     def _pass(self, data: bytes) -> tuple[int, int]:
         pointer = self._exports["__wbindgen_malloc"](self._store, len(data), 1)
@@ -112,20 +132,65 @@ class BundleSearch:
         """Pagefind's answer to `term` (already in the form the page sends: lower case, no
         punctuation or diacritics), without filters or sorting: {"results": [{"p": page id,
         "s": score, "l": [{"l": word location, ...}]}, ...], ...} in Pagefind's order."""
+        return json.loads(self._answer(term))
+
+    def first_results(self, term: str, limit: int) -> tuple[int, list[dict]]:
+        """How many pages Pagefind finds for `term`, and the first `limit` of its results (as
+        `search` gives them). Only those are decoded: a frequent word's answer lists thousands of
+        pages, each with its word locations (decoding them all was a fifth of the build's time
+        spent on the first pages of results)."""
+        text = self._answer(term)
+        return _first_results(text, limit) or _all_results(json.loads(text), limit)
+
+    def _answer(self, term: str) -> str:
         import wasmtime
 
         query = term.encode("utf-8")
         chunk = None
         try:
-            chunks = json.loads(self._text(self._exports["request_indexes"](self._store, self._pointer, *self._pass(query))))
-            for chunk in chunks:
+            for chunk in self.chunks_for(term):
                 if chunk and chunk not in self._loaded:
-                    data = _unpacked((self.folder / "index" / f"{chunk}.pf_index").read_bytes())
+                    data = self._chunks.get(chunk)
+                    if data is None:
+                        data = self._chunks[chunk] = _unpacked((self.folder / "index" / f"{chunk}.pf_index").read_bytes())
                     self._pointer = self._exports["load_index_chunk"](self._store, self._pointer, *self._pass(data))
                     self._loaded.add(chunk)
             chunk = None
             arguments = (*self._pass(query), *self._pass(query), *self._pass(b"{}"), *self._pass(b""), 0, 0)
-            return json.loads(self._text(self._exports["search"](self._store, self._pointer, *arguments)))
+            return self._text(self._exports["search"](self._store, self._pointer, *arguments))
         except (OSError, EOFError, ValueError, PagefindSearchError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
             where = self.folder / "index" / f"{chunk}.pf_index" if chunk else self.folder
             raise PagefindSearchError(f"{where}: cannot search it for {term!r} ({error})") from None
+
+
+_DECODER = json.JSONDecoder()
+_RESULTS = '"results":['
+_TOTAL = re.compile(r',"unfiltered_total":(\d+)\}\s*$')
+
+
+def _all_results(answer: dict, limit: int) -> tuple[int, list[dict]]:
+    results = answer.get("results", [])
+    return len(results), results[:limit]
+
+
+def _first_results(text: str, limit: int) -> tuple[int, list[dict]] | None:
+    """The count and first results of an answer, decoding no other result; None when the answer
+    is not laid out as Pagefind 1.5 writes it (its results, then their unfiltered total: without
+    filters, the number of results)."""
+    start = text.find(_RESULTS)
+    total = _TOTAL.search(text)
+    if start < 0 or total is None:
+        return None
+    position, results = start + len(_RESULTS), []
+    try:
+        while len(results) < limit and text[position] != "]":
+            result, position = _DECODER.raw_decode(text, position)
+            results.append(result)
+            if text[position] == ",":
+                position += 1
+    except (ValueError, IndexError):
+        return None
+    count = int(total.group(1))
+    if text[position] == "]" and (position + 1 != total.start() or count != len(results)):
+        return None  # not the layout above
+    return count, results

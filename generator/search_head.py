@@ -82,10 +82,10 @@ def _identity(part: dict) -> tuple[str, str]:
     return part["name"], part["key"]
 
 
-def _answer(found: dict) -> PartAnswer:
-    results = found.get("results", [])
-    return PartAnswer(len(results), tuple((r["p"], float(r["s"]), tuple(loc["l"] for loc in r.get("l", [])))
-                                          for r in results[:HEAD_RESULTS]))
+def _answer(found: tuple[int, list[dict]]) -> PartAnswer:
+    count, results = found
+    return PartAnswer(count, tuple((r["p"], float(r["s"]), tuple(loc["l"] for loc in r.get("l", [])))
+                                   for r in results[:HEAD_RESULTS]))
 
 
 def _idf(pages: int, containing: int) -> float:
@@ -129,9 +129,19 @@ def _searched(site_dir: Path, parts: list[dict], tasks: list[tuple[int, list[str
 
 
 def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
+    """Each form's answer as a search page just opened gets it: with only the word chunks that
+    Pagefind loads for it (a short form such as ال matches, as a prefix, the words of every chunk
+    loaded before, so an answer would depend on the forms searched before it in the same task)."""
     folder, forms = task
     engine = pagefind_search.BundleSearch(Path(folder))
-    return [(form, _answer(engine.search(form))) for form in forms]
+    by_chunks: dict[tuple[str, ...], list[str]] = {}
+    for form in forms:
+        by_chunks.setdefault(engine.chunks_for(form), []).append(form)
+    answers = {}
+    for group in by_chunks.values():  # the forms of a group load the same chunks
+        engine.fresh()
+        answers.update((form, _answer(engine.first_results(form, HEAD_RESULTS))) for form in group)
+    return [(form, answers[form]) for form in forms]
 
 
 def _in_tasks(todo: list[str], jobs: int) -> list[list[str]]:

@@ -169,15 +169,24 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
     """
     previous = previous or {}
     groups: dict[str, list[int]] = {}
+    by_context: dict[int, str] = {}  # a page's language versions share one context, and so a group
     for index, page in enumerate(pages):
-        if not _is_not_found(page.url):
-            groups.setdefault(sitemap_group(page), []).append(index)
+        if _is_not_found(page.url):
+            continue
+        context = getattr(page, "context", None)
+        group = by_context.get(id(context)) if context else None
+        if group is None:
+            group = sitemap_group(page)
+            if context:
+                by_context[id(context)] = group
+        groups.setdefault(group, []).append(index)
     shared = digest(code_version(), repr(urls))
     made: dict[str, str] = {}
     for group, members in sorted(groups.items()):
         files = group_files(group, len(members))
         if fingerprints is not None:
-            fingerprint = digest(shared, group, sorted((pages[i].url, fingerprints[i]) for i in members))
+            # (A page's fingerprint covers its URL; pages listed in another order only cost a rewrite.)
+            fingerprint = digest(shared, group, "".join([fingerprints[i] for i in members]))
             kept = {name: f"{fingerprint}:{number}" for number, name in enumerate(files)}
             made.update(kept)
             if all(previous.get(name) == value for name, value in kept.items()) and all(map(site.keep, files)):

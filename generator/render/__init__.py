@@ -73,6 +73,7 @@ class Renderer:
         self._bodies: dict[str, str] = {}
         self._forms: dict[str, str] = dict(known_forms or {})
         self._shared_globals: dict[str, dict] = {}
+        self._search_data: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
         self.search_forms = search_forms or SearchForms(article_text(a) for a in archive.articles)
         self.head_forms = list(head_forms or [])  # whose first page of results the build works out
@@ -215,8 +216,7 @@ class Renderer:
             "event_title": lambda e: e.curated_title(lang) or e.title,
             "event_title_lang": lambda e: lang if e.curated_title(lang) else e.language,
             "search_forms": self._search_forms_of,
-            "search_page_data": lambda: search_page_data(self.archive, self.strings, lang, self.search_forms,
-                                                         self.head_forms),
+            "search_page_data": lambda: self._search_page_data(lang),
         }
         return self._shared_globals[lang]
 
@@ -252,6 +252,12 @@ class Renderer:
 
     def _source_name(self, lang: str) -> Callable[[Article], str | None]:
         return lambda article: self._source_label(lang, article.source)
+
+    def _search_page_data(self, lang: str) -> dict:
+        if lang not in self._search_data:  # the search page's fingerprint and the page itself
+            self._search_data[lang] = search_page_data(self.archive, self.strings, lang, self.search_forms,
+                                                       self.head_forms)
+        return self._search_data[lang]
 
     def _search_forms_of(self, article: Article) -> str:
         if article.id not in self._forms:
@@ -305,7 +311,7 @@ class Renderer:
         for page in pages:
             kind = page.context.get("kind")
             if kind == "search":  # drawn from the whole archive
-                extra = search_page_data(self.archive, self.strings, page.lang, self.search_forms, self.head_forms)
+                extra = self._search_page_data(page.lang)
             elif kind == "article" and page.lang == self.config.site.default_language:
                 extra = self._search_forms_of(page.context["article"])
             elif kind == "sources":

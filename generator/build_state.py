@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import hashlib
+import io
 import os
 import pickle
 import sys
@@ -56,6 +57,35 @@ def code_version() -> str:
         except metadata.PackageNotFoundError:
             hasher.update(f"{name}=none".encode())
     return hasher.hexdigest()
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _Bounded(io.BytesIO):
+    """A buffer that refuses to grow past `limit` bytes."""
+
+    def __init__(self, limit: float):
+        super().__init__()
+        self.limit = limit
+
+    def write(self, data) -> int:
+        if self.tell() + len(data) > self.limit:
+            raise _TooLarge
+        return super().write(data)
+
+
+def _pickled_within(value: object, limit: float) -> bytes | None:
+    """`value` pickled as BuildState.save pickles it, or None as soon as it passes `limit` bytes
+    (so a delta too large to keep costs no more than its share to find out)."""
+    buffer = _Bounded(limit)
+    try:
+        with collector.paused():
+            pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_versioned(value))
+    except _TooLarge:
+        return None
+    return buffer.getvalue()
 
 
 def state_dir(output: Path) -> Path:
@@ -152,13 +182,10 @@ class BuildState:
             token, base, base_size = known
             changed = {key: value for key, value in entries.items() if base.get(key, _MISSING) is not value}
             removed = sorted(base.keys() - entries.keys())
-            if len(changed) + len(removed) <= len(base) / 2:  # else not worth pickling to measure
-                delta_token = _token()
-                with collector.paused():
-                    data = pickle.dumps(_versioned((token, delta_token, changed, removed)),
-                                        protocol=pickle.HIGHEST_PROTOCOL)
-                if len(data) <= DELTA_SHARE * base_size:
-                    return f"{token}:{delta_token}" if self._write(f"{name}.delta", lambda s: s.write(data)) else None
+            delta_token = _token()
+            data = _pickled_within((token, delta_token, changed, removed), DELTA_SHARE * base_size)
+            if data is not None:
+                return f"{token}:{delta_token}" if self._write(f"{name}.delta", lambda s: s.write(data)) else None
         token = _token()
         if not self.save(f"{name}.base", (token, entries)):
             self._bases.pop(name, None)

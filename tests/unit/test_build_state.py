@@ -63,6 +63,18 @@ def test_a_delta_past_its_share_is_folded_into_a_new_base(tmp_path):
     assert BuildState(tmp_path / "site").load_entries("cache") == later
 
 
+def test_many_small_new_entries_beside_a_few_large_ones_are_a_delta(tmp_path):
+    # A seed cache: a few day files of many articles each, then a small file per batch of new ones.
+    folder = state_dir(tmp_path / "site")
+    BuildState(tmp_path / "site").save_entries("cache", {f"day{n}.json": "article " * 50_000 for n in range(4)})
+    base = _inode(folder, "cache.base")
+    state = BuildState(tmp_path / "site")
+    later = {**state.load_entries("cache"), **{f"added{n}.json": "article " * 100 for n in range(10)}}
+    state.save_entries("cache", later)
+    assert _inode(folder, "cache.base") == base and _inode(folder, "cache.delta") is not None
+    assert BuildState(tmp_path / "site").load_entries("cache") == later
+
+
 def test_a_delta_is_read_only_over_the_base_it_was_made_against(tmp_path):
     folder = state_dir(tmp_path / "site")
     BuildState(tmp_path / "site").save_entries("cache", _entries(100))

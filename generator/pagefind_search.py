@@ -152,7 +152,8 @@ class BundleSearch:
                 if chunk and chunk not in self._loaded:
                     data = self._chunks.get(chunk)
                     if data is None:
-                        data = self._chunks[chunk] = _unpacked((self.folder / "index" / f"{chunk}.pf_index").read_bytes())
+                        path = self.folder / "index" / f"{chunk}.pf_index"
+                        data = self._chunks[chunk] = _unpacked(path.read_bytes())
                     self._pointer = self._exports["load_index_chunk"](self._store, self._pointer, *self._pass(data))
                     self._loaded.add(chunk)
             chunk = None

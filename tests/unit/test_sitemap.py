@@ -111,10 +111,12 @@ def test_pages_are_listed_by_day(tmp_path, pages):
     listed = {name: set(_urls(root)) for name, root in _sitemaps(tmp_path).items()}
     for lang in ("", "en/"):
         # An article (its date in its own time zone, an inferred one too) and its day's list.
-        assert {f"{BASE}{lang}articles/ar-minute/", f"{BASE}{lang}dates/2021/01/22/"} <= listed["sitemap-2021-01-22.xml"]
+        day = listed["sitemap-2021-01-22.xml"]
+        assert {f"{BASE}{lang}articles/ar-minute/", f"{BASE}{lang}dates/2021/01/22/"} <= day
         assert f"{BASE}{lang}articles/inferred/" in listed["sitemap-2021-01-20.xml"]
         # An event under the day of its first report (en-day, the 21st, before ar-minute).
-        assert {f"{BASE}{lang}articles/en-day/", f"{BASE}{lang}events/ev-ar-minute/"} <= listed["sitemap-2021-01-21.xml"]
+        day_before = listed["sitemap-2021-01-21.xml"]
+        assert {f"{BASE}{lang}articles/en-day/", f"{BASE}{lang}events/ev-ar-minute/"} <= day_before
         assert f"{BASE}{lang}articles/undated/" in listed["sitemap-undated.xml"]
         assert {f"{BASE}{lang}", f"{BASE}{lang}dates/2021/01/", f"{BASE}{lang}search/"} <= listed["sitemap-pages.xml"]
     assert not any("/articles/" in loc for loc in listed["sitemap-pages.xml"])

@@ -132,7 +132,7 @@ class BundleSearch:
         """Pagefind's answer to `term` (already in the form the page sends: lower case, no
         punctuation or diacritics), without filters or sorting: {"results": [{"p": page id,
         "s": score, "l": [{"l": word location, ...}]}, ...], ...} in Pagefind's order."""
-        return json.loads(self._answer(term))
+        return self._decoded(term, self._answer(term))
 
     def first_results(self, term: str, limit: int) -> tuple[int, list[dict]]:
         """How many pages Pagefind finds for `term`, and the first `limit` of its results (as
@@ -140,15 +140,24 @@ class BundleSearch:
         pages, each with its word locations (decoding them all was a fifth of the build's time
         spent on the first pages of results)."""
         text = self._answer(term)
-        return _first_results(text, limit) or _all_results(json.loads(text), limit)
+        return _first_results(text, limit) or _all_results(self._decoded(term, text), limit)
+
+    def _decoded(self, term: str, text: str) -> dict:
+        try:
+            answer = json.loads(text)
+        except ValueError as error:
+            raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} ({error})") from None
+        if not isinstance(answer, dict):
+            raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} (not an answer: {text[:80]!r})")
+        return answer
 
     def _answer(self, term: str) -> str:
         import wasmtime
 
         query = term.encode("utf-8")
-        chunk = None
+        chunks, chunk = self.chunks_for(term), None
         try:
-            for chunk in self.chunks_for(term):
+            for chunk in chunks:
                 if chunk and chunk not in self._loaded:
                     data = self._chunks.get(chunk)
                     if data is None:

@@ -13,7 +13,7 @@ sitemaps of their own days and the one of other pages, never the rest: a file wh
 the fingerprint they had when it was written (see `generator/render/fingerprints.py`) is kept as it
 is, so a rebuild does not list the whole archive again. The files sit at the site's root, because
 a sitemap may only list URLs under its own folder. A group past MAX_URLS URLs (the sitemaps.org
-limit per file) is cut into `sitemap-<group>-1.xml`, `-2` and so on.
+limit per file) is cut into `sitemap-<group>-part1.xml`, `-part2` and so on.
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ def group_files(group: str, urls: int) -> list[str]:
     """The files of a group of `urls` pages: one, or numbered parts of at most MAX_URLS."""
     if urls <= MAX_URLS:
         return [f"sitemap-{group}.xml"]
-    return [f"sitemap-{group}-{number}.xml" for number in range(1, -(-urls // MAX_URLS) + 1)]
+    return [f"sitemap-{group}-part{number}.xml" for number in range(1, -(-urls // MAX_URLS) + 1)]
 
 
 def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
@@ -186,7 +186,7 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
         files = group_files(group, len(members))
         if fingerprints is not None:
             # (A page's fingerprint covers its URL; pages listed in another order only cost a rewrite.)
-            fingerprint = digest(shared, group, "".join([fingerprints[i] for i in members]))
+            fingerprint = digest(shared, group, [fingerprints[i] for i in members])
             kept = {name: f"{fingerprint}:{number}" for number, name in enumerate(files)}
             made.update(kept)
             if all(previous.get(name) == value for name, value in kept.items()) and all(map(site.keep, files)):

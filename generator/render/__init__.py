@@ -332,12 +332,12 @@ class Renderer:
         previous = previous or {}
         self.prepare_search_forms(jobs)
         by_page = self.fingerprints(pages)
-        fingerprints: dict[str, str] = {}
+        files = [self.urls.output_file(page.url) for page in pages]
+        # A file two pages would write holds the last one's output, so it is known by that one's.
+        fingerprints = dict(zip(files, by_page))
         todo = []
-        for index, page in enumerate(pages):
-            relative = self.urls.output_file(page.url)
-            fingerprint = fingerprints[relative] = by_page[index]
-            if previous.get(relative) == fingerprint and site.keep(relative):
+        for index, relative in enumerate(files):
+            if previous.get(relative) == fingerprints[relative] and site.keep(relative):
                 continue
             todo.append(index)
         if on_pages:

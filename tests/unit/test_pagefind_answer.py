@@ -30,3 +30,15 @@ def test_an_answer_laid_out_otherwise_is_left_to_json():
     assert _first_results(_answer(30)[:-30], 20) is None       # cut short
     moved = json.dumps({"unfiltered_total": 2, "results": [{"p": "a"}, {"p": "b"}]}, separators=(",", ":"))
     assert _first_results(moved, 20) is None
+
+
+def test_an_answer_that_is_not_json_is_a_search_error():
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    from generator.pagefind_search import BundleSearch, PagefindSearchError
+
+    bundle = SimpleNamespace(folder=Path("pagefind/p"))
+    for text in ('{"results":[{"p":"a"', "[1, 2]"):
+        with pytest.raises(PagefindSearchError, match="pagefind/p: cannot search it for 'word'"):
+            BundleSearch._decoded(bundle, "word", text)

@@ -176,9 +176,9 @@ def test_a_group_past_the_limit_is_cut_into_numbered_files(tmp_path, pages, monk
     parts = -(-len(others) // 5)
     assert parts > 1
     assert [name for name in files if name.startswith("sitemap-pages")] == sorted(
-        f"sitemap-pages-{n}.xml" for n in range(1, parts + 1))
+        f"sitemap-pages-part{n}.xml" for n in range(1, parts + 1))
     assert all(1 <= len(root.findall(f"{S}url")) <= 5 for root in files.values())
-    locs = [url.findtext(f"{S}loc") for n in range(1, parts + 1) for url in files[f"sitemap-pages-{n}.xml"]]
+    locs = [url.findtext(f"{S}loc") for n in range(1, parts + 1) for url in files[f"sitemap-pages-part{n}.xml"]]
     assert locs == sorted(URLS.absolute(p.url) for p in others)
     assert len(_all_urls(tmp_path)) == len([p for p in pages if not p.url.endswith("404.html")])
 

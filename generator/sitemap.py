@@ -182,8 +182,10 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
         groups.setdefault(group, []).append(index)
     shared = digest(code_version(), repr(urls))
     made: dict[str, str] = {}
+    listed: list[str] = []  # every sitemap file, for the index
     for group, members in sorted(groups.items()):
         files = group_files(group, len(members))
+        listed += files
         if fingerprints is not None:
             # (A page's fingerprint covers its URL; pages listed in another order only cost a rewrite.)
             fingerprint = digest(shared, group, [fingerprints[i] for i in members])
@@ -195,8 +197,6 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
         size = -(-len(entries) // len(files))  # the same number of files, however many URLs were duplicates
         for number, name in enumerate(files):
             site.write(name, render_urlset(entries[number * size:(number + 1) * size]))
-    site.write(SITEMAP_FILENAME, render_index([urls.absolute(urls.base_path + name)
-                                               for group, members in sorted(groups.items())
-                                               for name in group_files(group, len(members))]))
+    site.write(SITEMAP_FILENAME, render_index([urls.absolute(urls.base_path + name) for name in listed]))
     site.write(ROBOTS_FILENAME, render_robots(urls))
     return made

@@ -2,10 +2,14 @@
 bundle written from several.
 
 A part of the search index (search.py) is written here from the bundles of its pieces, each a
-run of the Pagefind binary over a few hundred pages, so that a new article costs one small run and
-a merge instead of a run over the whole part. The merged bundle is what Pagefind itself would
-search: the pages of the pieces one after the other, every page number moved by the pages before
-its piece.
+run of the Pagefind binary over some of the part's pages, so that a new article costs one small run
+and a merge instead of a run over the whole part. The merged bundle is what Pagefind itself would
+search, and depends only on the pages merged, not on how they were cut into runs: its pages are in
+URL order. A piece is kept with its pages in URL order too (Pagefind numbers them in the order it
+finds their files), so that a piece cut from consecutive pages is one block of the merged bundle
+whose lists of postings are copied whole, every page number moved by the pages before it; a piece
+kept from an earlier build, some of its pages since changed or with new pages among them, is cut
+into the runs of its pages that stay consecutive.
 
 A bundle (gzipped files that start with `pagefind_dcd`, then CBOR):
 - `pagefind.<lang>_<hash>.pf_meta`: [version, [[page id, word count], ...], [[first word, last
@@ -17,7 +21,8 @@ A bundle (gzipped files that start with `pagefind_dcd`, then CBOR):
 - `fragment/<page id>.pf_fragment`: what a result shows (JSON), which names no page number.
 Pagefind writes filters and sorts in hash-map order and cuts its word index into chunks of about
 60 KB; the merged bundle has them in name order and its word index cut by prefix (below), so that
-its bytes depend only on the pieces.
+its bytes depend only on its pages. A sort's order is worked out from the pages' values, which the
+caller gives (a bundle holds only the order).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
@@ -245,6 +251,8 @@ class Contents:
     sorts: dict[str, list[int]]              # sort -> pages in its order
     fields: list[str]                        # the meta fields of the pages, in byte order
     static: list[str]                        # the other files the search page loads (scripts, module)
+    urls: list[str] = field(default_factory=list)  # each page's URL (from its fragment)
+    page_fields: list[tuple[str, ...]] = field(default_factory=list)  # each page's meta fields
 
     def files(self) -> list[str]:
         """The files of the bundle a merge reads, relative to its folder."""
@@ -273,10 +281,94 @@ def read_bundle(folder: Path) -> Contents:
             filters[filter_name] = {value: pages_of for value, pages_of in values}
         static = sorted(path.name for path in folder.iterdir() if path.is_file() and path.name != ENTRY_FILE
                         and path.suffix != ".pf_meta" and path.name not in UNUSED_FILES)
+        fragments = [_fragment(folder / "fragment" / f"{page_id}.pf_fragment") for page_id, _ in pages]
+        page_fields = [tuple(sorted(fragment.get("meta", {}), key=str.encode)) for fragment in fragments]
+        if sorted({name for names in page_fields for name in names}, key=str.encode) != list(fields):
+            # A page's fields are its fragment's meta: a merge that leaves pages out relies on it.
+            raise ValueError("the meta fields are not those of the pages' fragments")
         return Contents(language, entry, version, [(page_id, count) for page_id, count in pages], words, filters,
-                        {name: order for name, order in sorts}, list(fields), static)
-    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, BundleError) as error:
+                        {name: order for name, order in sorts}, list(fields), static,
+                        [fragment["url"] for fragment in fragments], page_fields)
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, zlib.error, BundleError) as error:
         raise BundleError(f"{folder}: {error}") from None
+
+
+def _fragment(path: Path) -> dict:
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(HEADER):
+        raise ValueError(f"{path.name}: not a Pagefind file")
+    return json.loads(raw[len(HEADER):])
+
+
+# -- pages in URL order ---------------------------------------------------------------------------
+
+def _walk(postings: Postings) -> list[tuple[int, int, int]]:
+    """(page, start, end) of each posting: its bytes after its page number, as offsets in the
+    postings' data (the first posting's page number is not in the data)."""
+    count, page, data, _ = postings
+    found, i, width = [], 0, _WIDTH
+    for number in range(count):
+        if number:  # the posting's head (a 3-array), then its page number, small ones inline
+            difference = data[i + 1]
+            if difference < 24:
+                i += 2
+            elif difference == 24:
+                difference = data[i + 2]
+                i += 3
+            else:
+                _, difference, i = _head(data, i + 1)
+            page += difference
+        start = i
+        for _ in range(2):  # the locations, then the meta locations: integers only
+            length = data[i] - 0x80
+            if 0 <= length < 24:
+                i += 1
+            else:
+                _, length, i = _head(data, i)
+            while length:
+                i += width[data[i]]
+                length -= 1
+        found.append((page, start, i))
+    return found
+
+
+def _from_walked(data: bytes, walked: list[tuple[int, int, int]]) -> Postings:
+    """Postings holding the walked postings, in their order (the pages increasing)."""
+    blobs = [data[walked[0][1]:walked[0][2]]]
+    for (before, _, _), (page, start, end) in zip(walked, walked[1:]):
+        difference = page - before
+        blobs += [b"\x83", _SMALL[difference] if difference < 256 else head(0, difference), data[start:end]]
+    return len(walked), walked[0][0], b"".join(blobs), walked[-1][0]
+
+
+def _renumbered_pages(postings: Postings, numbers: list[int]) -> Postings:
+    count, first, data, last = postings
+    if count == 0:
+        return postings
+    if count == 1:
+        return 1, numbers[first], data, numbers[first]
+    walked = sorted((numbers[page], start, end) for page, start, end in _walk(postings))
+    return _from_walked(data, walked)
+
+
+def in_url_order(contents: Contents) -> Contents:
+    """The bundle with its pages numbered in URL order (the same bundle when they are)."""
+    order = sorted(range(len(contents.pages)), key=contents.urls.__getitem__)
+    if order == list(range(len(order))):
+        return contents
+    numbers = [0] * len(order)
+    for new, old in enumerate(order):
+        numbers[old] = new
+    words = [(word, _renumbered_pages(postings, numbers),
+              tuple((variant, _renumbered_pages(found, numbers)) for variant, found in variants))
+             for word, postings, variants in contents.words]
+    filters = {name: {value: sorted(numbers[page] for page in pages) for value, pages in values.items()}
+               for name, values in contents.filters.items()}
+    # A sort's ties stay in the old order: the merge orders them by the pages' values.
+    sorts = {name: [numbers[page] for page in order_of] for name, order_of in contents.sorts.items()}
+    return Contents(contents.language, contents.entry, contents.version, [contents.pages[old] for old in order],
+                    words, filters, sorts, contents.fields, contents.static, [contents.urls[old] for old in order],
+                    [contents.page_fields[old] for old in order])
 
 
 # -- the word index, cut by prefix ----------------------------------------------------------------
@@ -335,7 +427,9 @@ def _in_fields(contents: Contents, fields: list[str]) -> list[Word]:
     """The bundle's words with their meta locations numbering `fields` (the merged bundle's)
     instead of the bundle's own: a location in a meta field is marked -(its field's number + 1),
     and a piece whose pages have fewer fields (no image, say) numbers them otherwise."""
-    numbers = [fields.index(field) for field in contents.fields]
+    # A field that only pages left out of the merge have is not among `fields`: its locations are
+    # on those pages only (a page's meta locations name its own fields), and go with them.
+    numbers = [fields.index(field) if field in fields else 0 for field in contents.fields]
     if numbers == list(range(len(numbers))):
         return contents.words
     return [(word, _renumbered(postings, numbers),
@@ -368,68 +462,135 @@ def _renumbered(postings: Postings, numbers: list[int]) -> Postings:
     return count, first, b"".join(blobs), last
 
 
-def _page_ids(name: str, bundles: list[Contents]) -> list[list[str]]:
-    """Each bundle's page ids in the merged bundle, `<name>_<Pagefind's id without its language>`:
-    the search page tells a result's part by it. Two pages of different pieces can share
-    Pagefind's short hash; the later one gets a suffix."""
+def _page_ids(name: str, page_ids: list[str]) -> list[str]:
+    """The pages' ids in the merged bundle, `<name>_<Pagefind's id without its language>`: the
+    search page tells a result's part by it. Two pages of different pieces can share Pagefind's
+    short hash; the later one gets a suffix."""
     taken: set[str] = set()
     renamed = []
-    for contents in bundles:
-        ids = []
-        for page_id, _ in contents.pages:
-            new = base = f"{name}_{page_id.split('_', 1)[-1]}"
-            number = 1
-            while new in taken:
-                number += 1
-                new = f"{base}-{number}"
-            taken.add(new)
-            ids.append(new)
-        renamed.append(ids)
+    for page_id in page_ids:
+        new = base = f"{name}_{page_id.split('_', 1)[-1]}"
+        number = 1
+        while new in taken:
+            number += 1
+            new = f"{base}-{number}"
+        taken.add(new)
+        renamed.append(new)
     return renamed
 
 
-def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) -> None:
-    """Write into `target` (a new folder) the bundle holding the pages of every bundle in order, its
-    page ids named after `name`; the fragments are hard links to the bundles' own (they name no
-    page number). Raises BundleError when the bundles are not of one Pagefind version and language."""
+@dataclass
+class _Placed:
+    """Where a bundle's pages go in the merged bundle: `numbers[page]` (-1: left out), and its
+    runs (each page's run; -1: left out), a run being pages consecutive in both."""
+    numbers: list[int]
+    runs: list[int]
+    whole: bool  # every page, in one run: its postings are copied whole, moved by numbers[0]
+
+    def cut(self, postings: Postings) -> list[tuple[Postings, int]]:
+        """The postings of the pages kept, one list per run, each with the number of the run's
+        pages in the merged bundle minus their number here."""
+        count, first, data, last = postings
+        if not count:
+            return []
+        runs = self.runs
+        if self.whole or runs[first] == runs[last] >= 0:  # (a run is a span of pages: all between are in it)
+            return [(postings, self.numbers[first] - first)]
+        # The postings of one run follow each other, their differences unchanged: each run's are a
+        # slice of the data.
+        cut, run, group = [], -1, None
+        for page, start, end in _walk(postings):
+            if runs[page] != run:
+                if group is not None:
+                    cut.append(group)
+                run = runs[page]
+                group = None if run < 0 else [0, page, start, end, page]
+            if group is not None:
+                group[0] += 1
+                group[3:] = end, page
+        if group is not None:
+            cut.append(group)
+        return [((number, first_page, data[start:end], last_page), self.numbers[first_page] - first_page)
+                for number, first_page, start, end, last_page in cut]
+
+
+def _placed(numbers: list[int]) -> _Placed:
+    runs, run = [], -1
+    for page, number in enumerate(numbers):
+        if number < 0:
+            runs.append(-1)
+            continue
+        if not page or numbers[page - 1] < 0 or numbers[page - 1] != number - 1:
+            run += 1
+        runs.append(run)
+    return _Placed(numbers, runs, bool(numbers) and run == 0 and runs[-1] == 0 and runs[0] == 0)
+
+
+def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
+                 selected: list[set[int] | None] | None = None,
+                 sort_values: dict[str, dict[str, str]] | None = None) -> None:
+    """Write into `target` (a new folder) the bundle holding the pages of the bundles, in URL order,
+    its page ids named after `name`; the fragments are hard links to the bundles' own (they name no
+    page number). `selected` gives, for each bundle, the numbers of the pages to take from it (None:
+    all of them); `sort_values[sort][url]` the value each page was sorted by (a bundle keeps only
+    the order). Raises BundleError when the bundles are not of one Pagefind version and language,
+    two hold one URL, or a sort's values are missing or disagree with Pagefind's order."""
     if not bundles:
         raise BundleError(f"{target}: nothing to merge")
+    bundles = [(folder, in_url_order(contents)) for folder, contents in bundles]
     first_folder, first = bundles[0]
     lang, version = first.language, first.version
     if any(contents.language != lang or contents.version != version for _, contents in bundles):
         raise BundleError(f"{target}: the pieces differ in Pagefind version or language")
+    selected = selected or [None] * len(bundles)
+    chosen = sorted((contents.urls[page], number, page) for number, ((_, contents), pages) in
+                    enumerate(zip(bundles, selected)) for page in (range(len(contents.pages)) if pages is None
+                                                                   else pages))
+    if not chosen:
+        raise BundleError(f"{target}: nothing to merge")
+    numbers = [[-1] * len(contents.pages) for _, contents in bundles]
+    for position, (url, number, page) in enumerate(chosen):
+        if position and chosen[position - 1][0] == url:
+            raise BundleError(f"{target}: two pieces hold {url}")
+        numbers[number][page] = position
+    placed = [_placed(found) for found in numbers]
+
     target.mkdir(parents=True)
     for file in first.static:
         link_or_copy(first_folder / file, target / file)
-
-    offsets, total = [], 0
-    for _, contents in bundles:
-        offsets.append(total)
-        total += len(contents.pages)
-    ids = _page_ids(name, [contents for _, contents in bundles])
+    ids = _page_ids(name, [bundles[number][1].pages[page][0] for _, number, page in chosen])
     (target / "fragment").mkdir()
     pages = []
-    for (folder, contents), new_ids in zip(bundles, ids):
-        for (page_id, words), new in zip(contents.pages, new_ids):
-            link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
-            pages.append((4, [_text(new), (0, words)]))
+    for (_, number, page), new in zip(chosen, ids):
+        folder, contents = bundles[number]
+        page_id, words = contents.pages[page]
+        link_or_copy(folder / "fragment" / f"{page_id}.pf_fragment", target / "fragment" / f"{new}.pf_fragment")
+        pages.append((4, [_text(new), (0, words)]))
 
-    fields = sorted({field for _, contents in bundles for field in contents.fields}, key=str.encode)
-    by_word: dict[bytes, list[tuple[Word, int]]] = {}
-    for (_, contents), offset in zip(bundles, offsets):
+    fields = sorted({field for (_, contents), place in zip(bundles, placed)
+                     for field in (contents.fields if place.whole else
+                                   (name for page, names in enumerate(contents.page_fields)
+                                    if place.numbers[page] >= 0 for name in names))}, key=str.encode)
+    by_word: dict[bytes, list[tuple[Word, _Placed]]] = {}
+    for (_, contents), place in zip(bundles, placed):
+        if place.runs.count(-1) == len(place.runs):
+            continue
         for item in _in_fields(contents, fields):
-            by_word.setdefault(item[0], []).append((item, offset))
+            by_word.setdefault(item[0], []).append((item, place))
     entries = []
     for word in sorted(by_word):
         found = by_word[word]
-        blob = [b"\x83", head(3, len(word)), word, *_merged_postings([(item[1], offset) for item, offset in found])]
+        postings = _in_page_order([cut for item, place in found for cut in place.cut(item[1])])
         variants: dict[bytes, list[tuple[Postings, int]]] = {}
-        for item, offset in found:
-            for variant, postings in item[2]:
-                variants.setdefault(variant, []).append((postings, offset))
-        blob.append(head(4, len(variants)))
-        for variant, lists in variants.items():
-            blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(lists)]
+        for item, place in found:
+            for variant, listed in item[2]:
+                variants.setdefault(variant, []).extend(place.cut(listed))
+        variants = {variant: _in_page_order(lists) for variant, lists in variants.items() if lists}
+        if not postings and not variants:
+            continue  # only on pages left out
+        blob = [b"\x83", head(3, len(word)), word, *_merged_postings(postings), head(4, len(variants))]
+        for variant in sorted(variants):
+            blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(variants[variant])]
         entries.append((word.decode("utf-8"), b"".join(blob)))
     chunks = _write_word_index(target, lang, entries)
 
@@ -437,27 +598,55 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]]) 
     filters = []
     for filter_name in sorted({key for _, contents in bundles for key in contents.filters}, key=str.encode):
         values: dict[str, list[int]] = {}
-        for (_, contents), offset in zip(bundles, offsets):
+        for (_, contents), place in zip(bundles, placed):
             for value, found in contents.filters.get(filter_name, {}).items():
-                values.setdefault(value, []).extend(offset + page for page in found)
+                values.setdefault(value, []).extend(place.numbers[page] for page in found
+                                                    if place.numbers[page] >= 0)
+        values = {value: sorted(found) for value, found in values.items() if found}
+        if not values:
+            continue
         content = encode((4, [_text(filter_name), (4, [(4, [_text(value), (4, [(0, page) for page in values[value]])])
                                                        for value in sorted(values, key=str.encode)])]))
         file = _hashed(lang, content, 7)
         _write(target / "filter" / f"{file}.pf_filter", content)
         filters.append((4, [_text(filter_name), _text(file)]))
 
-    # The pieces are in the order of the sort's values (date spans, search.py), so each sort is
-    # the pieces' own orders one after the other.
     sorts = []
     for sort_name in sorted({key for _, contents in bundles for key in contents.sorts}, key=str.encode):
-        order = [offset + page for (_, contents), offset in zip(bundles, offsets)
-                 for page in contents.sorts.get(sort_name, [])]
-        sorts.append((4, [_text(sort_name), (4, [(0, page) for page in order])]))
+        order = _merged_sort(target, sort_name, bundles, placed, (sort_values or {}).get(sort_name))
+        if order:
+            sorts.append((4, [_text(sort_name), (4, [(0, page) for page in order])]))
 
     meta = encode((4, [_text(version), (4, pages), (4, chunks), (4, filters), (4, sorts),
                        (4, [_text(field) for field in fields])]))
     meta_name = _hashed(lang, meta, 10)
     _write(target / f"pagefind.{meta_name}.pf_meta", meta)
     entry = {**first.entry, "languages": {lang: {**first.entry["languages"][lang], "hash": meta_name,
-                                                  "page_count": total}}}
+                                                  "page_count": len(chosen)}}}
     (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _in_page_order(lists: list[tuple[Postings, int]]) -> list[tuple[Postings, int]]:
+    # Runs never overlap: ordered by their first page, their postings are in page order.
+    return sorted(lists, key=lambda item: item[0][1] + item[1]) if len(lists) > 1 else lists
+
+
+def _merged_sort(target: Path, name: str, bundles: list[tuple[Path, Contents]], placed: list[_Placed],
+                 values: dict[str, str] | None) -> list[int]:
+    """The merged bundle's order for the sort `name`: its pages by value, pages of one value in
+    page order, as Pagefind orders a run's pages."""
+    keyed = []
+    for (_, contents), place in zip(bundles, placed):
+        kept = [page for page in contents.sorts.get(name, []) if place.numbers[page] >= 0]
+        if not kept:
+            continue
+        if values is None:
+            raise BundleError(f"{target}: no values to merge the sort {name!r} by")
+        try:
+            found = [(values[contents.urls[page]], place.numbers[page]) for page in kept]
+        except KeyError as missing:
+            raise BundleError(f"{target}: no value of the sort {name!r} for {missing}") from None
+        if any(before[0] > after[0] for before, after in zip(found, found[1:])):
+            raise BundleError(f"{target}: Pagefind sorted {name!r} otherwise than by the values given")
+        keyed += found
+    return [number for _, number in sorted(keyed)]

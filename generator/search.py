@@ -16,21 +16,24 @@ date order with a key: a hash of every input page of the part (its path, its <ht
 element Pagefind reads). A part whose key is the same in the previous site is copied from there
 instead of being indexed again.
 
-A part is not one run of the Pagefind binary but a merge of its pieces (pagefind_bundle.py): the
-part's span cut the same way down to PIECE_MAX_PAGES pages, each piece one run. Pieces are kept in
-the build state by their key, so an article added to a part of 5,000 pages costs a run over the few
-hundred pages of its piece and a merge (at 31k articles, Pagefind over the two parts of the newest
-days took 22 s of a rebuild). Pieces run one per core, and a part is merged as soon as its pieces
-are there. A part's bytes depend only on its pieces, and a piece's only on its pages, so an index
-is byte-identical to a clean build's. The merged bundle names its pages `<part>_<hash>`, so that
-the search page knows which part a result comes from (to order results by date across parts and
-to weigh relevance with archive-wide word frequencies), has its filters and sorts in name order
-and its word index cut by prefix.
+A part is not one run of the Pagefind binary but a merge of pieces (pagefind_bundle.py), each a
+run over at most PIECE_MAX_PAGES of its pages, one per core; a part is merged as soon as its
+pieces are there. The merge puts the pages in URL order, so that a part's bytes depend only on its
+pages, not on the pieces they came from: pieces are kept in the build state, and a part to write
+takes its pages from the kept pieces that hold them as they are now, leaving out the pages edited
+or removed since; only its other pages (new or edited articles) are run. So ten articles added to
+the 31k archive cost runs over those ten pages instead of over the few hundred pages beside each
+(9 runs of 400 pages, 8 s of Pagefind in a rebuild, when a piece was run again for any change). A
+part of many small pieces has them run again together (plan_pieces). The merged bundle names its
+pages `<part>_<hash>`, so that the search page knows which part a result comes from (to order
+results by date across parts and to weigh relevance with archive-wide word frequencies), has its
+filters and sorts in name order and its word index cut by prefix.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import json
 import os
 import pickle
@@ -46,8 +49,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from generator import collector, parallel
-from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, link_or_copy, read_bundle,
-                                      write_merged)
+from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, in_url_order, link_or_copy,
+                                      read_bundle, write_merged)
 
 INDEX_LANGUAGE = "ar"
 INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
@@ -59,7 +62,7 @@ TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more runs, reads and merging (README)
-PARTS_FORMAT = 2  # bump when what a part holds changes, so that no part of an older build is reused
+PARTS_FORMAT = 3  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
 PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
 PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
@@ -92,7 +95,8 @@ def pagefind_executable() -> Path:
 _BODY_MARK = b"data-pagefind-body"
 _HTML_TAG = re.compile(rb"<html\b[^>]*>", re.IGNORECASE)
 _TAG_NAME = re.compile(rb"<([a-zA-Z][\w-]*)")
-_SORT_DATE = re.compile(rb'data-pagefind-sort="' + DATE_SORT_KEY.encode() + rb':(\d{4})-(\d{2})-(\d{2})"')
+_SORT_DATE = re.compile(rb'data-pagefind-sort="' + DATE_SORT_KEY.encode() + rb':([^"]*)"')
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,16 @@ class IndexedPage:
     path: str          # relative to the site folder, with forward slashes
     day: int | None    # proleptic Gregorian ordinal of its date, None when undated
     digest: str        # hash of everything Pagefind reads from the page
+    sorted_by: str | None = None  # the value of its date sort as Pagefind reads it
+
+    @property
+    def url(self) -> str:
+        return page_url(self.path)
+
+
+def page_url(path: str) -> str:
+    """A page's URL in Pagefind's index (a folder's index.html is the folder)."""
+    return "/" + (path[:-len("index.html")] if path.endswith("/index.html") else path)
 
 
 def _body_element(html: bytes) -> bytes | None:
@@ -126,14 +140,16 @@ def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
         return None
     html_tag = _HTML_TAG.search(html)
     digest = hashlib.sha256((html_tag.group(0) if html_tag else b"") + body).hexdigest()
-    day = None
+    day = sorted_by = None
     found = _SORT_DATE.search(body)
     if found:
+        sorted_by = html_module.unescape(found.group(1).decode("utf-8", "replace"))
+        iso = _ISO_DAY.fullmatch(sorted_by)
         try:
-            day = date(*map(int, found.groups())).toordinal()
+            day = date(*map(int, iso.groups())).toordinal() if iso else None
         except ValueError:
             day = None  # "0000-00-00": the sort key of an undated article
-    return IndexedPage(path.relative_to(site_dir).as_posix(), day, digest)
+    return IndexedPage(path.relative_to(site_dir).as_posix(), day, digest, sorted_by)
 
 
 def indexed_pages(site_dir: Path, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
@@ -170,10 +186,10 @@ class Part:
     name: str
     pages: tuple[IndexedPage, ...]
 
-    def key(self, pagefind_version: str, piece_pages: int = 0) -> str:
-        """Changes whenever anything that goes into the part's index does: a part merged from
-        pieces has its pages in the pieces' order, so how it is cut (`piece_pages`) counts too."""
-        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(), piece_pages,
+    def key(self, pagefind_version: str) -> str:
+        """Changes whenever anything that goes into the part's index does (not how it was cut
+        into pieces: the merge is the same whatever the cut)."""
+        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(),
                               [(p.path, p.digest) for p in self.pages]])
         return hashlib.sha256(summary.encode("utf-8")).hexdigest()
 
@@ -229,7 +245,7 @@ class IndexSummary:
     pages: int
     read: dict[str, tuple[str, IndexedPage]] = field(default_factory=dict)  # for the next run's `known`
     pieces: list[str] = field(default_factory=list)  # pieces run through Pagefind
-    kept: dict[str, str] = field(default_factory=dict)  # key -> token of the pieces in the store, for `trusted`
+    kept: dict[str, tuple[str, PiecePages]] = field(default_factory=dict)  # key -> (token, pages), for `trusted`
 
 
 def _pagefind_options() -> list[str]:
@@ -278,13 +294,61 @@ def _piece_folder(store: Path, key: str) -> Path:
     return store / key
 
 
+PiecePages = tuple[tuple[str, str], ...]  # (path, digest) of each page a piece was run over, in path order
+SMALL_PIECE_SHARE = 8  # a kept piece giving a part fewer than PIECE_MAX_PAGES / 8 of its pages is small
+SMALL_PIECES_MAX = 8   # a part merges at most this many small pieces (a new one counted); past it, they run again
+
+
+@dataclass(frozen=True)
+class PiecePlan:
+    """A piece a part is merged from: one kept from an earlier run (`run` None) or one to run now,
+    and the paths of the pages the part takes from it (None: all of them)."""
+    key: str
+    pages: PiecePages
+    run: Part | None = None
+    takes: frozenset[str] | None = None
+
+
+def plan_pieces(part: Part, kept: Mapping[str, PiecePages], holding: Mapping[tuple[str, str], list[str]],
+                version: str, piece_max_pages: int = PIECE_MAX_PAGES) -> list[PiecePlan]:
+    """The pieces to merge `part` from: the kept pieces (`kept`, key -> pages; `holding`, page ->
+    keys of the kept pieces with it) that hold the most of its pages as they are now, then its
+    other pages in new pieces of consecutive paths. A kept piece is cut in the merge, so an added
+    or edited article costs a run over itself, not over the hundreds of pages beside it; the
+    small pieces that leaves behind are run again together once a part has more than a few."""
+    wanted = {(page.path, page.digest) for page in part.pages}
+    useful: dict[str, int] = {}
+    for page in wanted:
+        for key in holding.get(page, ()):
+            useful[key] = useful.get(key, 0) + 1
+    taken: dict[str, list[tuple[str, str]]] = {}
+    covered: set[tuple[str, str]] = set()
+    for key in sorted(useful, key=lambda key: (-useful[key], key)):
+        pages = [page for page in kept[key] if page in wanted and page not in covered]
+        if pages:
+            taken[key] = pages
+            covered.update(pages)
+    small = [key for key, pages in taken.items() if len(pages) < piece_max_pages // SMALL_PIECE_SHARE]
+    if len(small) + (len(covered) < len(wanted)) > SMALL_PIECES_MAX:
+        for key in small:
+            covered.difference_update(taken.pop(key))
+    plans = [PiecePlan(key, kept[key], None, None if len(pages) == len(kept[key]) else
+                       frozenset(path for path, _ in pages)) for key, pages in taken.items()]
+    rest = [page for page in part.pages if (page.path, page.digest) not in covered]
+    runs = -(-len(rest) // piece_max_pages)
+    for number in range(runs):
+        run = Part(f"{part.name}.{number}", tuple(rest[len(rest) * number // runs:len(rest) * (number + 1) // runs]))
+        plans.append(PiecePlan(run.key(version), _piece_pages(run), run))
+    return plans
+
+
 def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> str | None:
     """The token of the piece kept under `key`, if it is whole and (with a `token`) the very one
     written then; None when it has to be made again."""
     folder = _piece_folder(store, key)
     try:
         with open(folder / PIECE_MANIFEST, "rb") as stream:
-            kept_stamp, sizes, digest, kept_token = pickle.load(stream)
+            kept_stamp, sizes, digest, kept_token, _ = pickle.load(stream)
         if kept_stamp != stamp or token not in (None, kept_token):
             return None
         if any((folder / file).stat().st_size != size for file, size in sizes.items()):
@@ -294,6 +358,21 @@ def _load_piece(store: Path, key: str, stamp: str, token: str | None) -> str | N
     except Exception:  # missing, damaged, or written by other code: the piece is made again
         return None
     return kept_token
+
+
+def _stored_pieces(store: Path, stamp: str) -> dict[str, tuple[str, PiecePages]]:
+    """The pieces in the store written by code of this `stamp`, by what their manifests say
+    (when no record of a build names them)."""
+    found = {}
+    for folder in sorted(store.iterdir()) if store.is_dir() else []:
+        try:
+            with open(folder / PIECE_MANIFEST, "rb") as stream:
+                kept_stamp, _, _, token, pages = pickle.load(stream)
+        except Exception:  # noqa: BLE001 - not a piece, or damaged: not offered
+            continue
+        if kept_stamp == stamp:
+            found[folder.name] = (token, pages)
+    return found
 
 
 def _index_piece(site_dir: Path, piece: Part, store: Path, key: str, stamp: str, executable: Path,
@@ -343,17 +422,23 @@ def _run_piece(site_dir: Path, piece: Part, new: Path, stamp: str, executable: P
         raise SearchIndexError(f"Pagefind ran but wrote no {ENTRY_FILE} for the pages of {piece.name}")
     # Which run wrote it: a later build that fails may write a piece of the same key again.
     token = os.urandom(8).hex()
-    _in_worker(workers, ("read", str(new), stamp, token), f"cannot read the piece {piece.name} of the search index")
+    _in_worker(workers, ("read", str(new), stamp, token, _piece_pages(piece)),
+               f"cannot read the piece {piece.name} of the search index")
     return token
 
 
-def _read_piece(folder: str, stamp: str, token: str) -> None:
+def _piece_pages(piece: Part) -> PiecePages:
+    return tuple((page.path, page.digest) for page in piece.pages)
+
+
+def _read_piece(folder: str, stamp: str, token: str, pages: PiecePages) -> None:
     """Keep what the merge reads of the bundle Pagefind wrote into `folder` in a pickle beside it,
-    and of its files only the fragments and the search page's (in a worker process)."""
+    its pages in URL order, and of its files only the fragments and the search page's (in a
+    worker process)."""
     new = Path(folder)
     bundle = new / PIECE_BUNDLE
     try:
-        contents = read_bundle(bundle)
+        contents = in_url_order(read_bundle(bundle))
     except BundleError as error:
         raise SearchIndexError(f"Pagefind wrote a bundle this build cannot read ({error}): is the disk full, or "
                                "ARCHIVE_PAGEFIND another version than pagefind[bin] 1.5?") from None
@@ -367,7 +452,7 @@ def _read_piece(folder: str, stamp: str, token: str) -> None:
     sizes = {f"{PIECE_BUNDLE}/{file}": (bundle / file).stat().st_size for file in contents.files()}
     sizes[PIECE_CONTENTS] = len(data)
     with open(new / PIECE_MANIFEST, "wb") as stream:
-        pickle.dump((stamp, sizes, _digest_of(data), token), stream, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((stamp, sizes, _digest_of(data), token, pages), stream, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _digest_of(data: bytes) -> str:
@@ -381,10 +466,12 @@ def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
         link_or_copy(Path(site_dir) / path, target)
 
 
-def _merge_part(target: str, name: str, pieces: list[str]) -> None:
-    """Write the part `name` into `target` from the pieces kept in those folders (in a worker process)."""
-    bundles = []
-    for folder in map(Path, pieces):
+def _merge_part(target: str, name: str, pieces: list[tuple[str, frozenset[str] | None]],
+                sort_values: dict[str, str]) -> None:
+    """Write the part `name` into `target` from the pieces kept in those folders, of each the pages
+    of those URLs (None: all), sorted by date by `sort_values` (url -> value; in a worker process)."""
+    bundles, selected = [], []
+    for folder, urls in ((Path(folder), urls) for folder, urls in pieces):
         try:
             with open(folder / PIECE_CONTENTS, "rb") as stream:
                 contents = pickle.load(stream)
@@ -395,7 +482,8 @@ def _merge_part(target: str, name: str, pieces: list[str]) -> None:
             raise SearchIndexError(f"a kept piece of the search index is damaged ({folder}: {error!r}); it was "
                                    "removed, and the next build makes it again") from None
         bundles.append((folder / PIECE_BUNDLE, contents))
-    write_merged(Path(target), name, bundles)
+        selected.append(None if urls is None else {number for number, url in enumerate(contents.urls) if url in urls})
+    write_merged(Path(target), name, bundles, selected, {DATE_SORT_KEY: sort_values})
 
 
 def _index_task(task: tuple) -> None:
@@ -448,7 +536,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 part_max_pages: int = PART_MAX_PAGES, known: Mapping[str, tuple[str, IndexedPage]] | None = None,
                 file_digests: Mapping[str, str] | None = None, pieces_dir: Path | None = None,
                 piece_max_pages: int = PIECE_MAX_PAGES, stamp: str = "",
-                trusted: Mapping[str, str] | None = None,
+                trusted: Mapping[str, tuple[str, PiecePages]] | None = None,
                 discard: Callable[[Path], None] = shutil.rmtree,
                 meanwhile: Callable[[bool], None] = lambda running: None,
                 on_part: Callable[[str, str], None] = lambda name, key: None) -> IndexSummary:
@@ -460,7 +548,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     written by code with another `stamp` are made again), none are kept without it. With
     `trusted` (the summary's `kept` of a run whose build succeeded), only the pieces it names, as
     written then, are taken from the store: a build that failed, on a full disk say, may have
-    left pieces that look whole.
+    left pieces that look whole. Without it, the store's pieces are taken by their manifests.
     `file_digests` (every file in `site_dir` with its digest, when known) spares listing the folder,
     and with `known` reading the pages unchanged since the run that returned `known` in its
     summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
@@ -476,7 +564,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     version = pagefind_version(executable)
     pages = indexed_pages(site_dir, known, file_digests)
     parts = plan_parts(pages, part_max_pages)
-    keys = {part.name: part.key(version, piece_max_pages) for part in parts}
+    keys = {part.name: part.key(version) for part in parts}
     previous_keys = _previous_keys(previous_site)
     staged_keys = _previous_keys(site_dir)  # an index already in the folder (an earlier build's)
     output = site_dir / PAGEFIND_DIR
@@ -505,19 +593,37 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     for name in reused:
         on_part(name, keys[name])
 
-    pieces = {part.name: [(piece, piece.key(version)) for piece in plan_parts(list(part.pages), piece_max_pages)]
-              for part in parts}
     with tempfile.TemporaryDirectory(prefix="archive-pieces-") as scratch:
         store = pieces_dir or Path(scratch)
         store.mkdir(parents=True, exist_ok=True)
-        ran, tokens = _write_parts(site_dir, output, to_write, pieces, store, stamp, executable, trusted, meanwhile,
+        offered = dict(trusted) if trusted is not None else _stored_pieces(store, stamp)
+        holding: dict[tuple[str, str], list[str]] = {}
+        for key, (_, piece_pages) in offered.items():
+            for page in piece_pages:
+                holding.setdefault(page, []).append(key)
+        # The kept pieces the parts to write could take are checked before they are offered: a
+        # piece that is not whole, or not the one a trusted build wrote, is made again.
+        tokens: dict[str, str] = {}
+        for key in sorted({key for part in to_write for page in part.pages
+                           for key in holding.get((page.path, page.digest), ())}):
+            token = _load_piece(store, key, stamp, offered[key][0])
+            if token is None:
+                for page in offered.pop(key)[1]:
+                    holding[page].remove(key)
+            else:
+                tokens[key] = token
+        plans = {part.name: plan_pieces(part, {key: found for key, (_, found) in offered.items()}, holding,
+                                        version, piece_max_pages) for part in parts}
+        ran, tokens = _write_parts(site_dir, output, to_write, plans, tokens, store, stamp, executable, meanwhile,
                                    lambda name: on_part(name, keys[name]))
-        current = {key for found in pieces.values() for _, key in found}
+        current = {plan.key: plan.pages for found in plans.values() for plan in found}
         if pieces_dir is not None:
-            _prune_store(store, current)
-        # The pieces of parts not written this time are as the trusted run left them.
-        kept = {key: tokens.get(key) or (trusted or {}).get(key) for key in current}
-        kept = {key: token for key, token in kept.items() if token}
+            _prune_store(store, set(current))
+        # The pieces of parts not written this time are as the trusted run left them (or are not
+        # there: a part kept whole from the previous site whose pieces were lost runs them again
+        # when it changes).
+        kept = {key: (tokens.get(key) or offered.get(key, ("",))[0], found) for key, found in current.items()}
+        kept = {key: value for key, value in kept.items() if value[0]}
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,
@@ -529,27 +635,22 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                         read, ran, kept if pieces_dir is not None else {})
 
 
-def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[str, list[tuple[Part, str]]],
-                 store: Path, stamp: str, executable: Path, trusted: Mapping[str, str] | None,
+def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[str, list[PiecePlan]],
+                 tokens: dict[str, str], store: Path, stamp: str, executable: Path,
                  meanwhile: Callable[[bool], None],
                  on_written: Callable[[str], None]) -> tuple[list[str], dict[str, str]]:
-    """Merge each part from its pieces, running Pagefind over the pieces not in the store (or not
-    `trusted`, when given), and call `meanwhile` once the runs have started. A part is merged as
-    soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)` is called
-    once it is written (from another thread, or from the one that submitted the merge, with this
-    function's lock held: it must not wait for the index); what it raises is raised here. Returns
-    the names of the pieces run and the token of every piece used."""
-    tokens: dict[str, str] = {}
+    """Merge each part from its pieces, running Pagefind over those not in the store (`tokens`:
+    the kept pieces checked whole), and call `meanwhile` once the runs have started. A part is
+    merged as soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)`
+    is called once it is written (from another thread, or from the one that submitted the merge,
+    with this function's lock held: it must not wait for the index); what it raises is raised
+    here. Returns the names of the pieces run and the token of every piece used."""
+    tokens = dict(tokens)
     missing: dict[str, Part] = {}
-    stored: dict[str, Part] = {}
     for part in parts:
-        for piece, key in pieces[part.name]:
-            if key in missing or key in stored:
-                continue
-            if (trusted is None or key in trusted) and _piece_folder(store, key).is_dir():
-                stored[key] = piece
-            else:
-                missing[key] = piece
+        for plan in plans[part.name]:
+            if plan.key not in tokens and plan.run is not None:
+                missing.setdefault(plan.key, plan.run)
     # Pieces are independent runs of the binary: as many at once as there are cores. Pieces' links
     # and reads in one set of workers, merges in another (one at a time: a merge holds its part's
     # pieces), so that a run never waits behind a merge. The thread of the run that completes a
@@ -575,7 +676,10 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
             if waiting is not None and part.name in waiting and not waiting[part.name] and not failed:
                 del waiting[part.name]
                 task = ("merge", str(output / part.name), part.name,
-                        [str(_piece_folder(store, key)) for _, key in pieces[part.name]])
+                        [(str(_piece_folder(store, plan.key)),
+                          None if plan.takes is None else frozenset(map(page_url, plan.takes)))
+                         for plan in plans[part.name]],
+                        {page.url: page.sorted_by for page in part.pages if page.sorted_by is not None})
                 future = mergers.submit(task)
                 future.add_done_callback(lambda done, name=part.name: hand_on(done, name))
                 merging.append((part.name, future))
@@ -598,24 +702,13 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], pieces: dict[s
             ThreadPoolExecutor(max_workers=_cores()) as runs:
         running: list[Future] = []
 
-        def run(key: str, piece: Part) -> None:
-            missing[key] = piece
-            running.append(runs.submit(run_piece, key, piece))
-
         try:
-            for key, piece in list(missing.items()):
-                run(key, piece)
-            # The store's pieces are checked before `meanwhile`, so that a part made only of them,
-            # or of them and runs that end early, is merged beside it.
-            for key, piece in stored.items():
-                token = _load_piece(store, key, stamp, None if trusted is None else trusted[key])
-                if token is None:
-                    run(key, piece)
-                else:
-                    with lock:
-                        tokens[key] = token
+            for key, piece in missing.items():
+                running.append(runs.submit(run_piece, key, piece))
+            # A part made only of kept pieces, or of them and runs that end early, is merged beside
+            # `meanwhile`.
             with lock:
-                waiting = {part.name: {key for _, key in pieces[part.name] if key in missing and key not in tokens}
+                waiting = {part.name: {plan.key for plan in plans[part.name] if plan.key not in tokens}
                            for part in parts}
                 merge_ready()
             meanwhile(bool(running or merging))

@@ -43,6 +43,11 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.relative_to(folder).as_posix(): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
 
 
+def _sort_values(site: Path) -> dict[str, dict[str, str]]:
+    """The values of the date sort of the site's pages by URL, as the build hands them to a merge."""
+    return {"date": {page.url: page.sorted_by for page in indexed_pages(site)}}
+
+
 def pages(*days: int) -> list[IndexedPage]:
     origin = date(2015, 7, 20).toordinal()
     return [IndexedPage(f"articles/{origin + day}-{i}/index.html", origin + day, "x") for i, day in enumerate(days)]
@@ -139,7 +144,7 @@ def test_a_changed_page_reindexes_its_part_only_and_matches_a_clean_build(clean_
     assert snapshot(edited / "pagefind") == snapshot(clean / "pagefind")
 
 
-def test_a_new_page_runs_pagefind_over_its_piece_only_and_matches_a_clean_build(tmp_path):
+def test_a_new_page_runs_pagefind_over_itself_only_and_matches_a_clean_build(tmp_path):
     store = tmp_path / "pieces"
     site = tmp_path / "site"
     make_site(site)
@@ -149,16 +154,86 @@ def test_a_new_page_runs_pagefind_over_its_piece_only_and_matches_a_clean_build(
     assert len(kept) == len(first.pieces)
     previous = tmp_path / "previous"
     shutil.copytree(site, previous)
-    write_page(site, 40, "2015-07-31")  # a new article on the last day
+    write_page(site, 40, "2015-07-31")  # a new article on the last day, among the pages of a piece
     summary = build_index(site, previous_site=previous, part_max_pages=10, pieces_dir=store, piece_max_pages=4,
-                          stamp="v1")
+                          stamp="v1", trusted=first.kept)
     assert len(summary.indexed) == 1 and len(summary.pieces) == 1
+    assert [pages for key, (_, pages) in summary.kept.items() if key not in first.kept] == \
+        [(("articles/a0040/index.html", _digest(site, 40)),)]
     clean = tmp_path / "clean"
     make_site(clean)
     write_page(clean, 40, "2015-07-31")
     build_index(clean, part_max_pages=10, piece_max_pages=4)
     assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
-    assert len(list(store.iterdir())) == len(kept)  # the piece replaced is gone from the store
+    assert sorted(path.name for path in store.iterdir()) == sorted(summary.kept)  # the new piece beside the others
+    assert set(kept) < set(summary.kept)
+
+
+def _digest(site: Path, number: int) -> str:
+    return next(page.digest for page in indexed_pages(site) if page.path == f"articles/a{number:04d}/index.html")
+
+
+def _write_versioned(folder: Path, number: int, version: int) -> None:
+    day = f"2015-07-{20 + number % 4:02d}" if number != 7 else "2014-12-31"  # another year: its own filter value
+    image = f'</p><p><img src="/assets/x.png" alt="صورة {version}">' if number == 5 else ""
+    write_page(folder, number, day, text=f"نص المقال {number} في نسخته {version} عن الحكومة {image}")
+
+
+def test_pieces_kept_across_additions_edits_and_removals_give_a_clean_build_s_index(tmp_path):
+    """Each change runs Pagefind over the changed page only; the kept pieces are cut around it (a
+    page edited or removed is left out of its old piece, a new one falls between its pages), and
+    the index is byte for byte a clean build's, also when a page left out held the only image (a
+    meta field), the only value of a filter or the earliest date of its part."""
+    store, site = tmp_path / "pieces", tmp_path / "site"
+    versions = {number: 0 for number in range(30)}
+    for number in versions:
+        _write_versioned(site, number, 0)
+    made = iter(range(1, 100))  # a removed page added again is another version
+    summary = build_index(site, part_max_pages=200, pieces_dir=store, piece_max_pages=8, stamp="v1")
+    assert len(summary.pieces) == 4
+    steps = [("edit", 3), ("add", 30), ("remove", 5), ("remove", 7), ("add", 31), ("edit", 12), ("edit", 30),
+             ("remove", 0), ("add", 5)]
+    for step, number in steps:
+        if step == "remove":
+            shutil.rmtree(site / f"articles/a{number:04d}")
+            del versions[number]
+        else:
+            versions[number] = next(made)
+            _write_versioned(site, number, versions[number])
+        before = set(summary.kept)
+        summary = build_index(site, previous_site=site, part_max_pages=200, pieces_dir=store, piece_max_pages=8,
+                              stamp="v1", trusted=summary.kept)
+        new = [pages for key, (_, pages) in summary.kept.items() if key not in before]
+        assert [page for pages in new for page in pages] == \
+            ([] if step == "remove" else [(f"articles/a{number:04d}/index.html", _digest(site, number))]), step
+        clean = tmp_path / f"clean-{step}-{number}"
+        for kept_number, version in versions.items():
+            _write_versioned(clean, kept_number, version)
+        build_index(clean, part_max_pages=200, piece_max_pages=8)
+        assert snapshot(site / "pagefind") == snapshot(clean / "pagefind"), (step, number)
+        shutil.rmtree(clean)
+    assert sorted(path.name for path in store.iterdir()) == sorted(summary.kept)  # pieces no longer used are gone
+
+
+def test_a_part_s_small_pieces_are_run_again_together_once_there_are_too_many(tmp_path):
+    from generator.search import SMALL_PIECES_MAX
+
+    store, site = tmp_path / "pieces", tmp_path / "site"
+    make_site(site, days=4, per_day=8)
+    summary = build_index(site, part_max_pages=200, pieces_dir=store, piece_max_pages=16, stamp="v1")
+    for number in range(100, 100 + SMALL_PIECES_MAX + 1):  # a piece of one page each (small: under 16 / 8)
+        write_page(site, number, "2015-07-21")
+        before = set(summary.kept)
+        summary = build_index(site, previous_site=site, part_max_pages=200, pieces_dir=store, piece_max_pages=16,
+                              stamp="v1", trusted=summary.kept)
+        new = [pages for key, (_, pages) in summary.kept.items() if key not in before]
+        assert len(new) == 1 and len(new[0]) == (1 if number < 100 + SMALL_PIECES_MAX else SMALL_PIECES_MAX + 1)
+    clean = tmp_path / "clean"
+    make_site(clean, days=4, per_day=8)
+    for number in range(100, 100 + SMALL_PIECES_MAX + 1):
+        write_page(clean, number, "2015-07-21")
+    build_index(clean, part_max_pages=200, piece_max_pages=16)
+    assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
 
 
 def test_a_damaged_or_stale_piece_is_made_again(tmp_path):
@@ -261,7 +336,7 @@ def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
         write_page(site, number, "2015-07-20", text=f"عام عامل عاملين {words}")
     raw, regrouped = tmp_path / "raw", tmp_path / "regrouped"
     _pagefind(site, raw)
-    write_merged(regrouped, "p", [(raw, read_bundle(raw))])
+    write_merged(regrouped, "p", [(raw, read_bundle(raw))], sort_values=_sort_values(site))
     before_list, before = _word_chunks(raw)
     after_list, after = _word_chunks(regrouped)
     entries = lambda chunks: sorted(entry[0] for words in chunks.values() for entry in words)  # noqa: E731
@@ -272,8 +347,10 @@ def test_the_word_index_is_cut_by_prefix_without_losing_an_entry(tmp_path):
     home = {entry[0]: name for name, words in after.items() for entry in words}
     family = {word for word in home if word.startswith("عام")}
     assert len(family) > 1 and {home[word] for word in family} == {home["عام"]}  # with the words it begins
-    assert sorted(str(e) for words in after.values() for e in words) == \
-        sorted(str(e) for words in before.values() for e in words)  # postings copied unchanged
+    (raw_urls, raw_holds), (urls, holds) = _by_url(raw), _by_url(regrouped)
+    assert urls == sorted(raw_urls) and holds["sorts"]["date"] == urls  # in URL order, one day: ties in page order
+    del raw_holds["sorts"], holds["sorts"]
+    assert holds == raw_holds  # every posting on its page
 
 
 def _by_url(bundle: Path) -> tuple[list[str], dict]:
@@ -327,7 +404,7 @@ def test_a_bundle_merged_from_pieces_holds_what_one_run_over_all_their_pages_hol
         _pagefind(piece_site, piece)
         bundles.append((piece, read_bundle(piece)))
     merged = tmp_path / "merged"
-    write_merged(merged, "p", bundles)
+    write_merged(merged, "p", bundles, sort_values=_sort_values(site))
     whole_urls, whole_holds = _by_url(whole)
     merged_urls, merged_holds = _by_url(merged)
     assert sorted(whole_urls) == sorted(merged_urls) and len(merged_urls) == 90
@@ -362,7 +439,7 @@ def test_pagefind_searches_a_merged_bundle_as_it_searches_one_run(tmp_path):
                 shutil.copy(path, piece_site / path.relative_to(site))
         _pagefind(piece_site, piece)
         bundles.append((piece, read_bundle(piece)))
-    write_merged(merged, "p", bundles)
+    write_merged(merged, "p", bundles, sort_values=_sort_values(site))
     one, many = BundleSearch(whole), BundleSearch(merged)
     for term in ["الحكومة", "حكوم", "الوزارة", "النفط", "نص", "المقال", "1", "2"]:
         found = [sorted((read_fragment(folder, result["p"])["url"], round(result["s"], 5))
@@ -438,14 +515,14 @@ def test_a_part_is_merged_and_handed_on_while_the_site_s_other_files_are_still_w
     assert sorted(again) == sorted((part["name"], part["key"]) for part in listing)  # kept parts too
 
 
-def test_parts_cut_into_other_pieces_are_not_kept_from_the_previous_index(tmp_path):
+def test_a_part_is_the_same_whatever_its_pieces(tmp_path):
     site, clean = tmp_path / "site", tmp_path / "clean"
     make_site(site)
     make_site(clean)
     build_index(site, part_max_pages=10, piece_max_pages=4)
-    # A merged part lists its pages piece by piece: cut otherwise, the same pages are another part.
+    # The merge puts the pages in URL order: cut otherwise, the same pages are the same part.
     again = build_index(site, previous_site=site, part_max_pages=10, piece_max_pages=3)
-    assert again.reused == [] and again.indexed
+    assert again.indexed == [] and again.reused
     build_index(clean, part_max_pages=10, piece_max_pages=3)
     assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
 
@@ -533,7 +610,7 @@ def test_a_piece_damaged_after_it_was_checked_fails_its_merge_with_its_name_and_
     piece = sorted(store.iterdir())[0]
     (piece / "contents.pickle").write_bytes(b"\x80\x05damaged")
     with pytest.raises(SearchIndexError, match=f"damaged.*{piece.name}"):
-        _merge_part(str(tmp_path / "merged"), "part", [str(piece)])
+        _merge_part(str(tmp_path / "merged"), "part", [(str(piece), None)], {})
     assert not piece.exists()  # the next build runs it again
 
 
@@ -573,7 +650,8 @@ def test_each_first_page_answer_is_a_fresh_search_pages_whatever_was_searched_be
     for number in range(120):  # each page its own words, so that each chunk has words of a few pages
         write_page(site, number, "2015-07-20", text=" ".join(vocabulary[number * 50:(number + 1) * 50]))
     _pagefind(site, run)
-    write_merged(bundle, "p", [(run, read_bundle(run))])  # a part's word index, cut as the build cuts it
+    # a part's word index, cut as the build cuts it
+    write_merged(bundle, "p", [(run, read_bundle(run))], sort_values=_sort_values(site))
     forms = ["ka", *sorted(set(chance.sample(vocabulary, 40)))]
     engine = BundleSearch(bundle)
     fresh = engine.first_results("ka", 20)

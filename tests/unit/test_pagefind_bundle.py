@@ -72,8 +72,57 @@ def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
 
 
 def test_pages_sharing_pagefind_s_short_hash_across_pieces_get_distinct_ids():
-    pieces = [bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 10), ("ar_def5678", 5)], [], {}, {}, [], []),
-              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 7)], [], {}, {}, [], []),
-              bundle.Contents("ar", {}, "1.5.2", [("ar_abc1234", 3)], [], {}, {}, [], [])]
-    assert bundle._page_ids("20150810-4", pieces) == [["20150810-4_abc1234", "20150810-4_def5678"],
-                                                      ["20150810-4_abc1234-2"], ["20150810-4_abc1234-3"]]
+    assert bundle._page_ids("20150810-4", ["ar_abc1234", "ar_def5678", "ar_abc1234", "ar_abc1234"]) == \
+        ["20150810-4_abc1234", "20150810-4_def5678", "20150810-4_abc1234-2", "20150810-4_abc1234-3"]
+
+
+def _random_postings(rng: random.Random, pages: list[int]) -> tuple[bundle.Postings, dict[int, list[int]]]:
+    """Postings of `pages` (increasing), each page's locations a list naming the page."""
+    differences = [pages[0]] + [b - a for a, b in zip(pages, pages[1:])]
+    held = {page: [page, rng.randint(0, 300)] for page in pages}
+    data = b"\x81\x81" + _entries("w", [_posting(d, held[page], [-1] if page % 3 else [])
+                                        for d, page in zip(differences, pages)])
+    [(_, postings, _)] = bundle._chunk_words(data)
+    return postings, held
+
+
+def _decoded(found: list[tuple[bundle.Postings, int]]) -> dict[int, list[int]]:
+    """Page -> locations of the merged postings of `found`, checking that the pages increase."""
+    node, _ = bundle.decode(b"".join(bundle._merged_postings(found)))
+    page, seen = 0, {}
+    for posting in node[1]:
+        page += posting[1][0][1]
+        assert page not in seen and all(page > before for before in seen)
+        seen[page] = [value for _, value in posting[1][1][1]]
+    return seen
+
+
+def test_pages_renumbered_into_url_order_keep_their_postings():
+    rng = random.Random(5)
+    for _ in range(200):
+        size = rng.randint(1, 300)
+        pages = sorted(rng.sample(range(size), rng.randint(1, min(size, 30))))
+        postings, held = _random_postings(rng, pages)
+        numbers = list(range(size))
+        rng.shuffle(numbers)
+        renumbered = bundle._renumbered_pages(postings, numbers)
+        assert _decoded([(renumbered, 0)]) == {numbers[page]: held[page] for page in pages}
+
+
+def test_a_bundle_cut_around_pages_left_out_and_pages_between_keeps_every_posting_on_its_page():
+    """A kept piece's pages in the merged numbering: some left out (edited, removed), others of
+    other pieces between them. Cut into runs, its postings land on the right pages in order."""
+    rng = random.Random(9)
+    for _ in range(300):
+        size = rng.randint(1, 200)
+        kept = sorted(rng.sample(range(size), rng.randint(1, size)))
+        numbers, number = [-1] * size, rng.randint(0, 5)
+        for page in kept:
+            number += 1 if rng.random() < 0.8 else rng.randint(2, 4)  # now and then pages of another piece between
+            numbers[page] = number
+        place = bundle._placed(numbers)
+        assert place.whole == (kept == list(range(size)) and numbers == list(range(numbers[0], numbers[0] + size)))
+        pages = sorted(rng.sample(range(size), rng.randint(1, min(size, 40))))
+        postings, held = _random_postings(rng, pages)
+        cut = bundle._in_page_order(place.cut(postings))
+        assert _decoded(cut) == {numbers[page]: held[page] for page in pages if numbers[page] >= 0}

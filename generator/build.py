@@ -31,7 +31,7 @@ from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
-from generator.search import build_index
+from generator.search import PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_words import SearchWordsState, archive_search_forms
 from generator.sitemap import write_sitemap
@@ -139,7 +139,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                          registry, written, sorted(kept_edited))
 
 
-def _trusted_pieces(state: BuildState) -> dict[str, str]:
+def _trusted_pieces(state: BuildState) -> dict[str, tuple[str, PiecePages]]:
     # The search index's pieces recorded by the last build that succeeded (see search.build_index).
     kept = state.load("search_pieces")
     return kept if isinstance(kept, dict) else {}

@@ -462,14 +462,18 @@ def _renumbered(postings: Postings, numbers: list[int]) -> Postings:
     return count, first, b"".join(blobs), last
 
 
+SHORT_HASH = 7  # the length of Pagefind's page ids (after the language), but for pages colliding in one run
+
+
 def _page_ids(name: str, page_ids: list[str]) -> list[str]:
-    """The pages' ids in the merged bundle, `<name>_<Pagefind's id without its language>`: the
-    search page tells a result's part by it. Two pages of different pieces can share Pagefind's
-    short hash; the later one gets a suffix."""
+    """The pages' ids in the merged bundle, `<name>_<Pagefind's short hash>`: the search page tells
+    a result's part by it. Two pages can share the short hash: Pagefind lengthens the later one's
+    id when they are in one run, so only the short hash is taken (else a page's id would depend on
+    the pages it was run with) and the later page in URL order gets a suffix."""
     taken: set[str] = set()
     renamed = []
     for page_id in page_ids:
-        new = base = f"{name}_{page_id.split('_', 1)[-1]}"
+        new = base = f"{name}_{page_id.split('_', 1)[-1][:SHORT_HASH]}"
         number = 1
         while new in taken:
             number += 1

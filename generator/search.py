@@ -62,7 +62,7 @@ TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more runs, reads and merging (README)
-PARTS_FORMAT = 3  # bump when what a part holds changes, so that no part of an older build is reused
+PARTS_FORMAT = 4  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
 PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
 PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
@@ -143,7 +143,8 @@ def indexed_page(site_dir: Path, path: Path) -> IndexedPage | None:
     day = sorted_by = None
     found = _SORT_DATE.search(body)
     if found:
-        sorted_by = html_module.unescape(found.group(1).decode("utf-8", "replace"))
+        # As Pagefind reads it: entities decoded, white space trimmed and collapsed.
+        sorted_by = " ".join(html_module.unescape(found.group(1).decode("utf-8", "replace")).split())
         iso = _ISO_DAY.fullmatch(sorted_by)
         try:
             day = date(*map(int, iso.groups())).toordinal() if iso else None
@@ -365,6 +366,8 @@ def _stored_pieces(store: Path, stamp: str) -> dict[str, tuple[str, PiecePages]]
     (when no record of a build names them)."""
     found = {}
     for folder in sorted(store.iterdir()) if store.is_dir() else []:
+        if folder.name.startswith("."):
+            continue  # what a run left unfinished
         try:
             with open(folder / PIECE_MANIFEST, "rb") as stream:
                 kept_stamp, _, _, token, pages = pickle.load(stream)

@@ -74,6 +74,8 @@ def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
 def test_pages_sharing_pagefind_s_short_hash_across_pieces_get_distinct_ids():
     assert bundle._page_ids("20150810-4", ["ar_abc1234", "ar_def5678", "ar_abc1234", "ar_abc1234"]) == \
         ["20150810-4_abc1234", "20150810-4_def5678", "20150810-4_abc1234-2", "20150810-4_abc1234-3"]
+    # Pagefind's longer id for the second of two pages colliding in one run: the short one, suffixed
+    assert bundle._page_ids("p", ["ar_abc1234", "ar_abc12345"]) == ["p_abc1234", "p_abc1234-2"]
 
 
 def _random_postings(rng: random.Random, pages: list[int]) -> tuple[bundle.Postings, dict[int, list[int]]]:

@@ -619,14 +619,14 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                                         version, piece_max_pages) for part in parts}
         ran, tokens = _write_parts(site_dir, output, to_write, plans, tokens, store, stamp, executable, meanwhile,
                                    lambda name: on_part(name, keys[name]))
-        current = {plan.key: plan.pages for found in plans.values() for plan in found}
-        if pieces_dir is not None:
-            _prune_store(store, set(current))
-        # The pieces of parts not written this time are as the trusted run left them (or are not
-        # there: a part kept whole from the previous site whose pieces were lost runs them again
-        # when it changes).
-        kept = {key: (tokens.get(key) or offered.get(key, ("",))[0], found) for key, found in current.items()}
+        # The pieces of parts not written this time are as the trusted run left them; a part kept
+        # whole from the previous site whose pieces are not offered (lost, or written by other
+        # code) has its pages run when it changes, and what the store holds of them is dropped.
+        kept = {plan.key: (tokens.get(plan.key) or offered.get(plan.key, ("",))[0], plan.pages)
+                for found in plans.values() for plan in found if plan.run is None or plan.key in tokens}
         kept = {key: value for key, value in kept.items() if value[0]}
+        if pieces_dir is not None:
+            _prune_store(store, set(kept))
 
     listing = {"format": PARTS_FORMAT,
                "parts": [{"name": part.name, "pages": len(part.pages), "dated": part.pages[0].day is not None,

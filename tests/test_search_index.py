@@ -239,6 +239,16 @@ def test_pages_sharing_pagefind_s_short_hash_get_a_clean_build_s_ids_however_the
     assert incremental == fresh
 
 
+def test_pieces_written_by_other_code_are_not_kept_for_parts_taken_whole_from_the_previous_site(tmp_path):
+    store, site = tmp_path / "pieces", tmp_path / "site"
+    make_site(site)
+    build_index(site, part_max_pages=10, pieces_dir=store, piece_max_pages=4, stamp="v1")
+    assert any(store.iterdir())
+    summary = build_index(site, previous_site=site, part_max_pages=10, pieces_dir=store, piece_max_pages=4,
+                          stamp="v2", trusted={})
+    assert summary.indexed == [] and summary.kept == {} and not any(store.iterdir())
+
+
 def test_a_part_s_small_pieces_are_run_again_together_once_there_are_too_many(tmp_path):
     from generator.search import SMALL_PIECES_MAX
 

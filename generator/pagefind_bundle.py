@@ -304,7 +304,8 @@ def _fragment(path: Path) -> dict:
 
 def _walk(postings: Postings) -> list[tuple[int, int, int]]:
     """(page, start, end) of each posting: its bytes after its page number, as offsets in the
-    postings' data (the first posting's page number is not in the data)."""
+    postings' data (the first posting's page number is not in the data). The same walk as
+    _postings, written out again: a helper called per posting would slow both hot loops."""
     count, page, data, _ = postings
     found, i, width = [], 0, _WIDTH
     for number in range(count):
@@ -573,12 +574,12 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
 
     fields = sorted({field for (_, contents), place in zip(bundles, placed)
                      for field in (contents.fields if place.whole else
-                                   (name for page, names in enumerate(contents.page_fields)
-                                    if place.numbers[page] >= 0 for name in names))}, key=str.encode)
+                                   (own for page, page_fields in enumerate(contents.page_fields)
+                                    if place.numbers[page] >= 0 for own in page_fields))}, key=str.encode)
     by_word: dict[bytes, list[tuple[Word, _Placed]]] = {}
     for (_, contents), place in zip(bundles, placed):
-        if place.runs.count(-1) == len(place.runs):
-            continue
+        if max(place.runs, default=-1) < 0:
+            continue  # no page taken from it
         for item in _in_fields(contents, fields):
             by_word.setdefault(item[0], []).append((item, place))
     entries = []

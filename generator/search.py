@@ -474,7 +474,8 @@ def _merge_part(target: str, name: str, pieces: list[tuple[str, frozenset[str] |
     """Write the part `name` into `target` from the pieces kept in those folders, of each the pages
     of those URLs (None: all), sorted by date by `sort_values` (url -> value; in a worker process)."""
     bundles, selected = [], []
-    for folder, urls in ((Path(folder), urls) for folder, urls in pieces):
+    for name_of_folder, urls in pieces:
+        folder = Path(name_of_folder)
         try:
             with open(folder / PIECE_CONTENTS, "rb") as stream:
                 contents = pickle.load(stream)

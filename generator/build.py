@@ -10,7 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from generator import collector, output, pagefind_search
+from generator import collector, output, pagefind_search, parallel
 from generator.article import Article, Problems
 from generator.build_state import BuildState, SiteRecord, code_version, folder_identity
 from generator.config import Config
@@ -21,10 +21,10 @@ from generator.export import write_export
 from generator.feeds import write_feeds
 from generator.file_cache import FileCache
 from generator.ingest import ingest_seeds
-from generator.gazetteer import load_gazetteer
+from generator.gazetteer import Gazetteer, load_gazetteer
 from generator.inferred_dates import infer_dates
-from generator.link import LinkMemo, link_articles
-from generator.link_statistics import load_link_statistics, save_link_statistics
+from generator.link import LinkMemo, Linking, link_articles
+from generator.link_statistics import LinkStatistics, load_link_statistics, save_link_statistics
 from generator.model import Archive, build_archive
 from generator.output import SiteWriter
 from generator.parallel import default_jobs
@@ -33,7 +33,8 @@ from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer
 from generator.search import PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
-from generator.search_words import SearchWordsState, archive_search_forms
+from generator.search_text import SearchForms
+from generator.search_words import SearchWordsState, archive_search_forms, record_search_words
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
 
@@ -62,6 +63,22 @@ def _relative(config: Config, path) -> str:
     return path.relative_to(config.root).as_posix()
 
 
+@dataclass
+class _Read:
+    """The archive's articles as read from seeds/ and content/, before linking."""
+    chosen: dict[str, Article]                      # article id -> the article the build uses
+    stored: dict[str, tuple[Article, bool]]         # article id -> (its content file's article, machine-written)
+    machine_owned: set[str]                         # ids whose content files the generator (re)writes
+    kept_edited: list[str]                          # hand-edited files left untouched
+    problems: Problems
+    registry: SourceRegistry
+    state: BuildState
+    content_cache: FileCache
+
+    def articles(self) -> list[Article]:
+        return sorted(self.chosen.values(), key=lambda a: a.id)
+
+
 @collector.paused()  # see collector.py: a build's objects live until it ends
 def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset(), jobs: int = 1) -> IngestSummary:
     """Read seeds/, reconcile with content/articles/, assign events and write generator-owned files.
@@ -69,9 +86,15 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     `force` names article ids whose hand-edited files should be regenerated from their seeds.
     Files unchanged since the last build are not read again (the caches in the build state).
     """
+    read = _read(config, progress, force, jobs, BuildState(config.paths.output))
+    with progress.stage("link"):
+        linked = _linked(read.state, read.articles(), *_link_inputs(config, read))
+    return _settled(config, read, linked, force)
+
+
+def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, state: BuildState) -> _Read:
     registry = load_sources(config.paths.content)
     problems = Problems()
-    state = BuildState(config.paths.output)
     seed_cache, content_cache = FileCache(state.load_entries("seeds")), FileCache(state.load_entries("content"))
     stored = load_articles(config.paths.content, config.root, problems, cache=content_cache)
     with progress.stage("ingest") as advance:
@@ -79,6 +102,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                               dump_fields=config.dump_fields, cache=seed_cache, jobs=jobs,
                               recorded_seeds={key: article.seed for key, (article, _) in stored.items() if article.seed})
     problems.extend(result.problems)
+    state.save_entries("seeds", seed_cache.entries())
 
     chosen: dict[str, Article] = {}
     machine_owned: set[str] = set()
@@ -101,14 +125,30 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
                 problems.warn(_relative(config, article_path(config.paths.content, article_id)),
                               f"its seed {article.seed} is gone; the article is kept "
                               "(delete this file to remove it from the archive)")
+    return _Read(chosen, stored, machine_owned, sorted(kept_edited), problems, registry, state, content_cache)
 
-    kept_statistics = load_link_statistics(config.paths.content, config.root, problems)
-    with progress.stage("link"):
-        linking = link_articles(list(chosen.values()), load_gazetteer(config.paths.content),
-                                state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
-    if linking.statistics is not kept_statistics:
-        save_link_statistics(config.paths.content, config.root, linking.statistics, problems)
+
+def _link_inputs(config: Config, read: _Read) -> tuple[Gazetteer, LinkStatistics | None]:
+    # Read here, not by the linking process: their problems are the build's to report.
+    return (load_gazetteer(config.paths.content),
+            load_link_statistics(config.paths.content, config.root, read.problems))
+
+
+def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
+            kept_statistics: LinkStatistics | None) -> Linking:
+    """The events, with the link memo kept for the next build; `statistics` is None when the kept
+    counts were used (a Linking small enough to send from another process: no memo)."""
+    linking = link_articles(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
     state.save_parts("link", linking.memo, LinkMemo.ENTRIES)
+    counted = None if linking.statistics is kept_statistics else linking.statistics
+    return Linking(linking.events, linking.related, counted)
+
+
+def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset()) -> IngestSummary:
+    """The linked articles, their dates inferred, and the generator's content files written."""
+    chosen, problems, state = read.chosen, read.problems, read.state
+    if linking.statistics is not None:
+        save_link_statistics(config.paths.content, config.root, linking.statistics, problems)
     assignments = linking.events
     inferred = infer_dates(list(chosen.values()), assignments)
     for article_id, day in inferred.items():
@@ -116,7 +156,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     for article_id, event_id in assignments.items():
         if chosen[article_id].event != event_id:
             chosen[article_id] = chosen[article_id].with_changes(event=event_id)
-            if article_id not in machine_owned:
+            if article_id not in read.machine_owned:
                 problems.warn(_relative(config, article_path(config.paths.content, article_id)),
                               f"hand-edited file has no event; linked to {event_id} for this build "
                               f"(add 'event: {event_id}' to keep it)")
@@ -124,19 +164,17 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     for article_id, article in chosen.items():
         # The stored article wherever it is the same: it carries its digest from the cache's pickle,
         # which the content writer and the pages' fingerprints then need not work out again.
-        previous = stored.get(article_id)
+        previous = read.stored.get(article_id)
         if previous is not None and previous[0] is not article and previous[0] == article:
             chosen[article_id] = previous[0]
     written = []
-    writer = ArticleWriter(config.paths.content, config.root, content_cache, state.load("serialised"))
-    for article_id in sorted(machine_owned):
+    writer = ArticleWriter(config.paths.content, config.root, read.content_cache, state.load("serialised"))
+    for article_id in sorted(read.machine_owned):
         if writer.write(chosen[article_id], replace_edited=article_id in force):
             written.append(_relative(config, article_path(config.paths.content, article_id)))
-    state.save_entries("seeds", seed_cache.entries())
-    state.save_entries("content", content_cache.entries())
+    state.save_entries("content", read.content_cache.entries())
     state.save("serialised", writer.table)
-    return IngestSummary(sorted(chosen.values(), key=lambda a: a.id), problems, linking.related,
-                         registry, written, sorted(kept_edited))
+    return IngestSummary(read.articles(), problems, linking.related, read.registry, written, read.kept_edited)
 
 
 def _trusted_pieces(state: BuildState) -> dict[str, tuple[str, PiecePages]]:
@@ -160,9 +198,28 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             sweep.wait()  # a build that failed before using it leaves no process working on the spare
 
 
+def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState) \
+        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str]]]:
+    """The ingested articles, and the archive's search forms: worked out while another process links
+    (they need only the articles' text), instead of after it (1-2 s of a 31k rebuild)."""
+    read = _read(config, progress, frozenset(), jobs, state)
+    articles = read.articles()
+    gazetteer, kept_statistics = _link_inputs(config, read)
+    with progress.stage("link"), parallel.ForkedCall(_linked, state, articles, gazetteer, kept_statistics) as linking:
+        search_forms, words = archive_search_forms(articles, config.paths.content, config.root, read.problems,
+                                                   state.load_parts("search_words", SearchWordsState.ENTRIES),
+                                                   jobs, record=False)
+        heads = head_forms(search_forms, config.search.first_page_min_articles) \
+            if config.search.first_page_min_articles and pagefind_search.available() else []
+        linked = linking.result()
+    ingested = _settled(config, read, linked)
+    record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
+    return ingested, (search_forms, words, heads)
+
+
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
            staged: SiteRecord, sweep: output.SpareSweep | None) -> BuildSummary:
-    ingested = ingest(config, progress, jobs=jobs)
+    ingested, (search_forms, words, heads) = _ingested_and_search_forms(config, progress, jobs, state)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
@@ -170,9 +227,6 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                      frozenset(raw_texts), load_pages(config.paths.content), state.load("duplicates"))
     state.save("duplicates", archive.duplicates)
 
-    search_forms, words = archive_search_forms(ingested.articles, config.paths.content, config.root,
-                                               ingested.problems,
-                                               state.load_parts("search_words", SearchWordsState.ENTRIES), jobs)
     # The folder is about to change: a killed build must not leave it trusted (and when its record
     # cannot be dropped, the folder is made afresh rather than trusted).
     trusted = state.discard("spare") and staged.identity is not None
@@ -180,8 +234,6 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                     staged=staged.outputs if trusted else None, swept=sweep)
     site = SiteWriter(staging, previous.outputs, present)
     try:
-        heads = head_forms(search_forms, config.search.first_page_min_articles) \
-            if config.search.first_page_min_articles and pagefind_search.available() else []
         renderer = Renderer(config, archive, search_forms, {key: forms for key, (_, forms) in words.forms.items()},
                             heads)
         pages = renderer.pages()

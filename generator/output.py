@@ -20,11 +20,12 @@ from __future__ import annotations
 import glob
 import hashlib
 import os
-import pickle
 import shutil
 import subprocess
 import time
 from pathlib import Path, PurePosixPath
+
+from generator import parallel
 
 VERSIONS_SUFFIX = ".versions"
 _VERSION_NAMES = ("a", "b")
@@ -74,24 +75,7 @@ class SpareSweep:
         self.folder, self.files = staging_dir(output), files
         self.present: set[str] = set()  # the listed files the walk found
         self._done: bool | None = None
-        self._child: tuple[int, int] | None = None
-        if hasattr(os, "fork"):
-            read, write = os.pipe()
-            try:
-                pid = os.fork()
-            except OSError:  # no process to spare (a limit reached): wait() sweeps instead
-                os.close(read)
-                os.close(write)
-                return
-            if pid == 0:  # the sweeping process: its findings go up the pipe, then it ends at once
-                os.close(read)
-                try:
-                    with os.fdopen(write, "wb") as stream:
-                        stream.write(pickle.dumps(self._sweep(), protocol=pickle.HIGHEST_PROTOCOL))
-                finally:
-                    os._exit(0)
-            os.close(write)
-            self._child = (pid, read)
+        self._call = parallel.ForkedCall(self._sweep)
 
     def _sweep(self) -> tuple[bool, set[str]]:
         found: set[str] = set()
@@ -105,17 +89,10 @@ class SpareSweep:
     def wait(self) -> bool:
         """Wait for the sweep; False when it failed (the spare is then swept again, or made afresh)."""
         if self._done is None:
-            if self._child is None:
-                self._done, self.present = self._sweep()
-            else:
-                pid, read = self._child
-                with os.fdopen(read, "rb") as stream:
-                    data = stream.read()
-                os.waitpid(pid, 0)
-                try:
-                    self._done, self.present = pickle.loads(data)
-                except Exception:  # the process died before it could tell (killed): nothing is known
-                    self._done, self.present = False, set()
+            try:
+                self._done, self.present = self._call.result()
+            except parallel.WorkerError:  # the process died before it could tell (killed): nothing is known
+                self._done, self.present = False, set()
         return self._done
 
 

@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
@@ -59,6 +60,99 @@ def in_forked_processes(function: Callable[[list[T]], R], shared: object, items:
 
 class WorkerError(RuntimeError):
     """A worker process could not start, died, or sent back what cannot be read."""
+
+
+class ForkedCall:
+    """function(*arguments) in a forked process while the caller goes on with other work: for a
+    long step whose result is small, beside Python work of the parent that does not need it (two
+    processes, where threads would take turns with one interpreter lock). The child shares the
+    memory pages of what the parent held when it forked until either writes to them, and ends
+    as soon as it has sent its result (no exit handlers run in it).
+
+    result() waits for the result; what the function raised is raised there (with the child's
+    traceback as a note), and a child that died raises WorkerError. Without fork, or when no
+    process can be had, the call is made by result() itself. Used as a context manager: leaving
+    the block ends a child whose result was not asked for."""
+
+    def __init__(self, function: Callable[..., R], *arguments):
+        self._call = (function, arguments)
+        self._child: tuple[int, int] | None = None
+        self._answer: tuple | None = None
+        if not hasattr(os, "fork"):
+            return
+        read, write = os.pipe()
+        with collector.inherited_frozen():  # the child's collections must not write to what it shares
+            try:
+                pid = os.fork()
+            except OSError:  # a limit on processes reached: result() makes the call
+                os.close(read)
+                os.close(write)
+                return
+            if pid == 0:  # (it never leaves this block)
+                os.close(read)
+                try:
+                    with os.fdopen(write, "wb") as stream:
+                        stream.write(_pickled_answer(function.__qualname__, _answer_of(function, arguments)))
+                finally:
+                    os._exit(0)
+        os.close(write)  # (else the parent's own copy would keep the pipe open: no end of file)
+        self._child = (pid, read)
+
+    def result(self):
+        if self._answer is None:
+            if self._child is None:
+                self._answer = _answer_of(*self._call)
+            else:
+                pid, read = self._child
+                self._child = None
+                with os.fdopen(read, "rb") as stream:
+                    data = stream.read()
+                _, status = os.waitpid(pid, 0)
+                try:
+                    self._answer = pickle.loads(data)
+                except Exception:  # noqa: BLE001 - it died before it could tell (killed, out of memory)
+                    self._answer = (False, WorkerError(
+                        f"the process of {self._call[0].__qualname__} died (wait status {status})"))
+        ok, value, *where = self._answer
+        if not ok:
+            if where and where[0] not in getattr(value, "__notes__", ()):
+                value.add_note(where[0])
+            raise value
+        return value
+
+    def __enter__(self) -> "ForkedCall":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._child is not None:
+            pid, read = self._child
+            self._child = None
+            os.close(read)
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+
+
+def _answer_of(function: Callable, arguments: tuple) -> tuple:
+    try:
+        return True, function(*arguments)
+    except BaseException as error:  # noqa: BLE001 - raised again by the caller
+        return False, error, f"in the process of {function.__qualname__}: {traceback.format_exc()}"
+
+
+def _pickled_answer(name: str, answer: tuple) -> bytes:
+    """The answer pickled; an exception whose pickle cannot be read back is sent as text."""
+    try:
+        data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        if not answer[0]:
+            pickle.loads(data)
+        return data
+    except Exception as error:  # noqa: BLE001
+        if answer[0]:
+            raise  # a result that cannot be pickled: the process dies, the parent reports it
+        return pickle.dumps((False, WorkerError(f"{name}: {answer[1]!r} ({error})"), answer[2]))
 
 
 def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int, chunk: int = CHUNK) -> Iterator[R]:
@@ -255,15 +349,7 @@ def _serve() -> None:
             answer = (True, function(work))
         except Exception as error:  # noqa: BLE001 - raised again in the parent
             answer = (False, error, f"in the worker process: {traceback.format_exc()}")
-        try:
-            data = pickle.dumps(answer)
-            if not answer[0]:
-                pickle.loads(data)  # an exception whose pickle cannot be read back is sent as text
-        except Exception as error:  # noqa: BLE001
-            if answer[0]:
-                raise  # a result that cannot be pickled: the worker dies, the parent reports it
-            data = pickle.dumps((False, WorkerError(f"{name}: {answer[1]!r} ({error})"), answer[2]))
-        sink.write(data)
+        sink.write(_pickled_answer(name, answer))
         sink.flush()
 
 

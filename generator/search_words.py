@@ -113,10 +113,14 @@ def _words_chunk(indices: list[int]) -> list[tuple[int, TextWords]]:
 
 
 def archive_search_forms(articles: list[Article], content_dir: Path, root: Path, problems: Problems,
-                         previous: SearchWordsState | None, jobs: int = 1) -> tuple[SearchForms, SearchWordsState]:
+                         previous: SearchWordsState | None, jobs: int = 1,
+                         record: bool = True) -> tuple[SearchForms, SearchWordsState]:
     """The search forms of the archive, with the decisions recorded in content/ (new words are
     decided and recorded), and the index forms of every article whose text and words' decisions
-    are those of the previous build. Returns the state to keep for the next build."""
+    are those of the previous build. Returns the state to keep for the next build. With `record`
+    false, the new words' decisions (the forms' `decided`) are the caller's to record
+    (record_search_words), once it changes content/ (a build records nothing before its articles
+    are written)."""
     previous = previous if isinstance(previous, SearchWordsState) else SearchWordsState()
     texts = {article.id: article_text(article) for article in articles}
     digests = {key: _digest(text) for key, text in texts.items()}
@@ -151,7 +155,8 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
             if previous.words.get(key) is not known:
                 state.counts.add(known[1])
     forms = SearchForms((), load_search_words(content_dir, root, problems), counted=state.counts)
-    record_search_words(content_dir, root, forms.decided, problems)
+    if record:
+        record_search_words(content_dir, root, forms.decided, problems)
     state.stripped, state.other_seat = forms.decisions()
 
     # An article's index forms hold while its text does and no word of it was decided otherwise.

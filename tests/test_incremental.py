@@ -4,6 +4,7 @@ what changed."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -122,18 +123,20 @@ def test_rebuilds_that_keep_their_state_as_deltas_give_the_clean_site(project, t
     # Builds a moment apart would find every file they wrote "racily clean" (file_cache.py) and
     # record its entry again, so that the seed and content caches would never have a small delta.
     monkeypatch.setattr(file_cache, "_RACY_SECONDS", 0.0)
-    loaded: list[tuple[str, bool]] = []
-    stamps: dict[str, str | None] = {}
+    # Recorded in a file: the link state is read by the process that links (parallel.ForkedCall).
+    record = tmp_path / "loads.jsonl"
     load_parts, load_entries = BuildState.load_parts, BuildState.load_entries
 
     def recording_parts(self, name, fields):
         value = load_parts(self, name, fields)
-        loaded.append((name, value is not None))
+        with open(record, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps(["parts", name, value is not None]) + "\n")
         return value
 
     def recording_entries(self, name):
         value = load_entries(self, name)
-        stamps[name] = self.stamps[name]
+        with open(record, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps(["entries", name, self.stamps[name]]) + "\n")
         return value
 
     monkeypatch.setattr(BuildState, "load_parts", recording_parts)
@@ -145,7 +148,10 @@ def test_rebuilds_that_keep_their_state_as_deltas_give_the_clean_site(project, t
         assert 0 < summary.rendered < summary.pages
     deltas = {p.name for p in state_dir(project / "site").glob("*.delta.pickle")}
     assert {"content.delta.pickle", "link.analyses.delta.pickle", "search_words.words.delta.pickle"} <= deltas
-    assert loaded[-2:] == [("link", True), ("search_words", True)]
+    records = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
+    loaded = [(name, found) for kind, name, found in records if kind == "parts"]
+    stamps = {name: stamp for kind, name, stamp in records if kind == "entries"}
+    assert sorted(loaded[-2:]) == [("link", True), ("search_words", True)]
     # The last build read every collection back as a base with a delta over it.
     assert all(stamp and not stamp.endswith(":") for stamp in stamps.values()), stamps
     _assert_same_site(project, tmp_path / "clean")

@@ -1,6 +1,7 @@
-"""Work in new processes (generator.parallel.in_new_processes and Workers): real worker processes."""
+"""Work in other processes (generator.parallel.in_new_processes, Workers and ForkedCall): real processes."""
 
 import os
+import signal
 import sys
 import time
 
@@ -8,7 +9,7 @@ import pytest
 
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 
-from generator.parallel import WorkerError, Workers, in_new_processes
+from generator.parallel import ForkedCall, WorkerError, Workers, in_new_processes
 
 SET_BY_THE_PARENT = None
 
@@ -114,3 +115,62 @@ def test_workers_start_no_process_before_an_item_and_leaving_on_an_error_cancels
         futures[-1].result()
     with pytest.raises(RuntimeError):
         workers.submit(1)
+
+
+def _where_and_what(items: list[int]) -> tuple[int, int, object]:
+    return os.getpid(), sum(items), SET_BY_THE_PARENT
+
+
+def test_a_forked_call_runs_in_another_process_beside_the_caller_and_sees_what_the_parent_held():
+    global SET_BY_THE_PARENT
+    SET_BY_THE_PARENT = "held when it forked"
+    try:
+        with ForkedCall(_where_and_what, list(range(10))) as call:
+            SET_BY_THE_PARENT = "changed after"  # the child's memory is its own from the fork on
+            pid, total, seen = call.result()
+    finally:
+        SET_BY_THE_PARENT = None
+    assert pid != os.getpid() and total == 45 and seen == "held when it forked"
+    assert call.result()[1] == 45  # asked again: the same answer, no other process
+
+
+def _fails(message: str) -> None:
+    raise ValueError(message)
+
+
+def test_a_forked_calls_error_is_raised_by_result_with_where_it_arose():
+    with ForkedCall(_fails, "no such event") as call:
+        with pytest.raises(ValueError, match="no such event") as raised:
+            call.result()
+    assert any("in the process of _fails" in note and "raise ValueError" in note for note in raised.value.__notes__)
+
+
+def _killed() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def test_a_forked_call_whose_process_dies_is_an_error_not_a_wait():
+    with ForkedCall(_killed) as call:
+        with pytest.raises(WorkerError, match="_killed died"):
+            call.result()
+
+
+def _sleeps_then_writes(path: str) -> None:
+    time.sleep(2)
+    with open(path, "w", encoding="utf-8") as stream:
+        stream.write("still ran")
+
+
+def test_leaving_the_block_before_the_result_ends_the_forked_process(tmp_path):
+    marker = tmp_path / "marker"
+    with pytest.raises(KeyError):
+        with ForkedCall(_sleeps_then_writes, str(marker)):
+            raise KeyError("the caller failed meanwhile")
+    time.sleep(2.5)
+    assert not marker.exists()
+
+
+def test_without_fork_the_call_is_made_by_result(monkeypatch):
+    monkeypatch.delattr(os, "fork")
+    call = ForkedCall(_where_and_what, [1, 2])
+    assert call.result()[:2] == (os.getpid(), 3)

@@ -100,7 +100,7 @@ def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, 
     with progress.stage("ingest") as advance:
         result = ingest_seeds(config.paths.seeds, config.root, registry, on_file=advance,
                               dump_fields=config.dump_fields, cache=seed_cache, jobs=jobs,
-                              recorded_seeds={key: article.seed for key, (article, _) in stored.items() if article.seed})
+                              recorded_seeds={key: a.seed for key, (a, _) in stored.items() if a.seed})
     problems.extend(result.problems)
     state.save_entries("seeds", seed_cache.entries())
 
@@ -202,10 +202,13 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str]]]:
     """The ingested articles, and the archive's search forms: worked out while another process links
     (they need only the articles' text), instead of after it (1-2 s of a 31k rebuild)."""
-    read = _read(config, progress, frozenset(), jobs, state)
+    # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
+    # bases the state holds until they are saved) is not kept through the rest of the build.
+    read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
     articles = read.articles()
     gazetteer, kept_statistics = _link_inputs(config, read)
-    with progress.stage("link"), parallel.ForkedCall(_linked, state, articles, gazetteer, kept_statistics) as linking:
+    with progress.stage("link"), \
+            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics) as linking:
         search_forms, words = archive_search_forms(articles, config.paths.content, config.root, read.problems,
                                                    state.load_parts("search_words", SearchWordsState.ENTRIES),
                                                    jobs, record=False)

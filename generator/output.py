@@ -91,7 +91,7 @@ class SpareSweep:
         if self._done is None:
             try:
                 self._done, self.present = self._call.result()
-            except parallel.WorkerError:  # the process died before it could tell (killed): nothing is known
+            except Exception:  # noqa: BLE001 - it died or failed before it could tell: nothing is known
                 self._done, self.present = False, set()
         return self._done
 

@@ -67,16 +67,19 @@ class ForkedCall:
     long step whose result is small, beside Python work of the parent that does not need it (two
     processes, where threads would take turns with one interpreter lock). The child shares the
     memory pages of what the parent held when it forked until either writes to them, and ends
-    as soon as it has sent its result (no exit handlers run in it).
+    as soon as it has sent its result (no exit handlers run in it). It inherits the parent's open
+    files: fork none while processes that the parent feeds through pipes are running (Workers),
+    since the child would hold their input open.
 
     result() waits for the result; what the function raised is raised there (with the child's
     traceback as a note), and a child that died raises WorkerError. Without fork, or when no
     process can be had, the call is made by result() itself. Used as a context manager: leaving
-    the block ends a child whose result was not asked for."""
+    the block ends a child whose result was not asked for, or whose wait was interrupted."""
 
     def __init__(self, function: Callable[..., R], *arguments):
         self._call = (function, arguments)
-        self._child: tuple[int, int] | None = None
+        self.pid: int | None = None     # the child's, when one was forked
+        self._read: int | None = None   # the pipe's end the child's answer comes through, until read
         self._answer: tuple | None = None
         if not hasattr(os, "fork"):
             return
@@ -96,23 +99,28 @@ class ForkedCall:
                 finally:
                     os._exit(0)
         os.close(write)  # (else the parent's own copy would keep the pipe open: no end of file)
-        self._child = (pid, read)
+        self.pid, self._read = pid, read
 
     def result(self):
         if self._answer is None:
-            if self._child is None:
+            if self.pid is None:
                 self._answer = _answer_of(*self._call)
+            elif self._read is None:
+                raise WorkerError(f"the process of {self._call[0].__qualname__} was ended before it answered")
             else:
-                pid, read = self._child
-                self._child = None
-                with os.fdopen(read, "rb") as stream:
-                    data = stream.read()
-                _, status = os.waitpid(pid, 0)
+                try:
+                    with os.fdopen(self._read, "rb") as stream:
+                        self._read = None  # closed with the stream, whatever happens
+                        data = stream.read()
+                    _, status = os.waitpid(self.pid, 0)
+                except BaseException:  # interrupted while waiting: the child is ended, not left behind
+                    self._end()
+                    raise
                 try:
                     self._answer = pickle.loads(data)
                 except Exception:  # noqa: BLE001 - it died before it could tell (killed, out of memory)
-                    self._answer = (False, WorkerError(
-                        f"the process of {self._call[0].__qualname__} died (wait status {status})"))
+                    self._answer = (False, WorkerError(f"the process of {self._call[0].__qualname__} died "
+                                                       f"(exit code {os.waitstatus_to_exitcode(status)})"))
         ok, value, *where = self._answer
         if not ok:
             if where and where[0] not in getattr(value, "__notes__", ()):
@@ -120,19 +128,22 @@ class ForkedCall:
             raise value
         return value
 
+    def _end(self) -> None:
+        if self._read is not None:
+            os.close(self._read)
+            self._read = None
+        if self.pid is not None and self._answer is None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass  # reaped already
+
     def __enter__(self) -> "ForkedCall":
         return self
 
     def __exit__(self, *exc_info) -> None:
-        if self._child is not None:
-            pid, read = self._child
-            self._child = None
-            os.close(read)
-            try:
-                os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            os.waitpid(pid, 0)
+        self._end()
 
 
 def _answer_of(function: Callable, arguments: tuple) -> tuple:
@@ -143,7 +154,8 @@ def _answer_of(function: Callable, arguments: tuple) -> tuple:
 
 
 def _pickled_answer(name: str, answer: tuple) -> bytes:
-    """The answer pickled; an exception whose pickle cannot be read back is sent as text."""
+    """The answer pickled; an exception whose pickle cannot be read back is sent as text, and so
+    is a result that cannot be pickled."""
     try:
         data = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
         if not answer[0]:
@@ -151,7 +163,7 @@ def _pickled_answer(name: str, answer: tuple) -> bytes:
         return data
     except Exception as error:  # noqa: BLE001
         if answer[0]:
-            raise  # a result that cannot be pickled: the process dies, the parent reports it
+            return pickle.dumps((False, WorkerError(f"{name}: its result cannot be sent back ({error!r})")))
         return pickle.dumps((False, WorkerError(f"{name}: {answer[1]!r} ({error})"), answer[2]))
 
 

@@ -130,8 +130,8 @@ def test_a_forked_call_runs_in_another_process_beside_the_caller_and_sees_what_t
             pid, total, seen = call.result()
     finally:
         SET_BY_THE_PARENT = None
-    assert pid != os.getpid() and total == 45 and seen == "held when it forked"
-    assert call.result()[1] == 45  # asked again: the same answer, no other process
+    assert pid == call.pid != os.getpid() and total == 45 and seen == "held when it forked"
+    assert call.result() == (pid, 45, "held when it forked")  # asked again: the same answer, not run again
 
 
 def _fails(message: str) -> None:
@@ -168,6 +168,40 @@ def test_leaving_the_block_before_the_result_ends_the_forked_process(tmp_path):
             raise KeyError("the caller failed meanwhile")
     time.sleep(2.5)
     assert not marker.exists()
+
+
+def _sleeps(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_a_wait_interrupted_ends_the_forked_process_and_the_call_is_not_made_again():
+    def interrupt(signum, frame):
+        raise TimeoutError("interrupted")
+
+    before = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        call = ForkedCall(_sleeps, 30)  # (no block to leave: result() itself ends it)
+        signal.alarm(1)
+        with pytest.raises(TimeoutError):
+            call.result()
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
+    with pytest.raises(ChildProcessError):
+        os.waitpid(call.pid, os.WNOHANG)  # ended and reaped: no process left behind, not even a zombie
+    with pytest.raises(WorkerError, match="ended before it answered"):
+        call.result()  # and not made here instead
+
+
+def _unpicklable() -> object:
+    return lambda: None
+
+
+def test_a_result_that_cannot_be_sent_back_is_a_clear_error():
+    with ForkedCall(_unpicklable) as call:
+        with pytest.raises(WorkerError, match="_unpicklable: its result cannot be sent back"):
+            call.result()
 
 
 def test_without_fork_the_call_is_made_by_result(monkeypatch):

@@ -190,7 +190,9 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     state = BuildState(config.paths.output)
     previous = state.site_record()
     staged = state.site_record("spare", output.staging_dir(config.paths.output))
-    sweep = output.SpareSweep(config.paths.output, previous.outputs) if staged.identity and previous.outputs else None
+    # The spare version is brought up to date, or made when there is none, while the build reads and links.
+    sweep = None if not previous.outputs else \
+        (output.SpareSweep if staged.identity else output.SpareMaking)(config.paths.output, previous.outputs)
     try:
         return _build(config, progress, jobs, started, state, previous, staged, sweep)
     finally:
@@ -221,7 +223,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
-           staged: SiteRecord, sweep: output.SpareSweep | None) -> BuildSummary:
+           staged: SiteRecord, sweep: output.SpareWork | None) -> BuildSummary:
     ingested, (search_forms, words, heads) = _ingested_and_search_forms(config, progress, jobs, state)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)

@@ -61,33 +61,22 @@ def staging_dir(output: Path) -> Path:
     return versions / _VERSION_NAMES[0]
 
 
-class SpareSweep:
-    """Deletes from the spare version what the published version's record does not list (see
-    _bring_up_to_date), in a forked process while the build reads and links its content. The walk
-    visits every folder of the spare: about a second when the disk's metadata is cached, 12-16 s
-    of mostly system time when it is not (measured on the 31k archive's 100,000 folders), which
-    the second core does beside the build's Python work. (A process rather than a thread: it
-    holds no lock the build needs, and the build forks its own workers meanwhile.) Deleting only
-    unlisted files keeps the spare's own record true, so the sweep may run before the build
-    decides to use the spare. Without fork (or when it fails), the sweep is done by wait()."""
+class SpareWork:
+    """Work on the spare version (the folder the next build writes) in a forked process, started
+    as the build starts, so that the second core does it while the build reads and links its
+    content; `wait()` takes its findings. Without fork (or when it fails) it is done by wait()."""
 
     def __init__(self, output: Path, files: dict[str, str]):
-        self.folder, self.files = staging_dir(output), files
-        self.present: set[str] = set()  # the listed files the walk found
+        self.output, self.folder, self.files = output, staging_dir(output), files
+        self.present: set[str] = set()  # the listed files the spare is found to hold
         self._done: bool | None = None
-        self._call = parallel.ForkedCall(self._sweep)
+        self._call = parallel.ForkedCall(self._work)
 
-    def _sweep(self) -> tuple[bool, set[str]]:
-        found: set[str] = set()
-        try:
-            if self.folder.is_dir() and not self.folder.is_symlink():
-                _remove_unlisted(self.folder, "", self.files, found, top=True)
-        except OSError:
-            return False, found
-        return True, found
+    def _work(self) -> tuple[bool, set[str]]:
+        raise NotImplementedError
 
     def wait(self) -> bool:
-        """Wait for the sweep; False when it failed (the spare is then swept again, or made afresh)."""
+        """Wait for the work; False when it failed (start then does it again itself)."""
         if self._done is None:
             try:
                 self._done, self.present = self._call.result()
@@ -96,15 +85,57 @@ class SpareSweep:
         return self._done
 
 
+class SpareSweep(SpareWork):
+    """Deletes from the spare version what the published version's record does not list (see
+    _bring_up_to_date). The walk visits every folder of the spare: about a second when the disk's
+    metadata is cached, 12-16 s of mostly system time when it is not (measured on the 31k
+    archive's 100,000 folders), which the second core does beside the build's Python work. (A
+    process rather than a thread: it holds no lock the build needs, and the build forks its own
+    workers meanwhile.) Deleting only unlisted files keeps the spare's own record true, so the
+    sweep may run before the build decides to use the spare."""
+
+    def _work(self) -> tuple[bool, set[str]]:
+        found: set[str] = set()
+        try:
+            if self.folder.is_dir() and not self.folder.is_symlink():
+                _remove_unlisted(self.folder, "", self.files, found, top=True)
+        except OSError:
+            return False, found
+        return True, found
+
+
+class SpareMaking(SpareWork):
+    """Makes the spare version afresh from the published one (a hard link to each of its files),
+    as start does when no spare is known: the first rebuild after a full build linked the 31k
+    archive's 100,000 files while the build waited (about 10 s). A spare made and not used (the
+    build failed first) is unknown to the next build, which makes it afresh again."""
+
+    def _work(self) -> tuple[bool, set[str]]:
+        try:
+            return True, _made_afresh(self.output, self.folder, self.files)
+        except OSError:
+            return False, set()
+
+
+def _made_afresh(output: Path, staging: Path, reuse: dict[str, str] | None) -> set[str]:
+    """The staging folder made anew, holding the files of `reuse` that the published site has."""
+    if staging.exists() or staging.is_symlink():
+        _remove_in_background(staging, versions_dir(output))
+    staging.mkdir(parents=True)
+    live = live_dir(output)
+    return _link_files(live, staging, reuse) if reuse and live is not None else set()
+
+
 def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, str] | None = None,
-          swept: SpareSweep | None = None) -> tuple[Path, set[str]]:
+          swept: SpareWork | None = None) -> tuple[Path, set[str]]:
     """The staging folder, holding the files of `reuse` (relative path -> digest, as the previous
     build's SiteWriter recorded them) that still exist in the published site.
 
     `staged` is what the staging folder holds, as the build that wrote it recorded (None when
     that is not known): the folder is then brought up to date file by file instead of being made
     again. Anything else in it (the search index) is the next stages' to keep or replace.
-    `swept` is a sweep of the staging folder started earlier with `reuse`; it is waited for.
+    `swept` is a sweep of the staging folder (or, when `staged` is None, its making afresh)
+    started earlier with `reuse`; it is waited for.
     Returns the folder and the files of `reuse` it is known to hold (for SiteWriter.keep: a
     hundred thousand existence checks cost seconds on a cold disk)."""
     staging = staging_dir(output)
@@ -114,15 +145,13 @@ def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, s
         versions = versions_dir(output)
         if versions.is_symlink() or versions.exists() and not versions.is_dir():
             raise OSError(f"{versions} is not a folder")
-        present: set[str] = set()
         if staged is not None and reuse and live is not None and staging.is_dir() and not staging.is_symlink():
-            present = _bring_up_to_date(live, staging, reuse, staged, swept.present if done else None)
+            present = _bring_up_to_date(live, staging, reuse, staged,
+                                        swept.present if done and isinstance(swept, SpareSweep) else None)
+        elif done and isinstance(swept, SpareMaking):
+            present = swept.present
         else:
-            if staging.exists() or staging.is_symlink():
-                _remove_in_background(staging, versions)
-            staging.mkdir(parents=True)
-            if reuse and live is not None:
-                present = _link_files(live, staging, reuse)
+            present = _made_afresh(output, staging, reuse)
     except OSError as error:
         raise OutputError(f"cannot create the staging folder {staging}: {error.strerror or error}") from None
     return staging, present

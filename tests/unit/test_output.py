@@ -85,3 +85,42 @@ def test_a_sweep_that_failed_is_done_again_by_start(tmp_path, monkeypatch):
     calls.append("the sweep's")  # the next call, by start, succeeds
     output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
     assert not (spare / "stray").exists()
+
+
+def test_a_spare_made_early_holds_links_to_the_published_files_and_start_uses_it(tmp_path, monkeypatch):
+    site, spare = _two_versions(tmp_path)
+    live = output.live_dir(site)
+    (live / "articles" / "a1").mkdir(parents=True)
+    (live / "articles" / "a1" / "index.html").write_text("article", encoding="utf-8")
+    files = {"index.html": output.content_digest(b"second"),
+             "articles/a1/index.html": output.content_digest(b"article"),
+             "gone.html": output.content_digest(b"deleted by hand since")}
+    making = output.SpareMaking(site, files)
+    assert making.wait()
+    assert making.present == {"index.html", "articles/a1/index.html"}
+    assert not (spare / "stray").exists() and not (spare / "pagefind").exists()  # made afresh
+    assert (spare / "articles/a1/index.html").stat().st_ino == (live / "articles/a1/index.html").stat().st_ino
+    made = []
+    monkeypatch.setattr(output, "_made_afresh", lambda *args: made.append(args) or set())
+    staging, present = output.start(site, reuse=files, staged=None, swept=making)
+    assert staging == spare and present == making.present and made == []  # not made again
+
+
+def test_a_spare_whose_making_failed_is_made_by_start(tmp_path, monkeypatch):
+    site, spare = _two_versions(tmp_path)
+    files = {"index.html": output.content_digest(b"second")}
+    real = output._link_files
+    calls = []
+
+    def failing_once(*args):
+        calls.append(args)
+        if len(calls) == 1:
+            raise PermissionError(13, "Permission denied")
+        return real(*args)
+
+    monkeypatch.setattr(output, "_link_files", failing_once)
+    making = output.SpareMaking(site, files)  # fails in its own process (which has its own list of calls)
+    assert not making.wait()
+    calls.append("the making's")
+    staging, present = output.start(site, reuse=files, staged=None, swept=making)
+    assert present == {"index.html"} and (staging / "index.html").read_text(encoding="utf-8") == "second"

@@ -34,7 +34,7 @@ from generator.render import Renderer
 from generator.search import PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
-from generator.search_words import SearchWordsState, archive_search_forms, record_search_words
+from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
 
@@ -201,9 +201,11 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
 
 
 def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState) \
-        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str]]]:
-    """The ingested articles, and the archive's search forms: worked out while another process links
-    (they need only the articles' text), instead of after it (1-2 s of a 31k rebuild)."""
+        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]]]:
+    """The ingested articles, and the archive's search forms, its frequent forms and each article's
+    index forms: worked out while another process links (they need only the articles' text),
+    instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
+    9 s of CPU, were worked out while rendering)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
@@ -216,15 +218,16 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
                                                    jobs, record=False)
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
             if config.search.first_page_min_articles and pagefind_search.available() else []
+        forms_of = index_forms(articles, search_forms, words)
         linked = linking.result()
     ingested = _settled(config, read, linked)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
-    return ingested, (search_forms, words, heads)
+    return ingested, (search_forms, words, heads, forms_of)
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
            staged: SiteRecord, sweep: output.SpareWork | None) -> BuildSummary:
-    ingested, (search_forms, words, heads) = _ingested_and_search_forms(config, progress, jobs, state)
+    ingested, (search_forms, words, heads, forms_of) = _ingested_and_search_forms(config, progress, jobs, state)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
@@ -239,8 +242,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                     staged=staged.outputs if trusted else None, swept=sweep)
     site = SiteWriter(staging, previous.outputs, present)
     try:
-        renderer = Renderer(config, archive, search_forms, {key: forms for key, (_, forms) in words.forms.items()},
-                            heads)
+        renderer = Renderer(config, archive, search_forms, forms_of, heads)
         pages = renderer.pages()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)

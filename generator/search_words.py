@@ -177,6 +177,16 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
     return forms, state
 
 
+def index_forms(articles: list[Article], forms: SearchForms, state: SearchWordsState) -> dict[str, str]:
+    """Every article's index forms (article id -> the forms its page's hidden search element
+    holds): those `state` kept, the others worked out (all of them in a full build)."""
+    found = {key: known for key, (_, known) in state.forms.items()}
+    for article in articles:
+        if article.id not in found:
+            found[article.id] = forms.forms_for_index(article_text(article))
+    return found
+
+
 def _held_before(changed: set[str], counts: WordCounts | None) -> set[str]:
     """The words of `changed` that a text of the build that counted `counts` held. An article whose
     text is unchanged holds no other: a batch's new words are decided without looking at the words

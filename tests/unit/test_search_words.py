@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from generator.article import Article, Problems
 from generator.search_text import SearchForms, text_words
-from generator.search_words import (SEARCH_WORDS_FILENAME, _held_before, archive_search_forms, load_search_words,
-                                    record_search_words)
+from generator.search_text import article_text
+from generator.search_words import (SEARCH_WORDS_FILENAME, _held_before, archive_search_forms, index_forms,
+                                    load_search_words, record_search_words)
 
 # لجنة is far more common here than جنة: its ل belongs to the word.
 TEXTS = ["لجنة فنية", "لجنة المهندسين", "لجنة الاسعار", "جنة خضراء", "وصل لبغداد", "بغداد عاصمة", "زيارة بغداد"]
@@ -112,3 +113,13 @@ def test_only_changed_words_that_some_text_held_before_are_looked_for_in_unchang
     # لجنه is a word of the archive, مسيول the other seat of a word it writes, خلد a new word.
     assert _held_before({"لجنه", "مسيول", "خلد"}, state.counts) == {"لجنه", "مسيول"}
     assert _held_before({"خلد"}, None) == {"خلد"}  # nothing counted before: any text may hold it
+
+
+def test_index_forms_are_the_kept_ones_and_the_others_worked_out(tmp_path):
+    articles = [_article(f"a{i}", text) for i, text in enumerate(TEXTS)]
+    forms, state = archive_search_forms(articles, tmp_path, tmp_path, Problems(), None)
+    assert index_forms(articles, forms, state) == {a.id: forms.forms_for_index(article_text(a)) for a in articles}
+    state.forms = {"a4": (state.words["a4"][0], "kept as they were")}
+    found = index_forms(articles, forms, state)
+    assert found["a4"] == "kept as they were"  # not worked out again
+    assert found["a5"] == forms.forms_for_index(article_text(articles[5])) and set(found) == {a.id for a in articles}

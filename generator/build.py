@@ -212,7 +212,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
     articles = read.articles()
     gazetteer, kept_statistics = _link_inputs(config, read)
     with progress.stage("link"), \
-            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics) as linking:
+            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics, fork=jobs > 1) as linking:
         search_forms, words = archive_search_forms(articles, config.paths.content, config.root, read.problems,
                                                    state.load_parts("search_words", SearchWordsState.ENTRIES),
                                                    jobs, record=False)

@@ -72,16 +72,17 @@ class ForkedCall:
     since the child would hold their input open.
 
     result() waits for the result; what the function raised is raised there (with the child's
-    traceback as a note), and a child that died raises WorkerError. Without fork, or when no
-    process can be had, the call is made by result() itself. Used as a context manager: leaving
-    the block ends a child whose result was not asked for, or whose wait was interrupted."""
+    traceback as a note), and a child that died raises WorkerError. With `fork` false (a build
+    asked to use one process), without fork, or when no process can be had, the call is made by
+    result() itself. Used as a context manager: leaving the block ends a child whose result was
+    not asked for, or whose wait was interrupted."""
 
-    def __init__(self, function: Callable[..., R], *arguments):
+    def __init__(self, function: Callable[..., R], *arguments, fork: bool = True):
         self._call = (function, arguments)
         self.pid: int | None = None     # the child's, when one was forked
         self._read: int | None = None   # the pipe's end the child's answer comes through, until read
         self._answer: tuple | None = None
-        if not hasattr(os, "fork"):
+        if not fork or not hasattr(os, "fork"):
             return
         read, write = os.pipe()
         with collector.inherited_frozen():  # the child's collections must not write to what it shares

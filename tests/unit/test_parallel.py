@@ -205,6 +205,7 @@ def test_a_result_that_cannot_be_sent_back_is_a_clear_error():
 
 
 def test_without_fork_the_call_is_made_by_result(monkeypatch):
+    assert ForkedCall(_where_and_what, [1, 2], fork=False).result()[:2] == (os.getpid(), 3)  # one process asked for
     monkeypatch.delattr(os, "fork")
     call = ForkedCall(_where_and_what, [1, 2])
     assert call.result()[:2] == (os.getpid(), 3)

@@ -203,6 +203,12 @@ class SearchForms:
             word = strip_article(word[removed:])
         return word
 
+    def article_forms(self, article) -> str:
+        """The index forms of an article's page: those of the text search indexes (article_text).
+        The build works them out ahead of rendering, the renderer for what it was not given: one
+        definition, so that both give the same."""
+        return self.forms_for_index(article_text(article))
+
     def forms_for_index(self, text: str) -> str:
         """The search forms of `text` that its own words do not already spell, each once, in order
         of first appearance, space-separated (empty when there are none).

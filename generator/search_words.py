@@ -183,7 +183,7 @@ def index_forms(articles: list[Article], forms: SearchForms, state: SearchWordsS
     found = {key: known for key, (_, known) in state.forms.items()}
     for article in articles:
         if article.id not in found:
-            found[article.id] = forms.forms_for_index(article_text(article))
+            found[article.id] = forms.article_forms(article)
     return found
 
 

@@ -261,7 +261,7 @@ class Renderer:
 
     def _search_forms_of(self, article: Article) -> str:
         if article.id not in self._forms:
-            self._forms[article.id] = self.search_forms.forms_for_index(article_text(article))
+            self._forms[article.id] = self.search_forms.article_forms(article)
         return self._forms[article.id]
 
     def _body_html(self, article: Article) -> str:

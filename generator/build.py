@@ -192,7 +192,8 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     staged = state.site_record("spare", output.staging_dir(config.paths.output))
     # The spare version is brought up to date, or made when there is none, while the build reads and links.
     sweep = None if not previous.outputs else \
-        (output.SpareSweep if staged.identity else output.SpareMaking)(config.paths.output, previous.outputs)
+        output.SpareSweep(config.paths.output, previous.outputs, staged.outputs, staged.written_at) \
+        if staged.identity else output.SpareMaking(config.paths.output, previous.outputs)
     try:
         return _build(config, progress, jobs, started, state, previous, staged, sweep)
     finally:
@@ -278,8 +279,9 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             # would be written again; unchanged, none is).
             site.remove_stale()
         state.save("site", SiteRecord(folder_identity(staging), site.written,
-                                      {**rendered.fingerprints, **fingerprinted}))
-        state.save("spare", SiteRecord(previous.identity, previous.outputs))  # the version about to be replaced
+                                      {**rendered.fingerprints, **fingerprinted}, time.time_ns()))
+        # The version about to be replaced:
+        state.save("spare", SiteRecord(previous.identity, previous.outputs, written_at=previous.written_at))
         kept_forms = renderer.article_forms()
         # The entries kept from the last build stay the same objects: only the others are saved again.
         words.forms = {key: known if (known := words.forms.get(key)) == (digest, kept_forms[key])

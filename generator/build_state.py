@@ -98,6 +98,7 @@ class SiteRecord:
     identity: tuple[int, int, str] | None = None   # device, inode, digest of the witness file
     outputs: dict[str, str] = field(default_factory=dict)   # relative path -> content digest
     pages: dict[str, str] = field(default_factory=dict)     # relative path -> fingerprint of a page's or feed's inputs
+    written_at: int | None = None  # time.time_ns() once the build had written the folder (output.SpareSweep)
 
 
 def folder_identity(folder: Path) -> tuple[int, int, str] | None:

@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import heapq
 import os
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path, PurePosixPath
@@ -87,18 +89,30 @@ class SpareWork:
 
 class SpareSweep(SpareWork):
     """Deletes from the spare version what the published version's record does not list (see
-    _bring_up_to_date). The walk visits every folder of the spare: about a second when the disk's
-    metadata is cached, 12-16 s of mostly system time when it is not (measured on the 31k
-    archive's 100,000 folders), which the second core does beside the build's Python work. (A
-    process rather than a thread: it holds no lock the build needs, and the build forks its own
-    workers meanwhile.) Deleting only unlisted files keeps the spare's own record true, so the
-    sweep may run before the build decides to use the spare."""
+    _bring_up_to_date). Walking every folder of the spare cost about a second of system time when
+    the disk's metadata is cached, 12-16 s when it is not (the 31k archive's 100,000 folders), on
+    the core the build's reading and linking also want. So when the spare's own record is known,
+    with the time its build finished writing it (`staged`, `written_at`), only the folders changed
+    since are listed (a folder's change time moves whenever an entry is added to it, removed or
+    renamed, by hand or by another tool while the version was published); in the others, what the
+    spare's record lists is what there is (_swept_by_record). (A process rather than a thread: it
+    holds no lock the build needs, and the build forks its own workers meanwhile.) Deleting only
+    unlisted files keeps the spare's own record true, so the sweep may run before the build
+    decides to use the spare."""
+
+    def __init__(self, output: Path, files: dict[str, str], staged: dict[str, str] | None = None,
+                 written_at: int | None = None):
+        self.staged, self.written_at = staged, written_at
+        super().__init__(output, files)
 
     def _work(self) -> tuple[bool, set[str]]:
         found: set[str] = set()
         try:
             if self.folder.is_dir() and not self.folder.is_symlink():
-                _remove_unlisted(self.folder, "", self.files, found, top=True)
+                if self.staged is not None and self.written_at is not None:
+                    found = _swept_by_record(self.folder, self.files, self.staged, self.written_at)
+                else:
+                    _remove_unlisted(self.folder, "", self.files, found, top=True)
         except OSError:
             return False, found
         return True, found
@@ -226,6 +240,91 @@ def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[
             else:
                 os.unlink(entry.path)
     return empty
+
+
+# A folder changed this long before its version's record was taken is listed anyway: file times
+# come from a clock that lags the one the record reads by up to a tick, and the build itself was
+# writing the version until then.
+_CHANGE_TIME_MARGIN_NS = 2_000_000_000
+
+
+def _swept_by_record(root: Path, files: dict[str, str], staged: dict[str, str], written_at: int) -> set[str]:
+    """What _remove_unlisted does to `root`, which its build left holding `staged` when its record
+    was taken at `written_at` (time.time_ns()), without listing the folders unchanged since: in
+    those, the files are the recorded ones. Returns the files of `files` that `root` holds."""
+    recent = written_at - _CHANGE_TIME_MARGIN_NS
+    names: dict[str, list[str]] = {}  # folder -> the recorded files in it
+    folders = {""}
+    for relative in staged:
+        folder, _, name = relative.rpartition("/")
+        if relative.startswith(PAGEFIND_DIRNAME + "/"):
+            continue  # the index stage's
+        names.setdefault(folder, []).append(name)
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    found: set[str] = set()
+    emptied: set[str] = set()  # folders something was deleted from
+    gone: set[str] = set()  # recorded folders that are not there, or not folders
+    for folder in sorted(folders):  # a folder after the one holding it
+        parent = folder.rpartition("/")[0]
+        if folder and parent in gone:
+            gone.add(folder)
+            continue
+        path = root / folder if folder else root
+        try:
+            status = os.lstat(path)
+        except FileNotFoundError:
+            gone.add(folder)
+            continue
+        if not stat.S_ISDIR(status.st_mode):
+            gone.add(folder)  # (its parent changed, and was listed)
+            continue
+        if not folder or status.st_ctime_ns >= recent:
+            with os.scandir(path) as entries:
+                for entry in entries:
+                    relative = f"{folder}/{entry.name}" if folder else entry.name
+                    if not folder and entry.name == PAGEFIND_DIRNAME:
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        if relative not in folders and _remove_unlisted(root, relative, files, found):
+                            os.rmdir(entry.path)
+                            emptied.add(folder)
+                    elif relative in files:
+                        found.add(relative)
+                    else:
+                        os.unlink(entry.path)
+                        emptied.add(folder)
+            continue
+        for name in names.get(folder, ()):
+            relative = f"{folder}/{name}" if folder else name
+            if relative in files:
+                found.add(relative)
+            else:
+                try:
+                    os.unlink(root / relative)
+                except FileNotFoundError:
+                    pass
+                emptied.add(folder)
+    _remove_empty_folders(root, emptied)
+    return found
+
+
+def _remove_empty_folders(root: Path, candidates: set[str]) -> None:
+    """Remove those folders (and then the folders holding them) that are empty, deepest first."""
+    pending = [(-folder.count("/"), folder) for folder in candidates if folder]
+    heapq.heapify(pending)
+    seen = set(candidates)
+    while pending:
+        _, folder = heapq.heappop(pending)
+        try:
+            os.rmdir(root / folder)
+        except OSError:
+            continue  # not empty (or gone)
+        parent = folder.rpartition("/")[0]
+        if parent and parent not in seen:
+            seen.add(parent)
+            heapq.heappush(pending, (-parent.count("/"), parent))
 
 
 def _remove_file(root: Path, relative: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 
 import pytest
 
@@ -85,6 +86,59 @@ def test_a_sweep_that_failed_is_done_again_by_start(tmp_path, monkeypatch):
     calls.append("the sweep's")  # the next call, by start, succeeds
     output.start(site, reuse=files, staged={"index.html": output.content_digest(b"first")}, swept=sweep)
     assert not (spare / "stray").exists()
+
+
+def _recorded_spare(root):
+    """A spare as its build left it, with its record and the time it was taken; then changed by hand."""
+    staged = {}
+    for relative in ("index.html", "a/index.html", "a/b/index.html", "c/index.html", "d/x.html", "pagefind/part.pf"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(relative, encoding="utf-8")
+        staged[relative] = output.content_digest(relative.encode())
+    time.sleep(0.05)  # file times come from a coarser clock than time.time_ns()
+    written_at = time.time_ns()
+    time.sleep(0.05)
+    (root / "a" / "stray.html").write_text("added by hand", encoding="utf-8")
+    (root / "e" / "deep").mkdir(parents=True)
+    (root / "e" / "deep" / "f.html").write_text("added by hand", encoding="utf-8")
+    (root / "d" / "x.html").unlink()
+    return staged, written_at
+
+
+def test_a_sweep_by_the_spares_record_lists_only_the_folders_changed_since(tmp_path, monkeypatch):
+    root = tmp_path / "spare"
+    staged, written_at = _recorded_spare(root)
+    # The published version no longer has c/index.html (an article removed since), nor the strays.
+    files = {relative: digest for relative, digest in staged.items() if relative != "c/index.html"}
+    monkeypatch.setattr(output, "_CHANGE_TIME_MARGIN_NS", 0)
+    listed, scandir = [], os.scandir
+    monkeypatch.setattr(output.os, "scandir", lambda path: listed.append(os.path.relpath(path, root)) or scandir(path))
+    found = output._swept_by_record(root, files, staged, written_at)
+    monkeypatch.setattr(output.os, "scandir", scandir)
+    assert found == {"index.html", "a/index.html", "a/b/index.html"}  # d/x.html was deleted by hand
+    remaining = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+    assert remaining == ["a", "a/b", "a/b/index.html", "a/index.html", "d", "index.html", "pagefind", "pagefind/part.pf"]
+    # The strays went with the folders they were added to (listed); c went unlisted, from the record.
+    assert sorted(listed) == [".", "a", "d", "e", "e/deep"]
+
+
+def test_a_sweep_by_the_spares_record_lists_everything_written_just_before_it(tmp_path):
+    root = tmp_path / "spare"
+    staged, written_at = _recorded_spare(root)
+    (root / "a" / "b" / "stray.html").write_text("written as the record was taken", encoding="utf-8")
+    files = dict(staged)
+    found = output._swept_by_record(root, files, staged, written_at)  # within the margin: a/b is listed too
+    assert not (root / "a" / "b" / "stray.html").exists() and not (root / "a" / "stray.html").exists()
+    assert found == set(staged) - {"d/x.html", "pagefind/part.pf"}
+
+
+def test_a_sweep_started_early_uses_the_spares_record(tmp_path):
+    site, spare = _two_versions(tmp_path)
+    files = {"index.html": output.content_digest(b"second")}
+    staged = {"index.html": output.content_digest(b"first"), "stray/deep/by-hand.html": output.content_digest(b"x")}
+    sweep = output.SpareSweep(site, files, staged, time.time_ns() + 10**10)  # every folder older than the record
+    assert sweep.wait() and sweep.present == {"index.html"}
+    assert not (spare / "stray").exists() and (spare / "pagefind" / "part.pf").exists()
 
 
 def test_a_spare_made_early_holds_links_to_the_published_files_and_start_uses_it(tmp_path, monkeypatch):

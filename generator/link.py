@@ -284,12 +284,7 @@ class LinkMemo:
 
 
 def _analysis_key(article: Article, gazetteer_key: bytes) -> str:
-    hasher = hashlib.blake2b(gazetteer_key, digest_size=16)
-    for part in (article.language, article.title, article.body):  # each after its length: no two texts run together
-        data = part.encode("utf-8", "surrogatepass")
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+    return hashlib.blake2b(gazetteer_key + article.text_digest.encode("ascii"), digest_size=16).hexdigest()
 
 
 def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str], words: array,

@@ -16,7 +16,6 @@ build never rewrites a line, it only appends the words it decides). One word per
 
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,10 +102,6 @@ class SearchWordsState:
     ENTRIES = ("words", "forms")  # kept entry by entry in the build state (BuildState.save_parts)
 
 
-def _digest(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
 def _words_chunk(indices: list[int]) -> list[tuple[int, TextWords]]:
     texts = parallel.work()
     return [(i, text_words(texts[i])) for i in indices]
@@ -122,8 +117,8 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
     (record_search_words), once it changes content/ (a build records nothing before its articles
     are written)."""
     previous = previous if isinstance(previous, SearchWordsState) else SearchWordsState()
-    texts = {article.id: article_text(article) for article in articles}
-    digests = {key: _digest(text) for key, text in texts.items()}
+    by_id = {article.id: article for article in articles}
+    digests = {article.id: article.text_digest for article in articles}
     state = SearchWordsState()
     missing = []
     for key, digest in digests.items():
@@ -133,13 +128,13 @@ def archive_search_forms(articles: list[Article], content_dir: Path, root: Path,
         else:
             missing.append(key)
     if jobs > 1 and len(missing) >= parallel.MINIMUM:
-        pending = [texts[key] for key in missing]
+        pending = [article_text(by_id[key]) for key in missing]
         for done in parallel.in_forked_processes(_words_chunk, pending, list(range(len(missing))), jobs):
             for i, words in done:
                 state.words[missing[i]] = (digests[missing[i]], words)
     else:
         for key in missing:
-            state.words[key] = (digests[key], text_words(texts[key]))
+            state.words[key] = (digests[key], text_words(article_text(by_id[key])))
 
     # The words counted: the previous build's counts, less the texts gone or changed, plus the new.
     if previous.counts is None:

@@ -145,4 +145,7 @@ def _read_file(data: bytes, path: Path, shown: str, seeds_dir: Path, registry: S
     folder_source = None
     if len(relative_parts) > 1 and registry.get(relative_parts[0]):
         folder_source = relative_parts[0]
-    return reader(RawFile(shown, text, folder_source), context), problems
+    found = reader(RawFile(shown, text, folder_source), context)
+    for item in found:
+        item.article.text_digest  # worked out by the reading process, and cached with the article
+    return found, problems

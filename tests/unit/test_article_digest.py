@@ -1,9 +1,13 @@
 """The digest of an article (generator.article.article_digest), which decides what is written and
-rendered again: any change to any field must change it."""
+rendered again: any change to any field must change it. And the digest of its text, which decides
+what is analysed again."""
 
+import pickle
 from dataclasses import fields
 
 from generator.article import Article, article_digest
+from generator.ingest import ingest_seeds
+from generator.sources import SourceRegistry
 
 BASE = Article(id="a1", title="تفجير في بغداد", language="ar", body="نص الخبر.\n\nفقرة ثانية.", date="2021-01-21",
                source="sabq")
@@ -27,3 +31,30 @@ def test_text_does_not_run_from_one_field_into_the_body():
     moved = BASE.with_changes(title=BASE.title + "نص", body=BASE.body[2:])
     assert article_digest(moved) != article_digest(BASE)
     assert article_digest(BASE) == article_digest(Article(**{f.name: getattr(BASE, f.name) for f in fields(Article)}))
+
+
+def _text_digest_afresh(article: Article) -> str:
+    return Article(**{f.name: getattr(article, f.name) for f in fields(Article)}).text_digest
+
+
+def test_the_text_digest_follows_the_text_and_is_kept_through_other_changes():
+    text = BASE.text_digest
+    evented = BASE.with_changes(event="ev-baghdad", date="2021-01-22")
+    assert evented.__dict__["text_digest"] == text == _text_digest_afresh(evented)  # carried, and right
+    for field in ("language", "kicker", "title", "body"):
+        changed = BASE.with_changes(**{field: (getattr(BASE, field) or "") + "x"})
+        assert "text_digest" not in changed.__dict__ and changed.text_digest != text
+    assert BASE.with_changes(title=BASE.title + "\n", body=BASE.body).text_digest != \
+        BASE.with_changes(title=BASE.title, body="\n" + BASE.body).text_digest  # no field runs into the next
+    assert pickle.loads(pickle.dumps(evented)).__dict__["text_digest"] == text  # cached with the article
+
+
+def test_a_seed_read_carries_its_text_digest(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "2021-01-22-baghdad.txt").write_text("تفجير مزدوج في بغداد\n\nقتل 32 شخصا في ساحة الطيران.\n",
+                                                    encoding="utf-8")
+    result = ingest_seeds(seeds, tmp_path, SourceRegistry({}))
+    assert result.articles
+    for article in result.articles:
+        assert article.__dict__["text_digest"] == _text_digest_afresh(article)

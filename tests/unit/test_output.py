@@ -117,7 +117,8 @@ def test_a_sweep_by_the_spares_record_lists_only_the_folders_changed_since(tmp_p
     monkeypatch.setattr(output.os, "scandir", scandir)
     assert found == {"index.html", "a/index.html", "a/b/index.html"}  # d/x.html was deleted by hand
     remaining = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
-    assert remaining == ["a", "a/b", "a/b/index.html", "a/index.html", "d", "index.html", "pagefind", "pagefind/part.pf"]
+    assert remaining == ["a", "a/b", "a/b/index.html", "a/index.html", "d", "index.html",
+                         "pagefind", "pagefind/part.pf"]
     # The strays went with the folders they were added to (listed); c went unlisted, from the record.
     assert sorted(listed) == [".", "a", "d", "e", "e/deep"]
 

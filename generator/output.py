@@ -90,12 +90,13 @@ class SpareWork:
 class SpareSweep(SpareWork):
     """Deletes from the spare version what the published version's record does not list (see
     _bring_up_to_date). Walking every folder of the spare cost about a second of system time when
-    the disk's metadata is cached, 12-16 s when it is not (the 31k archive's 100,000 folders), on
+    the disk's metadata is cached, 10-16 s when it is not (the 31k archive's 100,000 folders), on
     the core the build's reading and linking also want. So when the spare's own record is known,
     with the time its build finished writing it (`staged`, `written_at`), only the folders changed
     since are listed (a folder's change time moves whenever an entry is added to it, removed or
     renamed, by hand or by another tool while the version was published); in the others, what the
-    spare's record lists is what there is (_swept_by_record). (A process rather than a thread: it
+    spare's record lists is what there is (_swept_by_record), where change times can be trusted
+    (_change_times_hold). (A process rather than a thread: it
     holds no lock the build needs, and the build forks its own workers meanwhile.) Deleting only
     unlisted files keeps the spare's own record true, so the sweep may run before the build
     decides to use the spare."""
@@ -109,7 +110,8 @@ class SpareSweep(SpareWork):
         found: set[str] = set()
         try:
             if self.folder.is_dir() and not self.folder.is_symlink():
-                if self.staged is not None and self.written_at is not None:
+                if self.staged is not None and self.written_at is not None and \
+                        _change_times_hold(self.folder, self.written_at):
                     found = _swept_by_record(self.folder, self.files, self.staged, self.written_at)
                 else:
                     _remove_unlisted(self.folder, "", self.files, found, top=True)
@@ -211,7 +213,7 @@ def _bring_up_to_date(live: Path, staging: Path, files: dict[str, str], staged: 
         if staged.get(relative) != files[relative] or relative not in found:
             target = staging / relative
             if relative in found or target.is_symlink():
-                target.unlink()
+                target.unlink(missing_ok=True)  # (found by the record, and deleted by hand since)
             else:
                 target.parent.mkdir(parents=True, exist_ok=True)
             if not _link(live / relative, target):
@@ -246,6 +248,26 @@ def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[
 # come from a clock that lags the one the record reads by up to a tick, and the build itself was
 # writing the version until then.
 _CHANGE_TIME_MARGIN_NS = 2_000_000_000
+
+
+def _change_times_hold(folder: Path, written_at: int) -> bool:
+    """Whether the folders' change times can tell what changed since `written_at`: not on Windows
+    (where st_ctime is a creation time), nor when the clock is behind the record (set back since),
+    nor where adding an entry to a folder does not move its change time to the clock's time (a
+    file system that does not keep change times, or a network one with a clock of its own)."""
+    if os.name == "nt":
+        return False
+    before = time.time_ns()
+    if before < written_at:
+        return False
+    probe = folder / f".change-time-probe-{os.getpid()}"
+    try:
+        probe.mkdir()
+        probe.rmdir()
+        changed = os.lstat(folder).st_ctime_ns
+    except OSError:
+        return False
+    return before - _CHANGE_TIME_MARGIN_NS <= changed <= time.time_ns() + _CHANGE_TIME_MARGIN_NS
 
 
 def _swept_by_record(root: Path, files: dict[str, str], staged: dict[str, str], written_at: int) -> set[str]:
@@ -294,7 +316,7 @@ def _swept_by_record(root: Path, files: dict[str, str], staged: dict[str, str], 
                         found.add(relative)
                     else:
                         os.unlink(entry.path)
-                        emptied.add(folder)
+            emptied.add(folder)  # (also left empty before: its files deleted by hand, or by a sweep killed then)
             continue
         for name in names.get(folder, ()):
             relative = f"{folder}/{name}" if folder else name

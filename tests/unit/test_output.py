@@ -117,7 +117,7 @@ def test_a_sweep_by_the_spares_record_lists_only_the_folders_changed_since(tmp_p
     monkeypatch.setattr(output.os, "scandir", scandir)
     assert found == {"index.html", "a/index.html", "a/b/index.html"}  # d/x.html was deleted by hand
     remaining = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
-    assert remaining == ["a", "a/b", "a/b/index.html", "a/index.html", "d", "index.html",
+    assert remaining == ["a", "a/b", "a/b/index.html", "a/index.html", "index.html",  # d left empty by hand
                          "pagefind", "pagefind/part.pf"]
     # The strays went with the folders they were added to (listed); c went unlisted, from the record.
     assert sorted(listed) == [".", "a", "d", "e", "e/deep"]
@@ -133,13 +133,47 @@ def test_a_sweep_by_the_spares_record_lists_everything_written_just_before_it(tm
     assert found == set(staged) - {"d/x.html", "pagefind/part.pf"}
 
 
-def test_a_sweep_started_early_uses_the_spares_record(tmp_path):
+def test_a_sweep_by_the_spares_record_removes_a_folder_emptied_by_hand(tmp_path, monkeypatch):
+    root = tmp_path / "spare"
+    staged, written_at = _recorded_spare(root)
+    files = dict(staged)
+    del files["a/b/index.html"]  # an article removed since; its page was also taken down by hand
+    (root / "a" / "b" / "index.html").unlink()
+    monkeypatch.setattr(output, "_CHANGE_TIME_MARGIN_NS", 0)
+    output._swept_by_record(root, files, staged, written_at)
+    assert not (root / "a" / "b").exists()
+
+
+def _spare_with_an_old_stray(site, spare):
+    """The spare's record, and a file it does not list, there since before the record was taken."""
+    staged = {"index.html": output.content_digest(b"first"), "stray/deep/by-hand.html": output.content_digest(b"x")}
+    (spare / "stray" / "deep" / "unrecorded.html").write_text("y", encoding="utf-8")
+    time.sleep(0.2)  # past the margin the tests set, and a tick of the file times' clock
+    return staged, time.time_ns()
+
+
+def test_a_sweep_started_early_uses_the_spares_record_where_change_times_hold(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "_CHANGE_TIME_MARGIN_NS", 50_000_000)  # (the sweep's process inherits it)
     site, spare = _two_versions(tmp_path)
     files = {"index.html": output.content_digest(b"second")}
-    staged = {"index.html": output.content_digest(b"first"), "stray/deep/by-hand.html": output.content_digest(b"x")}
-    sweep = output.SpareSweep(site, files, staged, time.time_ns() + 10**10)  # every folder older than the record
+    staged, written_at = _spare_with_an_old_stray(site, spare)
+    sweep = output.SpareSweep(site, files, staged, written_at)
     assert sweep.wait() and sweep.present == {"index.html"}
-    assert not (spare / "stray").exists() and (spare / "pagefind" / "part.pf").exists()
+    assert not (spare / "stray" / "deep" / "by-hand.html").exists()  # recorded, no longer listed: deleted
+    # A folder unchanged since the record is taken to hold what it lists (its own change time says so).
+    assert (spare / "stray" / "deep" / "unrecorded.html").exists()
+    assert (spare / "pagefind" / "part.pf").exists()
+
+
+def test_a_sweep_walks_every_folder_when_the_clock_is_behind_the_spares_record(tmp_path, monkeypatch):
+    monkeypatch.setattr(output, "_CHANGE_TIME_MARGIN_NS", 50_000_000)
+    site, spare = _two_versions(tmp_path)
+    files = {"index.html": output.content_digest(b"second")}
+    staged, written_at = _spare_with_an_old_stray(site, spare)
+    sweep = output.SpareSweep(site, files, staged, written_at + 60 * 10**9)  # set back a minute since
+    assert sweep.wait() and sweep.present == {"index.html"}
+    assert not (spare / "stray").exists()  # walked: nothing unlisted is left
+    assert (spare / "pagefind" / "part.pf").exists() and not list(spare.glob(".change-time-probe-*"))
 
 
 def test_a_spare_made_early_holds_links_to_the_published_files_and_start_uses_it(tmp_path, monkeypatch):

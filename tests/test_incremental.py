@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -293,6 +294,35 @@ def test_files_put_into_the_published_site_by_hand_are_not_carried_into_later_bu
     _build(project)  # back in the version the files were put into
     assert not (project / "site" / ".DS_Store").exists()
     assert not (project / "site" / "articles" / "added-by-hand").exists()
+    _assert_same_site(project, tmp_path / "clean")
+
+
+def test_hand_changes_to_the_published_site_are_found_in_folders_otherwise_unchanged(tmp_path, monkeypatch):
+    """The spare's sweep lists only the folders whose change time is later than its record: a page
+    deleted by hand comes back, and a file added by hand to a page's folder goes, two builds later."""
+    from generator import output
+
+    monkeypatch.setattr(output, "_CHANGE_TIME_MARGIN_NS", 50_000_000)  # folders changed since are told apart
+    project = copy_project(tmp_path / "project")
+    seeds = sorted(SEARCH_SEEDS.iterdir())
+    for seed in seeds[:4]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    _build(project)
+    time.sleep(0.2)
+    _build(project)
+    time.sleep(0.2)
+    live = project / "site"
+    pages = sorted((live / "articles").glob("*/index.html"))
+    pages[0].unlink()
+    (pages[1].parent / "notes.txt").write_text("put there by hand", encoding="utf-8")
+    (live / "articles" / "added-by-hand").mkdir()
+    (live / "articles" / "added-by-hand" / "index.html").write_text("<p>", encoding="utf-8")
+    shutil.copy2(seeds[4], project / "seeds" / seeds[4].name)
+    _build(project)
+    time.sleep(0.2)
+    _build(project)  # back in the version changed by hand, swept by its record
+    assert pages[0].exists() and not (pages[1].parent / "notes.txt").exists()
+    assert not (live / "articles" / "added-by-hand").exists()
     _assert_same_site(project, tmp_path / "clean")
 
 

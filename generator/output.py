@@ -174,6 +174,38 @@ def start(output: Path, reuse: dict[str, str] | None = None, staged: dict[str, s
 
 
 def _link_files(source: Path, target: Path, files: dict[str, str]) -> set[str]:
+    """Hard links in `target` to the files of `source` that `files` lists; returns those linked.
+    Relative to both folders' descriptors, with each folder made once: a path object per file and
+    a check of every parent per folder cost as much again as the links (the 31k archive's 122,000
+    files: 6.1 s, 1.9 s of it in Python)."""
+    if os.link not in os.supports_dir_fd or os.mkdir not in os.supports_dir_fd or not hasattr(os, "O_DIRECTORY"):
+        return _link_files_by_path(source, target, files)  # (Windows)
+    made: set[str] = {""}
+    present = set()
+    source_fd = os.open(source, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        target_fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY)
+        try:
+            for relative in sorted(files):
+                parent = relative.rpartition("/")[0]
+                if parent not in made:
+                    _make_folders(target_fd, parent, made)
+                try:
+                    os.link(relative, relative, src_dir_fd=source_fd, dst_dir_fd=target_fd)
+                except FileNotFoundError:
+                    continue  # gone from the site since (someone deleted it): it is written again
+                except OSError:
+                    if not _link(source / relative, target / relative):  # (a file system without hard links)
+                        continue
+                present.add(relative)
+        finally:
+            os.close(target_fd)
+    finally:
+        os.close(source_fd)
+    return present
+
+
+def _link_files_by_path(source: Path, target: Path, files: dict[str, str]) -> set[str]:
     made: set[str] = set()
     present = set()
     for relative in sorted(files):
@@ -184,6 +216,19 @@ def _link_files(source: Path, target: Path, files: dict[str, str]) -> set[str]:
         if _link(source / relative, target / relative):
             present.add(relative)
     return present
+
+
+def _make_folders(folder_fd: int, relative: str, made: set[str]) -> None:
+    """Make `relative` and the folders holding it under the folder open as `folder_fd`, noting
+    them in `made`."""
+    parent = relative.rpartition("/")[0]
+    if parent not in made:
+        _make_folders(folder_fd, parent, made)
+    try:
+        os.mkdir(relative, dir_fd=folder_fd)
+    except FileExistsError:
+        pass
+    made.add(relative)
 
 
 def _link(source: Path, target: Path) -> bool:

@@ -213,3 +213,21 @@ def test_a_spare_whose_making_failed_is_made_by_start(tmp_path, monkeypatch):
     calls.append("the making's")
     staging, present = output.start(site, reuse=files, staged=None, swept=making)
     assert present == {"index.html"} and (staging / "index.html").read_text(encoding="utf-8") == "second"
+
+
+def test_linking_the_published_files_by_descriptor_gives_what_linking_by_path_gives(tmp_path):
+    live = tmp_path / "live"
+    listed = ["index.html", "articles/a1/index.html", "articles/a2/index.html", "en/articles/a1/index.html",
+              "assets/fonts/x.woff2"]
+    for relative in listed:
+        (live / relative).parent.mkdir(parents=True, exist_ok=True)
+        (live / relative).write_text(relative, encoding="utf-8")
+    files = {relative: output.content_digest(relative.encode()) for relative in [*listed, "gone/deep/page.html"]}
+    made = {}
+    for name, link_files in (("by descriptor", output._link_files), ("by path", output._link_files_by_path)):
+        target = tmp_path / name
+        target.mkdir()
+        made[name] = (link_files(live, target, files), sorted(str(p.relative_to(target)) for p in target.rglob("*")))
+        assert all((target / relative).stat().st_ino == (live / relative).stat().st_ino for relative in listed)
+    assert made["by descriptor"] == made["by path"]
+    assert made["by descriptor"][0] == set(listed)  # the file deleted from the site since is not there

@@ -25,6 +25,7 @@ import shutil
 import stat
 import subprocess
 import time
+from collections.abc import Container
 from pathlib import Path, PurePosixPath
 
 from generator import parallel
@@ -266,9 +267,10 @@ def _bring_up_to_date(live: Path, staging: Path, files: dict[str, str], staged: 
     return present
 
 
-def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[str], top: bool = False) -> bool:
+def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[str], top: bool = False,
+                     left: Container[str] = ()) -> bool:
     """Delete what is under `root/folder` but not in `files`, adding what is to `found`; True
-    when the folder is left empty."""
+    when the folder is left empty. The folders of `left` are not entered (another caller's)."""
     empty = True
     with os.scandir(root / folder if folder else root) as entries:
         for entry in entries:
@@ -276,7 +278,9 @@ def _remove_unlisted(root: Path, folder: str, files: dict[str, str], found: set[
             if top and entry.name == PAGEFIND_DIRNAME:
                 empty = False
             elif entry.is_dir(follow_symlinks=False):
-                if _remove_unlisted(root, relative, files, found):
+                if relative in left:
+                    empty = False
+                elif _remove_unlisted(root, relative, files, found, left=left):
                     os.rmdir(entry.path)
                 else:
                     empty = False
@@ -322,9 +326,9 @@ def _swept_by_record(root: Path, files: dict[str, str], staged: dict[str, str], 
     names: dict[str, list[str]] = {}  # folder -> the recorded files in it
     folders = {""}
     for relative in staged:
-        folder, _, name = relative.rpartition("/")
         if relative.startswith(PAGEFIND_DIRNAME + "/"):
             continue  # the index stage's
+        folder, _, name = relative.rpartition("/")
         names.setdefault(folder, []).append(name)
         while folder not in folders:
             folders.add(folder)
@@ -347,19 +351,8 @@ def _swept_by_record(root: Path, files: dict[str, str], staged: dict[str, str], 
             gone.add(folder)  # (its parent changed, and was listed)
             continue
         if not folder or status.st_ctime_ns >= recent:
-            with os.scandir(path) as entries:
-                for entry in entries:
-                    relative = f"{folder}/{entry.name}" if folder else entry.name
-                    if not folder and entry.name == PAGEFIND_DIRNAME:
-                        continue
-                    if entry.is_dir(follow_symlinks=False):
-                        if relative not in folders and _remove_unlisted(root, relative, files, found):
-                            os.rmdir(entry.path)
-                            emptied.add(folder)
-                    elif relative in files:
-                        found.add(relative)
-                    else:
-                        os.unlink(entry.path)
+            # Listed; its recorded sub-folders come in their own turn.
+            _remove_unlisted(root, folder, files, found, top=not folder, left=folders)
             emptied.add(folder)  # (also left empty before: its files deleted by hand, or by a sweep killed then)
             continue
         for name in names.get(folder, ()):

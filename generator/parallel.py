@@ -12,6 +12,7 @@ import multiprocessing
 import os
 import pickle
 import queue
+import select
 import signal
 import subprocess
 import sys
@@ -128,6 +129,14 @@ class ForkedCall:
                 value.add_note(where[0])
             raise value
         return value
+
+    def busy(self) -> bool:
+        """Whether result() would wait for the child (it has not answered yet). False when no
+        child was forked: result() then makes the call itself, and nothing runs meanwhile."""
+        if self._answer is not None or self.pid is None or self._read is None:
+            return False
+        readable, _, _ = select.select([self._read], [], [], 0)
+        return not readable
 
     def _end(self) -> None:
         if self._read is not None:

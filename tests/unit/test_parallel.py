@@ -209,3 +209,28 @@ def test_without_fork_the_call_is_made_by_result(monkeypatch):
     monkeypatch.delattr(os, "fork")
     call = ForkedCall(_where_and_what, [1, 2])
     assert call.result()[:2] == (os.getpid(), 3)
+
+
+def _waits_for(path: str) -> str:
+    while not os.path.exists(path):
+        time.sleep(0.01)
+    return "answered"
+
+
+def test_a_forked_call_is_busy_until_its_child_has_answered(tmp_path):
+    go = tmp_path / "go"
+    with ForkedCall(_waits_for, str(go)) as call:
+        assert call.busy() and call.busy()  # asking does not wait, nor read the answer
+        go.touch()
+        deadline = time.monotonic() + 30
+        while call.busy() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not call.busy()  # answered: result() will not wait
+        assert call.result() == "answered"
+        assert not call.busy()
+
+
+def test_a_call_not_forked_is_never_busy():
+    call = ForkedCall(_where_and_what, [1, 2], fork=False)
+    assert not call.busy()  # nothing runs meanwhile: result() makes the call
+    assert call.result()[1] == 3

@@ -30,7 +30,7 @@ from generator.output import SiteWriter
 from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
-from generator.render import Renderer
+from generator.render import Renderer, render_articles_ahead
 from generator.search import PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
@@ -206,7 +206,8 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
     """The ingested articles, and the archive's search forms, its frequent forms and each article's
     index forms: worked out while another process links (they need only the articles' text),
     instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
-    9 s of CPU, were worked out while rendering)."""
+    9 s of CPU, were worked out while rendering). Then, until the linking answers, the bodies that
+    pages and feeds will render are rendered (render_articles_ahead)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
@@ -220,6 +221,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
             if config.search.first_page_min_articles and pagefind_search.available() else []
         forms_of = index_forms(articles, search_forms, words)
+        render_articles_ahead(articles, until=lambda: not linking.busy())
         linked = linking.result()
     ingested = _settled(config, read, linked)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)

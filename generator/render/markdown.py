@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import Callable, Iterable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
@@ -63,6 +64,30 @@ def _renderer(isolate_ltr: bool) -> MarkdownIt:
     return renderer
 
 
+# Bodies rendered before a page or feed asked for them (render_ahead), by text and isolation.
+_RENDERED_AHEAD: dict[tuple[str, bool], str] = {}
+
+
 def render_body(markdown_text: str, direction: str = "ltr") -> str:
     """HTML of a body; `direction` is the text's own ("rtl" isolates its left-to-right runs)."""
-    return _renderer(direction == "rtl").render(markdown_text)
+    isolate = direction == "rtl"
+    html = _RENDERED_AHEAD.get((markdown_text, isolate))
+    return html if html is not None else _renderer(isolate).render(markdown_text)
+
+
+def render_ahead(texts: Iterable[tuple[str, str]], until: Callable[[], bool], every: int = 16) -> int:
+    """Render bodies (`(markdown text, direction)`, in the order given) before they are asked
+    for, until `until()` is true (asked every `every` texts): render_body then answers them from
+    memory, in this process and in those it forks later. Returns how many were rendered. Equal
+    renderings of one text are kept as one string."""
+    done = 0
+    for text, direction in texts:
+        if done % every == 0 and until():
+            break
+        isolate = direction == "rtl"
+        if (text, isolate) not in _RENDERED_AHEAD:
+            html = _renderer(isolate).render(text)
+            twin = _RENDERED_AHEAD.get((text, not isolate))
+            _RENDERED_AHEAD[(text, isolate)] = twin if twin == html else html
+        done += 1
+    return done

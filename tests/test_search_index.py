@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import search
 from generator.search import INDEXED_PAGES, IndexedPage, build_index, indexed_pages, plan_parts
 
 PAGE = """<!doctype html>
@@ -89,6 +90,15 @@ def test_only_pages_with_a_pagefind_body_are_read(tmp_path):
     found = indexed_pages(tmp_path)
     assert len(found) == 37 and "articles/redirect/index.html" not in {page.path for page in found}
     assert [page for page in found if page.day is None][0].path == "articles/a0999/index.html"
+
+
+def test_many_pages_are_read_by_other_processes_as_this_one_reads_them(tmp_path, monkeypatch):
+    make_site(tmp_path)
+    read_here = indexed_pages(tmp_path)
+    monkeypatch.setattr(search, "PAGES_READ_IN_PROCESSES", 10)
+    monkeypatch.setattr(search, "_cores", lambda: 2)
+    monkeypatch.setattr(search, "ThreadPoolExecutor", None)  # (not used: the processes read them)
+    assert indexed_pages(tmp_path) == read_here and len(read_here) == 37
 
 
 def test_the_digest_ignores_what_pagefind_does_not_read(tmp_path):

@@ -31,6 +31,7 @@ from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer, render_articles_ahead
+from generator.render.markdown import forget_rendered_ahead
 from generator.search import PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
@@ -197,17 +198,20 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     try:
         return _build(config, progress, jobs, started, state, previous, staged, sweep)
     finally:
+        forget_rendered_ahead()
         if sweep is not None:
             sweep.wait()  # a build that failed before using it leaves no process working on the spare
 
 
-def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState) \
+def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
+                               sweep: output.SpareWork | None) \
         -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]]]:
     """The ingested articles, and the archive's search forms, its frequent forms and each article's
     index forms: worked out while another process links (they need only the articles' text),
     instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
     9 s of CPU, were worked out while rendering). Then, until the linking answers, the bodies that
-    pages and feeds will render are rendered (render_articles_ahead)."""
+    pages and feeds will render are rendered (render_articles_ahead), unless the spare version's
+    process (`sweep`) still wants the other core."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
@@ -221,7 +225,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
             if config.search.first_page_min_articles and pagefind_search.available() else []
         forms_of = index_forms(articles, search_forms, words)
-        render_articles_ahead(articles, until=lambda: not linking.busy())
+        render_articles_ahead(articles, until=lambda: not linking.busy() or (sweep is not None and sweep.busy()))
         linked = linking.result()
     ingested = _settled(config, read, linked)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
@@ -230,7 +234,8 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
            staged: SiteRecord, sweep: output.SpareWork | None) -> BuildSummary:
-    ingested, (search_forms, words, heads, forms_of) = _ingested_and_search_forms(config, progress, jobs, state)
+    ingested, (search_forms, words, heads, forms_of) = _ingested_and_search_forms(config, progress, jobs, state,
+                                                                                  sweep)
     curated = load_curated_events(config.paths.content, config.root, ingested.problems)
     merges = resolve_merges(curated, ingested.problems)
     raw_texts = collect_raw_texts(config.root, ingested.articles)
@@ -261,6 +266,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 site, archive, renderer.urls, {lang: config.site.title(lang) for lang in config.interface_languages},
                 config.interface_languages, config.site.default_language, previous.pages,
                 jobs=1 if running or searches.searching() else jobs, article_fingerprint=renderer.article_fingerprint))
+            forget_rendered_ahead()  # the feeds were the last to ask for bodies
             fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
             renderer.search_forms.write_clitic_tables(site)
 

@@ -78,6 +78,10 @@ class SpareWork:
     def _work(self) -> tuple[bool, set[str]]:
         raise NotImplementedError
 
+    def busy(self) -> bool:
+        """Whether its process is still working (see parallel.ForkedCall.busy)."""
+        return self._done is None and self._call.busy()
+
     def wait(self) -> bool:
         """Wait for the work; False when it failed (start then does it again itself)."""
         if self._done is None:

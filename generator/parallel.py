@@ -135,8 +135,9 @@ class ForkedCall:
         child was forked: result() then makes the call itself, and nothing runs meanwhile."""
         if self._answer is not None or self.pid is None or self._read is None:
             return False
-        readable, _, _ = select.select([self._read], [], [], 0)
-        return not readable
+        poll = select.poll()  # (not select(): a build may hold descriptors past 1024)
+        poll.register(self._read, select.POLLIN)
+        return not poll.poll(0)
 
     def _end(self) -> None:
         if self._read is not None:

@@ -62,7 +62,8 @@ TOP_SPAN_DAYS = 1024
 DATE_SORT_KEY = "date"
 UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more runs, reads and merging (README)
-PAGES_READ_IN_PROCESSES = 2000  # pages to read (indexed_pages) past which other processes read them
+PAGES_READ_IN_PROCESSES = 2000  # pages to read (indexed_pages) from which other processes read them
+PAGES_PER_READ = 500  # pages a process is given at a time
 PARTS_FORMAT = 4  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
 PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
@@ -178,8 +179,9 @@ def indexed_pages(site_dir: Path, known: Mapping[str, tuple[str, IndexedPage]] |
     if len(to_read) >= PAGES_READ_IN_PROCESSES and _cores() > 1:
         # A full build's 31k pages: finding the body and hashing it hold the interpreter, so
         # threads read them one at a time (4.2 s, while the other core waited); processes, 2.2 s.
+        # One per core, as build_index runs Pagefind, whatever the build's own --jobs.
         items = [(str(site_dir), relative) for relative in to_read]
-        for read in parallel.in_new_processes(_read_pages, items, _cores(), chunk=500):
+        for read in parallel.in_new_processes(_read_pages, items, _cores(), chunk=PAGES_PER_READ):
             found.update(read)
     else:
         # A few pages: reading dominates and releases the interpreter, so threads overlap the reads.

@@ -95,10 +95,17 @@ def test_only_pages_with_a_pagefind_body_are_read(tmp_path):
 def test_many_pages_are_read_by_other_processes_as_this_one_reads_them(tmp_path, monkeypatch):
     make_site(tmp_path)
     read_here = indexed_pages(tmp_path)
+    missing = {"articles/gone/index.html": "d"}  # listed by the caller, not on disk
+    with pytest.raises(FileNotFoundError):
+        indexed_pages(tmp_path, None, missing)
     monkeypatch.setattr(search, "PAGES_READ_IN_PROCESSES", 10)
+    monkeypatch.setattr(search, "PAGES_PER_READ", 4)  # ten lots, answered in whatever order they come
     monkeypatch.setattr(search, "_cores", lambda: 2)
     monkeypatch.setattr(search, "ThreadPoolExecutor", None)  # (not used: the processes read them)
     assert indexed_pages(tmp_path) == read_here and len(read_here) == 37
+    listed = {page.path: "d" for page in read_here}
+    with pytest.raises(FileNotFoundError):  # raised here as the threads raise it
+        indexed_pages(tmp_path, None, {**listed, **missing})
 
 
 def test_the_digest_ignores_what_pagefind_does_not_read(tmp_path):

@@ -381,18 +381,22 @@ class Renderer:
                 self._search_forms_of(article)
 
 
-def render_articles_ahead(articles: list[Article], until: Callable[[], bool], every: int = 16) -> int:
+def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) -> int:
     """Render what the pages and feeds of `articles` will render of each (its body on its page and
     in feeds, its lead), newest articles first, until `until()` is true: for time the build would
-    otherwise spend waiting (on the linking process, a full build's 31k articles 20-25 s, and this
-    is 10 s of work that the render workers and the feeds did once per interface). Renders the
-    newest first, since a rebuild's pages are mostly of the last days. Returns how many texts."""
+    otherwise spend waiting (a full build's 31k articles: the linking process answered 10-25 s
+    after the build process had worked out the search forms, and this is 10 s of work that the
+    render workers and the feeds did once per interface). Newest first, since a rebuild's pages
+    are mostly of the last days. Returns how many texts were taken (markdown.render_ahead)."""
+    if until():
+        return 0
+
     def texts() -> Iterator[tuple[str, str]]:
         for article in newest_first(articles):
             yield article.body, DIRECTION[article.language]
             yield feeds.xml_safe(article.body), "ltr"
             yield feeds.xml_safe(lead(article)), "ltr"
-    return render_ahead(texts(), until, every)
+    return render_ahead(texts(), until)
 
 
 def _forms_chunk(indices: list[int]) -> dict[str, str]:

@@ -66,6 +66,8 @@ def _renderer(isolate_ltr: bool) -> MarkdownIt:
 
 # Bodies rendered before a page or feed asked for them (render_ahead), by text and isolation.
 _RENDERED_AHEAD: dict[tuple[str, bool], str] = {}
+AHEAD_MAX_CHARACTERS = 100_000_000  # of HTML kept (about 200 MB of Arabic): a 31k archive's pages, feeds and leads
+AHEAD_MAX_TEXT = 200_000  # characters: a longer body is left to the page that shows it (a render of seconds)
 
 
 def render_body(markdown_text: str, direction: str = "ltr") -> str:
@@ -75,19 +77,30 @@ def render_body(markdown_text: str, direction: str = "ltr") -> str:
     return html if html is not None else _renderer(isolate).render(markdown_text)
 
 
-def render_ahead(texts: Iterable[tuple[str, str]], until: Callable[[], bool], every: int = 16) -> int:
+def render_ahead(texts: Iterable[tuple[str, str]], until: Callable[[], bool]) -> int:
     """Render bodies (`(markdown text, direction)`, in the order given) before they are asked
-    for, until `until()` is true (asked every `every` texts): render_body then answers them from
-    memory, in this process and in those it forks later. Returns how many were rendered. Equal
-    renderings of one text are kept as one string."""
-    done = 0
+    for, until `until()` is true (asked before each) or AHEAD_MAX_CHARACTERS of HTML are kept:
+    render_body then answers them from memory, in this process and in those it forks later, until
+    forget_rendered_ahead(). Equal renderings of one text are kept as one string. Returns how many
+    texts were taken (rendered, or found rendered already)."""
+    taken, kept = 0, sum(map(len, _RENDERED_AHEAD.values()))
     for text, direction in texts:
-        if done % every == 0 and until():
+        if kept >= AHEAD_MAX_CHARACTERS or until():
             break
+        taken += 1
         isolate = direction == "rtl"
-        if (text, isolate) not in _RENDERED_AHEAD:
+        if (text, isolate) in _RENDERED_AHEAD or len(text) > AHEAD_MAX_TEXT:
+            continue
+        try:
             html = _renderer(isolate).render(text)
-            twin = _RENDERED_AHEAD.get((text, not isolate))
-            _RENDERED_AHEAD[(text, isolate)] = twin if twin == html else html
-        done += 1
-    return done
+        except Exception:  # noqa: BLE001 - the page that shows it fails with its name instead
+            continue
+        twin = _RENDERED_AHEAD.get((text, not isolate))
+        _RENDERED_AHEAD[(text, isolate)] = twin if twin == html else html
+        kept += len(html) if twin != html else 0
+    return taken
+
+
+def forget_rendered_ahead() -> None:
+    """Drop what render_ahead kept (once nothing more will ask for it)."""
+    _RENDERED_AHEAD.clear()

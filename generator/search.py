@@ -178,7 +178,7 @@ def indexed_pages(site_dir: Path, known: Mapping[str, tuple[str, IndexedPage]] |
             to_read.append(relative)
     if len(to_read) >= PAGES_READ_IN_PROCESSES and _cores() > 1:
         # A full build's 31k pages: finding the body and hashing it hold the interpreter, so
-        # threads read them one at a time (4.2 s, while the other core waited); processes, 2.2 s.
+        # threads read them one at a time (4.8-7.0 s, the other core idle); two processes, 1.3 s.
         # One per core, as build_index runs Pagefind, whatever the build's own --jobs.
         items = [(str(site_dir), relative) for relative in to_read]
         for read in parallel.in_new_processes(_read_pages, items, _cores(), chunk=PAGES_PER_READ):

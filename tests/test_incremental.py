@@ -230,6 +230,35 @@ def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch
     assert fingerprints[1] == fingerprints[3]  # what the next build compares, worked out in processes too
 
 
+def test_while_the_linking_process_works_the_build_renders_the_bodies_ahead(tmp_path, monkeypatch):
+    """The build process renders ahead for as long as the linking takes (here held back a second),
+    and the site is the one a single process builds."""
+    import time
+
+    import generator.build
+
+    def linked_later(*arguments):
+        time.sleep(1)
+        return real_linked(*arguments)
+
+    def counted(articles, until):
+        taken.append(real_ahead(articles, until))
+        return taken[-1]
+
+    real_linked, real_ahead, taken = generator.build._linked, generator.build.render_articles_ahead, []
+    project = copy_project(tmp_path / "project")
+    _build(project, jobs=1)
+    single = _tree(project / "site")
+    for name in ("site", "site.versions", "site.state"):
+        (project / name).unlink() if (project / name).is_symlink() else shutil.rmtree(project / name)
+    monkeypatch.setattr(generator.build, "_linked", linked_later)
+    monkeypatch.setattr(generator.build, "render_articles_ahead", counted)
+    _build(project, jobs=2)
+    articles = len(list((project / "content/articles").glob("*.md")))
+    assert taken == [3 * articles] and articles > 2  # page body, feed body and lead of every article
+    assert _tree(project / "site") == single
+
+
 def test_a_project_moved_and_built_from_a_relative_path_renders_nothing(tmp_path, monkeypatch):
     """Where the project lies is not an input: a checkout moved with its site and build state, or
     built as `--project moved` from its parent rather than from inside, reuses every page."""

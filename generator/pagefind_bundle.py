@@ -120,13 +120,19 @@ def _plain(node):
 
 def read_file(path: Path):
     """The decoded CBOR of one of a bundle's files (plain Python values)."""
-    raw = gzip.decompress(path.read_bytes())
-    if not raw.startswith(HEADER):
-        raise BundleError(f"{path.name}: not a Pagefind file")
-    node, end = decode(raw, len(HEADER))
+    raw = read_bytes(path)
+    node, end = decode(raw)
     if end != len(raw):
         raise BundleError(f"{path.name}: trailing bytes")
     return _plain(node)
+
+
+def read_bytes(path: Path) -> bytes:
+    """The CBOR of one of a bundle's files, after its signature."""
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(HEADER):
+        raise BundleError(f"{path.name}: not a Pagefind file")
+    return raw[len(HEADER):]
 
 
 def _write(path: Path, content: bytes, level: int = 9) -> None:
@@ -195,7 +201,8 @@ def _postings(data: bytes, i: int) -> tuple[Postings, int]:
     return (count, first, data[rest:i], last), i
 
 
-def _chunk_words(data: bytes) -> list[Word]:
+def chunk_words(data: bytes) -> list[Word]:
+    """The words of an index chunk (its bytes after the signature), in its order."""
     if data[:1] != b"\x81":
         raise ValueError("an index chunk is not a 1-array")
     _, count, i = _head(data, 1)
@@ -237,6 +244,130 @@ def _merged_postings(found: list[tuple[Postings, int]]) -> tuple[int, list[bytes
     return [head(4, total), *blobs]
 
 
+def postings_summary(postings: Postings) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
+    """Each posting's page, the least and the most its locations can weigh together, its meta fields
+    (a bit per field number) and where its locations start in the postings' data (for
+    `posting_locations`), as Pagefind's search module reads them: a negative number among the
+    locations sets the weight of those after it, -(weight + 1), and starts their positions again
+    (each is the difference from the one before it); a weight is 24 times the element's
+    `data-pagefind-weight`. The module counts a position once, at the weight of whichever of its
+    locations its unstable sort puts first, so a position listed at two weights (a word of the
+    text and of a hidden element of the page) counts at one of them."""
+    # The hot loop of the first pages of results: integers below 2^16 are read inline.
+    count, page, data, _ = postings
+    pages, lows, highs, fields, starts = [], [], [], [], []
+    i = 0
+    for number in range(count):
+        if number:  # the posting's head (a 3-array), then its page number
+            byte = data[i + 1]
+            if byte < 24:
+                page += byte
+                i += 2
+            elif byte == 24:
+                page += data[i + 2]
+                i += 3
+            else:
+                _, difference, i = _head(data, i + 1)
+                page += difference
+        starts.append(i)
+        length = data[i] - 0x80
+        if 0 <= length < 24:
+            i += 1
+        else:
+            _, length, i = _head(data, i)
+        weight, total, position, runs, positions, again = DEFAULT_WEIGHT, 0, 0, [], [], False
+        while length:
+            length -= 1
+            byte = data[i]
+            if byte < 24:  # a location
+                if not byte:
+                    again = True  # (a difference of 0: the position before, again)
+                position += byte
+                i += 1
+            elif byte == 24:
+                position += data[i + 1]
+                i += 2
+            elif byte == 25:
+                position += (data[i + 1] << 8) | data[i + 2]
+                i += 3
+            elif byte < 0x20:
+                _, value, i = _head(data, i)
+                position += value
+            else:  # a weight
+                if byte < 0x38:
+                    weight = byte - 0x20
+                    i += 1
+                elif byte == 0x38:
+                    weight = data[i + 1]
+                    i += 2
+                else:
+                    _, weight, i = _head(data, i)
+                    weight = min(weight, 255)
+                position = 0
+                runs.append((len(positions), weight))
+                continue
+            total += weight
+            positions.append(position)
+        low = high = total
+        if (again or len(runs) > 1 or (runs and runs[0][0])) and len(set(positions)) < len(positions):
+            weights: dict[int, tuple[int, int]] = {}
+            runs.insert(0, (0, DEFAULT_WEIGHT))  # the locations before any weight is given
+            for (begin, weight), (end, _) in zip(runs, [*runs[1:], (len(positions), 0)]):
+                for position in positions[begin:end]:
+                    least, most = weights.get(position, (weight, weight))
+                    weights[position] = (min(least, weight), max(most, weight))
+            low = sum(least for least, _ in weights.values())
+            high = sum(most for _, most in weights.values())
+        mask = 0
+        if data[i] == 0x80:
+            i += 1
+        else:
+            _, length, i = _head(data, i)
+            field = -1
+            while length:  # -(field + 1), then the field's positions
+                length -= 1
+                byte = data[i]
+                if byte < 24:
+                    i += 1
+                    if field >= 0:
+                        mask |= 1 << field
+                    continue
+                major, value, i = _head(data, i)
+                if major == 1:
+                    field = value
+                elif field >= 0:
+                    mask |= 1 << field
+        pages.append(page)
+        lows.append(low)
+        highs.append(high)
+        fields.append(mask)
+    return pages, lows, highs, fields, starts
+
+
+DEFAULT_WEIGHT = 24  # a location's weight before any is given (Pagefind's weight 1.0)
+
+
+def posting_locations(data: bytes, start: int) -> list[tuple[int, int]]:
+    """The (position, weight) of each location of the posting whose locations start at `start` in
+    the postings' data (as `postings_summary` gives it)."""
+    _, length, i = _head(data, start)
+    weight, position, found = DEFAULT_WEIGHT, 0, []
+    for _ in range(length):
+        major, value, i = _head(data, i)
+        if major == 1:
+            weight, position = min(value, 255), 0
+        else:
+            position += value
+            found.append((position, weight))
+    return found
+
+
+def filter_chunk(name: str, values: dict[str, list[int]]) -> bytes:
+    """A filter file's CBOR: the filter's name, then each value (in byte order) with its pages."""
+    return encode((4, [_text(name), (4, [(4, [_text(value), (4, [(0, page) for page in values[value]])])
+                                         for value in sorted(values, key=str.encode)])]))
+
+
 # -- reading one bundle --------------------------------------------------------------------------
 
 @dataclass
@@ -271,7 +402,7 @@ def read_bundle(folder: Path) -> Contents:
             raw = gzip.decompress((folder / "index" / f"{chunk}.pf_index").read_bytes())
             if not raw.startswith(HEADER):
                 raise ValueError(f"index chunk {chunk}: not a Pagefind file")
-            found = _chunk_words(raw[len(HEADER):])
+            found = chunk_words(raw[len(HEADER):])
             if words and found and found[0][0] <= words[-1][0]:
                 raise ValueError(f"index chunk {chunk}: words out of order")
             words += found
@@ -610,8 +741,7 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
         values = {value: sorted(found) for value, found in values.items() if found}
         if not values:
             continue
-        content = encode((4, [_text(filter_name), (4, [(4, [_text(value), (4, [(0, page) for page in values[value]])])
-                                                       for value in sorted(values, key=str.encode)])]))
+        content = filter_chunk(filter_name, values)
         file = _hashed(lang, content, 7)
         _write(target / "filter" / f"{file}.pf_filter", content)
         filters.append((4, [_text(filter_name), _text(file)]))

@@ -41,7 +41,7 @@ def test_the_walk_sums_page_differences_and_keeps_the_bytes_after_the_first_page
         postings = [_posting(d, [location() for _ in range(rng.randint(0, 30))],
                              [rng.randint(-3, 300) for _ in range(rng.randint(0, 3))]) for d in differences]
         data = b"\x81\x81" + _entries("كلمة", postings)
-        [(word, (count, first, rest, last), variants)] = bundle._chunk_words(data)
+        [(word, (count, first, rest, last), variants)] = bundle.chunk_words(data)
         assert (word, count, first, last, variants) == ("كلمة".encode(), len(pages), pages[0], pages[-1], ())
         assert data.endswith(rest + b"\x80")  # the postings after the first page number, then no variants
 
@@ -55,7 +55,7 @@ def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
         pages = sorted(rng.sample(range(size), rng.randint(1, min(size, 20))))
         differences = [pages[0]] + [b - a for a, b in zip(pages, pages[1:])]
         data = b"\x81\x81" + _entries("w", [_posting(d, [page], []) for d, page in zip(differences, pages)])
-        [(_, postings, _)] = bundle._chunk_words(data)
+        [(_, postings, _)] = bundle.chunk_words(data)
         lists.append((postings, offset))
         expected += [(offset + page, page) for page in pages]
         offset += size
@@ -84,7 +84,7 @@ def _random_postings(rng: random.Random, pages: list[int]) -> tuple[bundle.Posti
     held = {page: [page, rng.randint(0, 300)] for page in pages}
     data = b"\x81\x81" + _entries("w", [_posting(d, held[page], [-1] if page % 3 else [])
                                         for d, page in zip(differences, pages)])
-    [(_, postings, _)] = bundle._chunk_words(data)
+    [(_, postings, _)] = bundle.chunk_words(data)
     return postings, held
 
 
@@ -128,3 +128,44 @@ def test_a_bundle_cut_around_pages_left_out_and_pages_between_keeps_every_postin
         postings, held = _random_postings(rng, pages)
         cut = bundle._in_page_order(place.cut(postings))
         assert _decoded(cut) == {numbers[page]: held[page] for page in pages if numbers[page] >= 0}
+
+
+def _as_the_module_reads(locations: list[int]) -> list[tuple[int, int]]:
+    """(position, weight) of a posting's locations: a negative number -(w + 1) sets the weight w of
+    those after it and starts their positions again; each position is the difference from the last."""
+    weight, position, found = bundle.DEFAULT_WEIGHT, 0, []
+    for value in locations:
+        if value < 0:
+            weight, position = min(-value - 1, 255), 0
+        else:
+            position += value
+            found.append((position, weight))
+    return found
+
+
+def test_a_postings_summary_weighs_its_locations_and_counts_a_position_listed_twice_once():
+    rng = random.Random(11)
+    for _ in range(300):
+        pages = sorted(rng.sample(range(5000), rng.randint(1, 30)))
+        differences = [pages[0]] + [b - a for a, b in zip(pages, pages[1:])]
+        listed = []
+        for _ in pages:  # runs of locations at several weights, now and then at the same positions
+            locations = [rng.randint(0, 40)] if rng.random() < 0.3 else []
+            for _ in range(rng.randint(0, 3)):
+                locations += [-1 - rng.choice([12, 24, 56, 168, 300])]
+                locations += [rng.choice([0, 1, 2, 5, 30, 300, 70_000]) for _ in range(rng.randint(0, 6))]
+            fields = rng.sample(range(4), rng.randint(0, 2))
+            listed.append((locations, [n for field in fields for n in (-1 - field, rng.randint(0, 30))]))
+        data = b"\x81\x81" + _entries("w", [_posting(d, locations, meta)
+                                            for d, (locations, meta) in zip(differences, listed)])
+        [(_, postings, _)] = bundle.chunk_words(data)
+        found_pages, lows, highs, masks, starts = bundle.postings_summary(postings)
+        assert found_pages == pages
+        for (locations, meta), low, high, mask, start in zip(listed, lows, highs, masks, starts):
+            located = _as_the_module_reads(locations)
+            assert bundle.posting_locations(postings[2], start) == located
+            weights: dict[int, list[int]] = {}
+            for position, weight in located:
+                weights.setdefault(position, []).append(weight)
+            assert (low, high) == (sum(min(w) for w in weights.values()), sum(max(w) for w in weights.values()))
+            assert mask == sum(1 << (-1 - value) for value in meta if value < 0)

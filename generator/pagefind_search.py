@@ -16,6 +16,8 @@ import json
 import re
 from pathlib import Path
 
+from generator import pagefind_bundle
+
 _SIGNATURE = b"pagefind_dcd"
 _GLUE = "./pagefind_web_bg.js"
 
@@ -136,11 +138,26 @@ class BundleSearch:
 
     def first_results(self, term: str, limit: int) -> tuple[int, list[dict]]:
         """How many pages Pagefind finds for `term`, and the first `limit` of its results (as
-        `search` gives them). Only those are decoded: a frequent word's answer lists thousands of
-        pages, each with its word locations (decoding them all was a fifth of the build's time
-        spent on the first pages of results)."""
+        `search` gives them) by score, then page id: Pagefind leaves pages of equal score in the
+        order of its unstable sort, which the search page does not keep (search.js). Only those
+        and the pages tied with the last of them are decoded: a frequent word's answer lists
+        thousands of pages, each with its word locations (decoding them all was a fifth of the
+        build's time spent on the first pages of results)."""
         text = self._answer(term)
         return _first_results(text, limit) or _all_results(self._decoded(term, text), limit)
+
+    def scored(self, term: str, pages: list[int]) -> dict:
+        """Pagefind's answer to `term` (as `search`) restricted to `pages` (page numbers of the
+        bundle) by a filter of its own: those pages with their scores, which depend on the whole
+        index and not on the filter, and the count of the whole search (`unfiltered_total`)."""
+        import wasmtime
+
+        chunk = pagefind_bundle.filter_chunk(_PAGES_FILTER, {"1": sorted(pages)})
+        try:
+            self._pointer = self._exports["load_filter_chunk"](self._store, self._pointer, *self._pass(chunk))
+        except (wasmtime.WasmtimeError, wasmtime.Trap) as error:
+            raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} ({error})") from None
+        return self._decoded(term, self._answer(term, _PAGES_FILTER_QUERY))
 
     def _decoded(self, term: str, text: str) -> dict:
         try:
@@ -151,7 +168,7 @@ class BundleSearch:
             raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} (not an answer: {text[:80]!r})")
         return answer
 
-    def _answer(self, term: str) -> str:
+    def _answer(self, term: str, filters: bytes = b"{}") -> str:
         import wasmtime
 
         query = term.encode("utf-8")
@@ -166,41 +183,54 @@ class BundleSearch:
                     self._pointer = self._exports["load_index_chunk"](self._store, self._pointer, *self._pass(data))
                     self._loaded.add(chunk)
             chunk = None
-            arguments = (*self._pass(query), *self._pass(query), *self._pass(b"{}"), *self._pass(b""), 0, 0)
+            arguments = (*self._pass(query), *self._pass(query), *self._pass(filters), *self._pass(b""), 0, 0)
             return self._text(self._exports["search"](self._store, self._pointer, *arguments))
         except (OSError, EOFError, ValueError, PagefindSearchError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
             where = self.folder / "index" / f"{chunk}.pf_index" if chunk else self.folder
             raise PagefindSearchError(f"{where}: cannot search it for {term!r} ({error})") from None
 
 
+# A filter no bundle has (the module reads its name as ASCII JSON), loaded by `scored`.
+_PAGES_FILTER = "archive-build-pages"
+_PAGES_FILTER_QUERY = json.dumps({_PAGES_FILTER: ["1"]}).encode("ascii")
+
 _DECODER = json.JSONDecoder()
 _RESULTS = '"results":['
 _TOTAL = re.compile(r',"unfiltered_total":(\d+)\}\s*$')
 
 
+def best_first(results: list[dict], limit: int) -> list[dict]:
+    """The first `limit` of a bundle's results by score, then page id (the search page's order)."""
+    return sorted(results, key=lambda result: (-result["s"], result["p"]))[:limit]
+
+
 def _all_results(answer: dict, limit: int) -> tuple[int, list[dict]]:
     results = answer.get("results", [])
-    return len(results), results[:limit]
+    return len(results), best_first(results, limit)
 
 
 def _first_results(text: str, limit: int) -> tuple[int, list[dict]] | None:
-    """The count and first results of an answer, decoding no other result; None when the answer
-    is not laid out as Pagefind 1.5 writes it (its results, then their unfiltered total: without
-    filters, the number of results)."""
+    """The count and first results of an answer (as `best_first` orders them), decoding no other
+    result but those tied with the last; None when the answer is not laid out as Pagefind 1.5
+    writes it (its results by score, then their unfiltered total: without filters, the number of
+    results)."""
     start = text.find(_RESULTS)
     total = _TOTAL.search(text)
     if start < 0 or total is None:
         return None
     position, results = start + len(_RESULTS), []
     try:
-        while len(results) < limit and text[position] != "]":
-            result, position = _DECODER.raw_decode(text, position)
+        while text[position] != "]":
+            result, next_position = _DECODER.raw_decode(text, position)
+            if len(results) >= limit and result["s"] != results[limit - 1]["s"]:
+                break
+            if results and result["s"] > results[-1]["s"]:
+                return None  # not by score
             results.append(result)
-            if text[position] == ",":
-                position += 1
-    except (ValueError, IndexError):
+            position = next_position + (text[next_position] == ",")
+    except (ValueError, IndexError, KeyError, TypeError):
         return None
     count = int(total.group(1))
     if text[position] == "]" and (position + 1 != total.start() or count != len(results)):
         return None  # not the layout above
-    return count, results
+    return count, best_first(results, limit)

@@ -25,12 +25,15 @@ from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from generator import pagefind_search, parallel
+from generator import pagefind_bundle, pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE
 from generator.search_text import FORMS_MARKER, SearchForms, hex_name
 from generator.stopwords import FUNCTION_WORDS
+
+if TYPE_CHECKING:  # imported where the searching is done (numpy, 60 ms): not by every build
+    from generator import pagefind_ranking
 
 HEAD_RESULTS = 20         # the search page's first page (PAGE_SIZE in search.js)
 HEAD_DIR = "search/head"
@@ -94,26 +97,21 @@ def _idf(pages: int, containing: int) -> float:
 
 
 def ranked_first_page(parts: list[dict], answers: list[PartAnswer]) -> tuple[int, list[tuple[str, tuple[int, ...]]]]:
-    """The count and first page of results as the search page ranks them: Pagefind merges the
-    parts' results by score (a stable sort, parts in order), then each part's scores are weighed by
-    the ratio of the form's archive-wide to in-part rarity."""
-    merged = sorted(((score, number, position, page, locations)
-                     for number, answer in enumerate(answers)
-                     for position, (page, score, locations) in enumerate(answer.best)),
-                    key=lambda item: (-item[0], item[1], item[2]))
+    """The count and first page of results as the search page ranks them: each part's scores
+    weighed by the ratio of the form's archive-wide to in-part rarity, pages of equal score in
+    the order of their ids (`rankAcrossParts` in search.js). Each part's first results are
+    enough: the weight is the same for all of a part's pages."""
     total = sum(answer.count for answer in answers)
-    if len(parts) < 2:
-        return total, [(page, locations) for _, _, _, page, locations in merged[:HEAD_RESULTS]]
-    pages = sum(part["pages"] for part in parts)
-    archive = _idf(pages, total)
-    factors = []
-    for part, answer in zip(parts, answers):
-        own = _idf(part["pages"], answer.count)
-        factors.append(archive / own if own > 0 else 1.0)
-    ranked = sorted(((score * factors[number], i, page, locations)
-                     for i, (score, number, _, page, locations) in enumerate(merged)),
+    factors = [1.0] * len(answers)
+    if len(parts) > 1:
+        archive = _idf(sum(part["pages"] for part in parts), total)
+        for number, (part, answer) in enumerate(zip(parts, answers)):
+            own = _idf(part["pages"], answer.count)
+            factors[number] = archive / own if own > 0 else 1.0
+    ranked = sorted(((score * factors[number], page, locations)
+                     for number, answer in enumerate(answers) for page, score, locations in answer.best),
                     key=lambda item: (-item[0], item[1]))
-    return total, [(page, locations) for _, _, page, locations in ranked[:HEAD_RESULTS]]
+    return total, [(page, locations) for _, page, locations in ranked[:HEAD_RESULTS]]
 
 
 def _search_chunk(tasks: list[tuple[Path, list[dict], int, list[str]]]) -> list[tuple[int, str, PartAnswer]]:
@@ -132,16 +130,36 @@ def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
     """Each form's answer as a search page just opened gets it: with only the word chunks that
     Pagefind loads for it (a short form such as ال matches, as a prefix, the words of every chunk
     loaded before, so an answer would depend on the forms searched before it in the same task)."""
+    from generator import pagefind_ranking
+
     folder, forms = task
     engine = pagefind_search.BundleSearch(Path(folder))
+    try:
+        ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(Path(folder))
+    except pagefind_bundle.BundleError:
+        ranking = None  # Pagefind's module reads what it can; it scores every page then
     by_chunks: dict[tuple[str, ...], list[str]] = {}
     for form in forms:
         by_chunks.setdefault(engine.chunks_for(form), []).append(form)
     answers = {}
-    for group in by_chunks.values():  # the forms of a group load the same chunks
+    for chunks, group in by_chunks.items():  # the forms of a group load the same chunks
         engine.fresh()
-        answers.update((form, _answer(engine.first_results(form, HEAD_RESULTS))) for form in group)
+        answers.update((form, _first_page(engine, ranking, form, chunks)) for form in group)
     return [(form, answers[form]) for form in forms]
+
+
+def _first_page(engine: pagefind_search.BundleSearch, ranking: pagefind_ranking.PartRanking | None,
+                form: str, chunks: tuple[str, ...]) -> PartAnswer:
+    """Pagefind's first results for `form`: scored by its module only for the pages whose score
+    can be among them (pagefind_ranking.py) when its scores confirm the bounds worked out there,
+    else from its whole answer."""
+    contenders = ranking.contenders(form, chunks, HEAD_RESULTS) if ranking is not None else None
+    if contenders is not None:
+        answer = engine.scored(form, sorted(contenders.bounds))
+        results = answer.get("results")
+        if isinstance(results, list) and ranking.confirms(contenders, answer.get("unfiltered_total"), results):
+            return _answer((contenders.count, pagefind_search.best_first(results, HEAD_RESULTS)))
+    return _answer(engine.first_results(form, HEAD_RESULTS))
 
 
 def _in_tasks(todo: list[str], jobs: int) -> list[list[str]]:

@@ -18,7 +18,7 @@ from conftest import PROJECT, run_archive
 from generator.output import SiteWriter
 from generator.search import build_index
 from generator.pagefind_search import PagefindSearchError
-from generator.search_head import HEAD_DIR, head_file, write_head_results
+from generator.search_head import HEAD_DIR, HEAD_RESULTS, head_file, write_head_results
 from serve import serve
 
 sys.path.insert(0, str(PROJECT / "scripts"))
@@ -129,3 +129,88 @@ def test_a_rebuild_reuses_the_answers_and_fragments_of_unchanged_parts_only(head
     (copy / "pagefind" / "parts.json").write_text(json.dumps(listing), encoding="utf-8")
     with pytest.raises(PagefindSearchError, match=rf"{listing['parts'][0]['name']}: fragment"):
         write_head_results(copy, forms, state, lambda path, text: None)
+
+
+def _frequent_words(folder, least: int) -> list[str]:
+    """The words of a part's index that at least `least` of its pages hold (queries with more
+    results than a first page), single letters left out."""
+    from generator.pagefind_bundle import chunk_words, read_bytes
+
+    words = []
+    for chunk in sorted((folder / "index").glob("*.pf_index")):
+        words += [word.decode() for word, postings, _ in chunk_words(read_bytes(chunk))
+                  if postings[0] >= least and len(word.decode()) > 1]
+    return sorted(words)
+
+
+def _whole_searches(folder, words: list[str]) -> dict:
+    """Each word's answer from Pagefind's module scoring every page, in a search page just opened."""
+    from generator.pagefind_search import BundleSearch
+
+    engine, answers = BundleSearch(folder), {}
+    for word in words:
+        engine.fresh()
+        answers[word] = (engine.chunks_for(word), engine.search(word))
+    return answers
+
+
+def test_the_module_scores_only_pages_that_can_be_first_and_the_first_results_are_its_own(head_site):
+    """pagefind_ranking bounds every page's score (checked against the module's own scores, page by
+    page), and the first results found by scoring only the pages whose bound reaches the first page
+    are those of the whole search, for every frequent word of every part."""
+    from generator.pagefind_ranking import PartRanking
+    from generator.pagefind_search import BundleSearch, best_first
+    from generator.search_head import _answer, _search_part
+
+    site, _ = head_site
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]
+    searched = confirmed = exact = inexact = 0
+    for part in parts:
+        folder = site / "pagefind" / part["name"]
+        words = _frequent_words(folder, HEAD_RESULTS + 1)
+        whole = _whole_searches(folder, words)
+        ranking, engine = PartRanking(folder), BundleSearch(folder)
+        for word, (chunks, answer) in whole.items():
+            bounds = ranking.bounds(word, chunks)
+            assert sorted(bounds) == sorted(ranking.page_ids.index(r["p"]) for r in answer["results"]), word
+            for result in answer["results"]:
+                low, high = bounds[ranking.page_ids.index(result["p"])]
+                assert low * (1 - 1e-4) <= result["s"] <= high * (1 + 1e-4), (word, result["p"], low, result["s"], high)
+                exact += low == high
+                inexact += low != high
+            contenders = ranking.contenders(word, chunks, HEAD_RESULTS)
+            if contenders is not None:
+                engine.fresh()
+                scored = engine.scored(word, sorted(contenders.bounds))
+                confirmed += ranking.confirms(contenders, scored["unfiltered_total"], scored["results"])
+                assert len(contenders.bounds) < len(answer["results"])
+            searched += 1
+        first_pages = dict(_search_part((str(folder), words)))
+        assert first_pages == {word: _answer((len(answer["results"]), best_first(answer["results"], HEAD_RESULTS)))
+                               for word, (_, answer) in whole.items()}
+    assert searched >= 20 and confirmed >= 0.9 * searched, (searched, confirmed)
+    assert exact > 10 * inexact, (exact, inexact)
+
+
+def test_first_results_come_from_the_whole_search_when_the_bounds_are_wrong(head_site, monkeypatch):
+    """With bounds worked out by another formula (BM25's saturation 1.2, not Pagefind's 1.4), the
+    module's scores do not confirm them, and each first page is the whole search's."""
+    from generator import pagefind_ranking
+    from generator.pagefind_search import best_first
+    from generator.search_head import _answer, _search_part
+
+    site, _ = head_site
+    parts = json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8"))["parts"]
+    folders = [site / "pagefind" / part["name"] for part in parts]
+    folder, words = max(((folder, _frequent_words(folder, HEAD_RESULTS + 1)) for folder in folders),
+                        key=lambda found: len(found[1]))
+    whole = _whole_searches(folder, words)
+    verdicts = []
+    confirms = pagefind_ranking.PartRanking.confirms
+    monkeypatch.setattr(pagefind_ranking, "TERM_SATURATION", 1.2)
+    monkeypatch.setattr(pagefind_ranking.PartRanking, "confirms",
+                        lambda self, *args: verdicts.append(confirms(self, *args)) or verdicts[-1])
+    first_pages = dict(_search_part((str(folder), words)))
+    assert first_pages == {word: _answer((len(answer["results"]), best_first(answer["results"], HEAD_RESULTS)))
+                           for word, (_, answer) in whole.items()}
+    assert verdicts.count(False) > len(words) // 2, verdicts

@@ -59,8 +59,15 @@ async function pagesWithForm(engine, form, options) {
 // archive, so that a part where a word is common (the days an event was covered) does not rank below
 // a part where it is only mentioned. Exact for one word (a result's score is that weight times
 // a term of the page's own); for several, each part's scores are scaled by the ratio of the sums.
+// Pages of equal score (the same report in two outlets) come in the order of their ids: Pagefind
+// leaves them in whatever order its unstable sort does, and the build's first pages of results
+// (generator/search_head.py) are ordered the same way.
+const byScore = (a, b) => b.score - a.score || (a.result.id < b.result.id ? -1 : a.result.id > b.result.id ? 1 : 0);
+
 async function rankAcrossParts(engine, parts, search, forms, options) {
-  if (parts.length < 2) return search.results;
+  if (parts.length < 2) {
+    return search.results.map((result) => ({ result, score: result.score })).sort(byScore).map((r) => r.result);
+  }
   const perForm = forms.length === 1 ? [search.totalFilters?.part || {}]
     : await Promise.all(forms.map((form) => pagesWithForm(engine, form, options)));
   const total = parts.reduce((sum, part) => sum + part.pages, 0);
@@ -71,9 +78,8 @@ async function rankAcrossParts(engine, parts, search, forms, options) {
     const own = perForm.reduce((sum, counts) => sum + idf(part.pages, counts[part.name] || 0), 0);
     factor[part.name] = own > 0 ? archiveWeight / own : 1;
   }
-  const ranked = search.results.map((result, i) => ({ result, i, score: result.score * (factor[partOf(result)] ?? 1) }));
-  ranked.sort((a, b) => b.score - a.score || a.i - b.i);
-  return ranked.map((r) => r.result);
+  const ranked = search.results.map((result) => ({ result, score: result.score * (factor[partOf(result)] ?? 1) }));
+  return ranked.sort(byScore).map((r) => r.result);
 }
 
 // Sorted by date: each part's results come in its own order, and the parts cover successive days,

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from generator.pagefind_search import _first_results
+from generator.pagefind_search import _all_results, _first_results
 
 
 def _answer(results: int, total: int | None = None) -> str:
@@ -42,3 +42,16 @@ def test_an_answer_that_is_not_json_is_a_search_error():
     for text in ('{"results":[{"p":"a"', "[1, 2]"):
         with pytest.raises(PagefindSearchError, match="pagefind/p: cannot search it for 'word'"):
             BundleSearch._decoded(bundle, "word", text)
+
+
+def test_pages_tied_with_the_last_first_result_are_read_and_ties_ordered_by_page_id():
+    # Pagefind leaves equal scores in its unstable sort's order; the page orders them by id.
+    scores = [9.0, 8.0, 8.0, 7.0, 7.0, 7.0, 7.0, 6.0]
+    ids = ["h", "g", "b", "f", "c", "e", "a", "d"]
+    text = json.dumps({"results": [{"p": p, "s": s, "l": []} for p, s in zip(ids, scores)],
+                       "unfiltered_total": len(ids)}, separators=(",", ":"))
+    count, first = _first_results(text, 4)
+    assert count == 8 and [r["p"] for r in first] == ["h", "b", "g", "a"]
+    assert _first_results(text, 4) == _all_results(json.loads(text), 4)
+    unsorted = json.dumps({"results": [{"p": "a", "s": 1.0}, {"p": "b", "s": 2.0}], "unfiltered_total": 2})
+    assert _first_results(unsorted, 1) is None  # not Pagefind's order: left to the whole answer

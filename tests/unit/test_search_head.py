@@ -26,13 +26,14 @@ def test_each_parts_scores_are_weighed_by_the_words_archive_wide_rarity():
     assert dict(first)["b_1"] == (7,)
 
 
-def test_ties_keep_pagefinds_merged_order_and_one_part_keeps_its_own():
+def test_pages_of_equal_score_come_in_the_order_of_their_ids_in_one_part_or_several():
+    # Pagefind leaves ties in its unstable sort's order; the page (search.js) orders them by id.
     parts = [{"name": "a", "pages": 10}, {"name": "b", "pages": 10}]
-    answers = [PartAnswer(2, (("a_1", 1.0, ()), ("a_2", 1.0, ()))), PartAnswer(2, (("b_1", 1.0, ()), ("b_2", 1.0, ())))]
+    answers = [PartAnswer(2, (("a_2", 1.0, ()), ("a_1", 1.0, ()))), PartAnswer(2, (("b_2", 1.0, ()), ("b_1", 1.0, ())))]
     assert [p for p, _ in ranked_first_page(parts, answers)[1]] == ["a_1", "a_2", "b_1", "b_2"]
-    many = PartAnswer(30, tuple((f"a_{i}", 30.0 - i, ()) for i in range(HEAD_RESULTS)))
+    many = PartAnswer(30, tuple((f"a_{i:02}", 30.0 - i // 2, ()) for i in reversed(range(HEAD_RESULTS))))
     total, first = ranked_first_page(parts[:1], [many])
-    assert total == 30 and [p for p, _ in first] == [f"a_{i}" for i in range(HEAD_RESULTS)]
+    assert total == 30 and [p for p, _ in first] == [f"a_{i:02}" for i in range(HEAD_RESULTS)]
 
 
 def test_a_forms_file_is_named_by_its_code_points():

@@ -21,6 +21,7 @@ import json
 import math
 import threading
 import unicodedata
+import zlib
 from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -136,8 +137,8 @@ def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
     engine = pagefind_search.BundleSearch(Path(folder))
     try:
         ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(Path(folder))
-    except pagefind_bundle.BundleError:
-        ranking = None  # Pagefind's module reads what it can; it scores every page then
+    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error, pagefind_bundle.BundleError):
+        ranking = None  # the module reads what it can: it scores every page then, or says what is wrong
     by_chunks: dict[tuple[str, ...], list[str]] = {}
     for form in forms:
         by_chunks.setdefault(engine.chunks_for(form), []).append(form)

@@ -334,6 +334,8 @@ def postings_summary(postings: Postings) -> tuple[list[int], list[int], list[int
                     continue
                 major, value, i = _head(data, i)
                 if major == 1:
+                    if value >= MAX_FIELDS:
+                        raise ValueError(f"a meta location names field {value}")
                     field = value
                 elif field >= 0:
                     mask |= 1 << field
@@ -344,7 +346,10 @@ def postings_summary(postings: Postings) -> tuple[list[int], list[int], list[int
     return pages, lows, highs, fields, starts
 
 
-DEFAULT_WEIGHT = 24  # a location's weight before any is given (Pagefind's weight 1.0)
+# A location's weight before any is given: Pagefind's module starts at 25 (24 is its weight 1.0,
+# which the binary writes before every run of locations, so that no location it writes has this one).
+DEFAULT_WEIGHT = 25
+MAX_FIELDS = 63  # meta fields a summary tells apart (a bit each in a 64-bit integer)
 
 
 def posting_locations(data: bytes, start: int) -> list[tuple[int, int]]:

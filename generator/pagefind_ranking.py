@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import json
 import math
-import zlib
 from bisect import bisect_left
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,16 +119,16 @@ class PartRanking:
         page, then says what is wrong with it)."""
         try:
             matched = self._matched(term, chunks)
-        except (OSError, EOFError, ValueError, IndexError, zlib.error, pagefind_bundle.BundleError):
-            return None
-        if matched is None or matched.count <= first:
-            return None
-        lows, highs, several = self._counted_bounds(matched)
-        zone = self._zone(lows, highs, first)
-        refined = zone[several[zone]]
-        if len(refined):
-            self._located_bounds(matched, refined, lows, highs)
+            if matched is None or matched.count <= first:
+                return None
+            lows, highs, several = self._counted_bounds(matched)
             zone = self._zone(lows, highs, first)
+            refined = zone[several[zone]]
+            if len(refined):
+                self._located_bounds(matched, refined, lows, highs)
+                zone = self._zone(lows, highs, first)
+        except Exception:  # noqa: BLE001 - whatever fails here, the module's whole search is the answer
+            return None
         if len(zone) >= matched.count:
             return None
         return Contenders(matched.count, {int(page): (float(lows[page]), float(highs[page])) for page in zone})
@@ -301,9 +300,9 @@ class PartRanking:
     def _located_bounds(self, matched: _Matched, pages: numpy.ndarray, lows: numpy.ndarray,
                         highs: numpy.ndarray) -> None:
         """The bounds of the `pages` (each with several postings) from their locations: a location
-        is credited once, to one word, certainly where one word (at one weight) is there, else to
-        any of those there at any of their weights; the credited weights add up to at least the
-        least weight of each location."""
+        is credited once, to one word at its own weight there: certainly where one word at one
+        weight is there, else to any of the words there; the credited weights add up to at least
+        the least weight of each location."""
         if not len(pages):
             return
         wanted = numpy.zeros(len(self._norms), dtype=bool)
@@ -326,13 +325,15 @@ class PartRanking:
             uncertain: dict[int, int] = {}
             least = 0
             for there in at.values():
-                credited = {word for word, _ in there}
                 weights = [weight for _, weight in there]
-                if len(credited) == 1 and min(weights) == max(weights):
+                if len(there) == 1 or (len({word for word, _ in there}) == 1 and min(weights) == max(weights)):
                     certain[there[0][0]] = certain.get(there[0][0], 0) + weights[0]
-                else:
-                    for word in credited:
-                        uncertain[word] = uncertain.get(word, 0) + max(weights)
+                else:  # credited to one of the words there, at one of its own weights there
+                    most: dict[int, int] = {}
+                    for word, weight in there:
+                        most[word] = max(most.get(word, 0), weight)
+                    for word, weight in most.items():
+                        uncertain[word] = uncertain.get(word, 0) + weight
                 least += min(weights)
             boost = float(lows[page])  # the meta boost, which _counted_bounds left as the lower bound
             scale, norm = matched.idf * (TERM_SATURATION + 1), float(self._norms[page])
@@ -346,4 +347,4 @@ class PartRanking:
                       term(least, min(bonus for bonus, _ in words.values()),
                            min(diacritic for _, diacritic in words.values())))
             lows[page] = low + boost
-            highs[page] = high + boost
+            highs[page] = min(high + boost, highs[page])  # (the counted bound can be the closer one)

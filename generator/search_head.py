@@ -21,14 +21,13 @@ import json
 import math
 import threading
 import unicodedata
-import zlib
 from collections import Counter
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from generator import pagefind_bundle, pagefind_search, parallel
+from generator import pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE
 from generator.search_text import FORMS_MARKER, SearchForms, hex_name
 from generator.stopwords import FUNCTION_WORDS
@@ -137,8 +136,8 @@ def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
     engine = pagefind_search.BundleSearch(Path(folder))
     try:
         ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(Path(folder))
-    except (OSError, EOFError, ValueError, KeyError, TypeError, zlib.error, pagefind_bundle.BundleError):
-        ranking = None  # the module reads what it can: it scores every page then, or says what is wrong
+    except Exception:  # noqa: BLE001 - the module reads what it can: it scores every page, or says what is wrong
+        ranking = None
     by_chunks: dict[tuple[str, ...], list[str]] = {}
     for form in forms:
         by_chunks.setdefault(engine.chunks_for(form), []).append(form)

@@ -132,8 +132,9 @@ def test_a_bundle_cut_around_pages_left_out_and_pages_between_keeps_every_postin
 
 def _as_the_module_reads(locations: list[int]) -> list[tuple[int, int]]:
     """(position, weight) of a posting's locations: a negative number -(w + 1) sets the weight w of
-    those after it and starts their positions again; each position is the difference from the last."""
-    weight, position, found = bundle.DEFAULT_WEIGHT, 0, []
+    those after it and starts their positions again; each position is the difference from the last;
+    before any weight, Pagefind's module reads a location at 25."""
+    weight, position, found = 25, 0, []
     for value in locations:
         if value < 0:
             weight, position = min(-value - 1, 255), 0

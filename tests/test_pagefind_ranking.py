@@ -14,19 +14,21 @@ from generator.pagefind_ranking import PartRanking
 from generator.pagefind_search import BundleSearch, best_first
 from generator.search_head import HEAD_RESULTS, _answer, _search_part
 
-QUERIES = ["مطار", "10", "بغداد", "حكوم", "2015"]
+QUERIES = ["مطار", "10", "بغداد", "حكوم", "2015", "كتب", "طيران"]
 
 
 def _site(tmp_path):
     chance = random.Random(4)
     pieces = ["مطار", "مطار بغداد", "مطار-بغداد", "10.7", "10-10", "2015-08-02", "الحكومة", "حكومة-بغداد",
-              "وزير", "قال", "الخبر", "عن", "في"]
+              "وزير", "قال", "الخبر", "عن", "في", "كتب", "كَتَبَ", "كُتُب", "طيران"]
     site = tmp_path / "site"
     for number in range(60):
         words = [chance.choice(pieces) for _ in range(chance.randint(5, 60))]
         write_page(site, number, "2015-08-02", text=" ".join(words))
     for number in range(60, 64):  # the same report twice, twice: pages of equal score
         write_page(site, number, "2015-08-02", text="مطار بغداد 10.7 مطار-بغداد قال الوزير عن الحكومة")
+    for number in range(64, 88):  # 24 pages of equal score, more than a first page, for طيران
+        write_page(site, number, "2015-08-02", text="طيران طيران الخبر")
     bundle = tmp_path / "bundle"
     _pagefind(site, bundle)
     return bundle
@@ -35,12 +37,13 @@ def _site(tmp_path):
 def test_bounds_hold_pagefinds_scores_and_the_first_results_are_those_of_the_whole_search(tmp_path):
     bundle = _site(tmp_path)
     ranking, engine = PartRanking(bundle), BundleSearch(bundle)
-    whole, inexact, narrowed = {}, 0, 0
+    whole, raw, inexact, narrowed = {}, {}, 0, 0
     for query in QUERIES:
         engine.fresh()
         chunks, answer = engine.chunks_for(query), engine.search(query)
         assert len(answer["results"]) > HEAD_RESULTS, query
         whole[query] = _answer((len(answer["results"]), best_first(answer["results"], HEAD_RESULTS)))
+        raw[query] = answer["results"]
         bounds = ranking.bounds(query, chunks)
         assert len(bounds) == len(answer["results"])
         for result in answer["results"]:
@@ -61,6 +64,9 @@ def test_bounds_hold_pagefinds_scores_and_the_first_results_are_those_of_the_who
     assert narrowed >= 3
     assert inexact > 0  # pages where matched words share a location, whose score is bounded, not known
     assert dict(_search_part((str(bundle), QUERIES))) == whole
-    # ties: the same report on two pages, ordered by page id
-    first = dict(_search_part((str(bundle), ["مطار"])))["مطار"].best
-    assert [page for page, _, _ in first] == [page for page, _, _ in sorted(first, key=lambda r: (-r[1], r[0]))]
+    # ties: the same report on several pages, ordered by page id, also across the first page's end
+    for query in ("مطار", "طيران"):
+        first = dict(_search_part((str(bundle), [query])))[query].best
+        assert [page for page, _, _ in first] == [page for page, _, _ in sorted(first, key=lambda r: (-r[1], r[0]))]
+    last = whole["طيران"].best[-1][1]  # a score the first page ends on and the next page goes on with
+    assert sum(score == last for _, score, _ in whole["طيران"].best) < sum(r["s"] == last for r in raw["طيران"]) > 10

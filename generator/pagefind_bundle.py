@@ -244,6 +244,12 @@ def _merged_postings(found: list[tuple[Postings, int]]) -> tuple[int, list[bytes
     return [head(4, total), *blobs]
 
 
+# A location's weight before any is given: Pagefind's module starts at 25 (24 is its weight 1.0,
+# which the binary writes before every run of locations, so that no location it writes has this one).
+DEFAULT_WEIGHT = 25
+MAX_FIELDS = 63  # meta fields a summary tells apart (a bit each in a 64-bit integer)
+
+
 def postings_summary(postings: Postings) -> tuple[list[int], list[int], list[int], list[int], list[int]]:
     """Each posting's page, the least and the most its locations can weigh together, its meta fields
     (a bit per field number) and where its locations start in the postings' data (for
@@ -346,12 +352,6 @@ def postings_summary(postings: Postings) -> tuple[list[int], list[int], list[int
     return pages, lows, highs, fields, starts
 
 
-# A location's weight before any is given: Pagefind's module starts at 25 (24 is its weight 1.0,
-# which the binary writes before every run of locations, so that no location it writes has this one).
-DEFAULT_WEIGHT = 25
-MAX_FIELDS = 63  # meta fields a summary tells apart (a bit each in a 64-bit integer)
-
-
 def posting_locations(data: bytes, start: int) -> list[tuple[int, int]]:
     """The (position, weight) of each location of the posting whose locations start at `start` in
     the postings' data (as `postings_summary` gives it)."""
@@ -404,10 +404,7 @@ def read_bundle(folder: Path) -> Contents:
         version, pages, chunks, filter_files, sorts, fields = meta
         words: list[Word] = []
         for _first, _last, chunk in chunks:
-            raw = gzip.decompress((folder / "index" / f"{chunk}.pf_index").read_bytes())
-            if not raw.startswith(HEADER):
-                raise ValueError(f"index chunk {chunk}: not a Pagefind file")
-            found = chunk_words(raw[len(HEADER):])
+            found = chunk_words(read_bytes(folder / "index" / f"{chunk}.pf_index"))
             if words and found and found[0][0] <= words[-1][0]:
                 raise ValueError(f"index chunk {chunk}: words out of order")
             words += found

@@ -209,7 +209,7 @@ class PartRanking:
     def _found(self, stem: bytes, chunks: tuple[str, ...]) -> list[tuple[str, int]]:
         """The words that a query of this stem matches in the loaded chunks, as (chunk, number):
         the words it begins, or else the longest word that begins it."""
-        chunks = tuple(sorted({chunk for chunk in chunks if chunk}))
+        chunks = tuple(dict.fromkeys(chunk for chunk in chunks if chunk))
         found = []
         for chunk in chunks:
             keys, _ = self._chunk(chunk)

@@ -84,6 +84,7 @@ class BundleSearch:
         except (OSError, ValueError, KeyError, StopIteration, EOFError) as error:
             raise PagefindSearchError(f"{folder}: {error}") from None
         self._chunks: dict[str, bytes] = {}  # word chunks read from disk, unpacked
+        self._chunks_for: dict[str, tuple[str, ...]] = {}  # by term: they depend on the metadata alone
         self.fresh()
 
     def fresh(self) -> None:
@@ -112,11 +113,14 @@ class BundleSearch:
         """The word chunks that Pagefind loads to search `term`."""
         import wasmtime
 
-        try:
-            return tuple(json.loads(self._text(self._exports["request_indexes"](self._store, self._pointer,
-                                                                                 *self._pass(term.encode("utf-8"))))))
-        except (ValueError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
-            raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} ({error})") from None
+        found = self._chunks_for.get(term)
+        if found is None:
+            try:
+                found = self._chunks_for[term] = tuple(json.loads(self._text(self._exports["request_indexes"](
+                    self._store, self._pointer, *self._pass(term.encode("utf-8"))))))
+            except (ValueError, wasmtime.WasmtimeError, wasmtime.Trap) as error:
+                raise PagefindSearchError(f"{self.folder}: cannot search it for {term!r} ({error})") from None
+        return found
 
     def _pass(self, data: bytes) -> tuple[int, int]:
         pointer = self._exports["__wbindgen_malloc"](self._store, len(data), 1)

@@ -27,17 +27,22 @@ caller gives (a bundle holds only the order).
 
 from __future__ import annotations
 
-import gzip
 import hashlib
 import json
 import os
 import shutil
-import zlib
 from dataclasses import dataclass, field
 from itertools import groupby
 from pathlib import Path
 
+import deflate
+
 HEADER = b"pagefind_dcd"
+# libdeflate's levels. The word index is most of a part's bytes and of a merge's compressing: at 6,
+# a 3,745-page part's chunks take 0.14 s and 5.08 MB, against zlib's 0.29 s and 5.44 MB at its
+# level 3 (used before) or 1.22 s and 5.05 MB at 9. The other files are small: as small as can be.
+INDEX_COMPRESSION = 6
+COMPRESSION = 9
 ENTRY_FILE = "pagefind-entry.json"
 # Pagefind writes its default UI with every bundle; the search page uses none of it.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -127,16 +132,29 @@ def read_file(path: Path):
     return _plain(node)
 
 
+def gzipped(data: bytes, level: int = COMPRESSION) -> bytes:
+    """`data` gzipped, as Pagefind's files are (by libdeflate: smaller and faster than zlib)."""
+    return bytes(deflate.gzip_compress(data, level))
+
+
+def gunzipped(data: bytes) -> bytes:
+    """The bytes of a gzip file (ValueError when it is not one, or is damaged)."""
+    try:
+        return bytes(deflate.gzip_decompress(data))
+    except deflate.DeflateError as error:
+        raise ValueError(f"not a whole gzip file ({error})") from None
+
+
 def read_bytes(path: Path) -> bytes:
     """The CBOR of one of a bundle's files, after its signature."""
-    raw = gzip.decompress(path.read_bytes())
+    raw = gunzipped(path.read_bytes())
     if not raw.startswith(HEADER):
         raise BundleError(f"{path.name}: not a Pagefind file")
     return raw[len(HEADER):]
 
 
-def _write(path: Path, content: bytes, level: int = 9) -> None:
-    path.write_bytes(gzip.compress(HEADER + content, compresslevel=level, mtime=0))
+def _write(path: Path, content: bytes, level: int = COMPRESSION) -> None:
+    path.write_bytes(gzipped(HEADER + content, level))
 
 
 def _hashed(lang: str, content: bytes, digits: int) -> str:
@@ -422,12 +440,12 @@ def read_bundle(folder: Path) -> Contents:
         return Contents(language, entry, version, [(page_id, count) for page_id, count in pages], words, filters,
                         {name: order for name, order in sorts}, list(fields), static,
                         [fragment["url"] for fragment in fragments], page_fields)
-    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, zlib.error, BundleError) as error:
+    except (OSError, EOFError, ValueError, KeyError, TypeError, IndexError, BundleError) as error:
         raise BundleError(f"{folder}: {error}") from None
 
 
 def _fragment(path: Path) -> dict:
-    raw = gzip.decompress(path.read_bytes())
+    raw = gunzipped(path.read_bytes())
     if not raw.startswith(HEADER):
         raise ValueError(f"{path.name}: not a Pagefind file")
     return json.loads(raw[len(HEADER):])
@@ -542,7 +560,7 @@ def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]])
     for chunk in chunks:
         content = b"\x81" + head(4, len(chunk)) + b"".join(blob for _, blob in chunk)
         name = _hashed(lang, content, 10)
-        _write(folder / "index" / f"{name}.pf_index", content, level=3)
+        _write(folder / "index" / f"{name}.pf_index", content, INDEX_COMPRESSION)
         listing.append((4, [_text(chunk[0][0]), _text(chunk[-1][0]), _text(name)]))
     return listing
 

@@ -10,7 +10,6 @@ interface is that of Pagefind 1.5's `pagefind-worker.js`: the metadata index sta
 from __future__ import annotations
 
 import atexit
-import gzip
 import hashlib
 import json
 import re
@@ -28,7 +27,7 @@ class PagefindSearchError(Exception):
 
 def _unpacked(data: bytes) -> bytes:
     if not data.startswith(_SIGNATURE):
-        data = gzip.decompress(data)
+        data = pagefind_bundle.gunzipped(data)
     if not data.startswith(_SIGNATURE):
         raise PagefindSearchError("not a Pagefind file (no signature)")
     return data[len(_SIGNATURE):]

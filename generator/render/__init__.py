@@ -383,7 +383,7 @@ class Renderer:
 
 def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) -> int:
     """Render what the pages and feeds of `articles` will render of each (its body on its page and
-    in feeds, its lead), newest articles first, until `until()` is true: for time the build would
+    in feeds, its lead, and the lead as plain text), newest articles first, until `until()` is true: for time the build would
     otherwise spend waiting (a full build's 31k articles: the linking process answered 10-25 s
     after the build process had worked out the search forms, and this is 10 s of work that the
     render workers and the feeds did once per interface). Newest first, since a rebuild's pages
@@ -396,6 +396,9 @@ def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) ->
             yield article.body, DIRECTION[article.language]
             yield feeds.xml_safe(article.body), "ltr"
             yield feeds.xml_safe(lead(article)), "ltr"
+            # Its lead as plain text, from the lead just rendered (kept by plain_lead): each page's
+            # description asks for it in the render workers, and each feed entry in this process.
+            feeds.plain_lead(article)
     return render_ahead(texts(), until)
 
 

@@ -58,6 +58,17 @@ def test_pages_feeds_and_leads_are_answered_from_memory_with_the_html_rendered_o
     assert render_body(articles[1].body, "rtl") is render_body(articles[1].body, "ltr")
 
 
+def test_leads_are_made_plain_ahead_as_they_are_on_demand():
+    articles = _articles()
+    expected = {article.id: feeds.plain_lead(article) for article in articles}
+    feeds._plain_text.cache_clear()
+    render_articles_ahead(articles, until=lambda: False)
+    before = feeds._plain_text.cache_info()
+    assert {article.id: feeds.plain_lead(article) for article in articles} == expected
+    after = feeds._plain_text.cache_info()
+    assert (after.hits - before.hits, after.misses - before.misses) == (len(articles), 0)  # none made again
+
+
 def test_rendering_ahead_stops_when_told_newest_first():
     asked = []
 

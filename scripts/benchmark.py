@@ -260,6 +260,10 @@ def main(argv: list[str] | None = None) -> int:
         print(stage_table(runs))
         print("\nLargest single process (kernel peak RSS): "
               + ", ".join(f"{name} {m.largest_process_mb:.0f} MB" for name, m in runs.items()))
+        print("Of the CPU time, the kernel's (system time): " + "; ".join(
+            f"{name} " + ", ".join(f"{stage} {m.stage_system_seconds.get(stage, 0.0):.1f}"
+                                   for stage in (*STAGES, OUTSIDE) if stage in m.stage_cpu_seconds)
+            for name, m in runs.items()))
         if others:
             print()
             print(comparison_table(built, site_pages, others))

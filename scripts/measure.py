@@ -38,6 +38,9 @@ class Measurement:
     stage_peak_mb: dict[str, float] = field(default_factory=dict)   # sampled, per stage
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)  # sampled, per stage
     stopped: str | None = None     # why the run was killed, if it was
+    # The kernel's share of stage_cpu_seconds (page faults, file writes, reclaim): a stage whose CPU
+    # time jumps from run to run with the same code shows where it went.
+    stage_system_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -89,14 +92,20 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 def tree_cpu_seconds(pids: list[int]) -> float:
     """User + system time of the live processes, with that of the children they have waited for."""
-    total = 0
+    return sum(tree_cpu_times(pids)) / _TICKS
+
+
+def tree_cpu_times(pids: list[int]) -> tuple[int, int]:
+    """User and system time (clock ticks) of the live processes, with their waited-for children's."""
+    user = system = 0
     for pid in pids:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        total += sum(int(value) for value in fields[11:15])  # utime stime cutime cstime
-    return total / _TICKS
+        user += int(fields[11]) + int(fields[13])    # utime, cutime
+        system += int(fields[12]) + int(fields[14])  # stime, cstime
+    return user, system
 
 
 def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -134,7 +143,8 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     peak = 0.0
     stage_peak: dict[str, float] = {}
     stage_cpu: dict[str, float] = {}
-    cpu_before = 0.0
+    stage_system: dict[str, float] = {}
+    cpu_before = system_before = 0.0
     stopped = None
     while True:
         # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS).
@@ -146,12 +156,16 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         memory = tree_memory_mb(pids)
         peak = max(peak, memory)
         stage_peak[stage] = max(stage_peak.get(stage, 0.0), memory)
-        cpu = tree_cpu_seconds(pids)
+        user, system = tree_cpu_times(pids)
+        cpu, system = (user + system) / _TICKS, system / _TICKS
         # A child that ended between two samples takes its time out of the sum until its parent
         # waits for it; the time comes back then, so only growth is counted.
         if cpu > cpu_before:
             stage_cpu[stage] = stage_cpu.get(stage, 0.0) + cpu - cpu_before
             cpu_before = cpu
+        if system > system_before:
+            stage_system[stage] = stage_system.get(stage, 0.0) + system - system_before
+            system_before = system
         if limit_mb is not None and memory > limit_mb and stopped is None:
             stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
             os.killpg(process.pid, signal.SIGKILL)
@@ -162,4 +176,4 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         reader.join()
     return Measurement(command, wall, process.returncode, "".join(stdout), "".join(stderr), peak,
                        usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stage_seconds, stage_peak,
-                       stage_cpu, stopped)
+                       stage_cpu, stopped, stage_system)

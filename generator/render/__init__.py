@@ -383,11 +383,12 @@ class Renderer:
 
 def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) -> int:
     """Render what the pages and feeds of `articles` will render of each (its body on its page and
-    in feeds, its lead, and the lead as plain text), newest articles first, until `until()` is true: for time the build would
-    otherwise spend waiting (a full build's 31k articles: the linking process answered 10-25 s
-    after the build process had worked out the search forms, and this is 10 s of work that the
-    render workers and the feeds did once per interface). Newest first, since a rebuild's pages
-    are mostly of the last days. Returns how many texts were taken (markdown.render_ahead)."""
+    in feeds, its lead, and the lead as plain text), newest articles first, until `until()` is
+    true: for time the build would otherwise spend waiting (a full build's 31k articles: the
+    linking process answered 10-25 s after the build process had worked out the search forms, and
+    this is 10 s of work that the render workers and the feeds did once per interface). Newest
+    first, since a rebuild's pages are mostly of the last days. Returns how many texts were taken
+    (markdown.render_ahead)."""
     if until():
         return 0
 

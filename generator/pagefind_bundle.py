@@ -43,6 +43,7 @@ HEADER = b"pagefind_dcd"
 # level 3 (used before) or 1.22 s and 5.05 MB at 9. The other files are small: as small as can be.
 INDEX_COMPRESSION = 6
 COMPRESSION = 9
+COMPRESSOR = f"libdeflate {deflate.__version__}"  # another version may write other bytes: parts are keyed by it
 ENTRY_FILE = "pagefind-entry.json"
 # Pagefind writes its default UI with every bundle; the search page uses none of it.
 UNUSED_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",

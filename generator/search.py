@@ -13,8 +13,8 @@ than PART_MAX_PAGES pages; a single day that still holds more is split by a hash
 So a page's part depends only on its own date and on how many pages share its span, and an article
 added to the archive changes only the part it falls in. `pagefind/parts.json` lists the parts in
 date order with a key: a hash of every input page of the part (its path, its <html> tag and the
-element Pagefind reads). A part whose key is the same in the previous site is copied from there
-instead of being indexed again.
+element Pagefind reads), of Pagefind's version and of the compressor's. A part whose key is the
+same in the previous site is copied from there instead of being indexed again.
 
 A part is not one run of the Pagefind binary but a merge of pieces (pagefind_bundle.py), each a
 run over at most PIECE_MAX_PAGES of its pages, one per core; a part is merged as soon as its
@@ -48,7 +48,7 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
-from generator import collector, parallel
+from generator import collector, pagefind_bundle, parallel
 from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Contents, in_url_order, link_or_copy,
                                       read_bundle, write_merged)
 
@@ -64,7 +64,7 @@ UNDATED = "undated"
 PIECE_MAX_PAGES = 400  # a Pagefind run of ~1 s; smaller pieces cost more runs, reads and merging (README)
 PAGES_READ_IN_PROCESSES = 2000  # pages to read (indexed_pages) from which other processes read them
 PAGES_PER_READ = 500  # pages a process is given at a time
-PARTS_FORMAT = 4  # bump when what a part holds changes, so that no part of an older build is reused
+PARTS_FORMAT = 5  # bump when what a part holds changes, so that no part of an older build is reused
 PIECE_CONTENTS = "contents.pickle"  # in a piece's folder, beside PIECE_BUNDLE: what the merge reads of it
 PIECE_MANIFEST = "manifest.pickle"  # beside it: the writing code, the files' sizes, its digest, the run's token
 PIECE_BUNDLE = "bundle"  # Pagefind's output for the piece, its fragments only
@@ -204,7 +204,7 @@ class Part:
     def key(self, pagefind_version: str) -> str:
         """Changes whenever anything that goes into the part's index does (not how it was cut
         into pieces: the merge is the same whatever the cut)."""
-        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(),
+        summary = json.dumps([PARTS_FORMAT, pagefind_version, _pagefind_options(), pagefind_bundle.COMPRESSOR,
                               [(p.path, p.digest) for p in self.pages]])
         return hashlib.sha256(summary.encode("utf-8")).hexdigest()
 

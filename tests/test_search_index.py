@@ -148,6 +148,17 @@ def test_an_unchanged_site_reuses_every_part_byte_for_byte(clean_index, tmp_path
     assert snapshot(site / "pagefind") == snapshot(clean_index / "pagefind")
 
 
+def test_another_compressor_writes_every_part_again(clean_index, tmp_path, monkeypatch):
+    # Its files' bytes could differ: an index kept from the previous site would not be a clean build's.
+    from generator import pagefind_bundle
+
+    monkeypatch.setattr(pagefind_bundle, "COMPRESSOR", pagefind_bundle.COMPRESSOR + " (another)")
+    site = tmp_path / "site"
+    make_site(site)
+    summary = build_index(site, previous_site=clean_index, part_max_pages=10)
+    assert summary.reused == [] and len(summary.indexed) == summary.parts
+
+
 def test_a_changed_page_reindexes_its_part_only_and_matches_a_clean_build(clean_index, tmp_path):
     previous = tmp_path / "previous"
     shutil.copytree(clean_index, previous)

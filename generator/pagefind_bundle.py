@@ -446,10 +446,7 @@ def read_bundle(folder: Path) -> Contents:
 
 
 def _fragment(path: Path) -> dict:
-    raw = gunzipped(path.read_bytes())
-    if not raw.startswith(HEADER):
-        raise ValueError(f"{path.name}: not a Pagefind file")
-    return json.loads(raw[len(HEADER):])
+    return json.loads(read_bytes(path))
 
 
 # -- pages in URL order ---------------------------------------------------------------------------

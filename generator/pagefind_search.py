@@ -17,7 +17,6 @@ from pathlib import Path
 
 from generator import pagefind_bundle
 
-_SIGNATURE = b"pagefind_dcd"
 _GLUE = "./pagefind_web_bg.js"
 
 
@@ -26,11 +25,12 @@ class PagefindSearchError(Exception):
 
 
 def _unpacked(data: bytes) -> bytes:
-    if not data.startswith(_SIGNATURE):
+    signature = pagefind_bundle.HEADER
+    if not data.startswith(signature):
         data = pagefind_bundle.gunzipped(data)
-    if not data.startswith(_SIGNATURE):
+    if not data.startswith(signature):
         raise PagefindSearchError("not a Pagefind file (no signature)")
-    return data[len(_SIGNATURE):]
+    return data[len(signature):]
 
 
 def available() -> bool:

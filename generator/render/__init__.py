@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator
@@ -299,29 +300,52 @@ class Renderer:
         the pages' fingerprints)."""
         return self._walker().article(article)
 
-    def fingerprints(self, pages: list[Page]) -> list[str]:
-        """The fingerprint of everything each page is rendered from, in the order of `pages`. (One
-        process: in forked workers each would walk the articles its pages share again, and the 31k
-        rebuild was slower for it.)"""
+    def fingerprints(self, pages: list[Page], jobs: int = 1) -> list[str]:
+        """The fingerprint of everything each page is rendered from, in the order of `pages`. With
+        `jobs` > 1, the second half of the pages in a forked process: every article and event is
+        digested first, so that neither process walks one again."""
         shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config.without_location()),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
         walker = self._walker()
+        for language in self.languages:  # (kept for the search pages' rendering, in this process)
+            self._search_page_data(language)
+        if jobs < 2 or len(pages) < 2 * parallel.MINIMUM:
+            return self._fingerprints_of(pages, shared, 0, len(pages))
+        for article in self.archive.articles:
+            walker.article(article)
+        for event in self.archive.events.values():
+            walker.event(event)
+        middle = len(pages) // 2
+        while middle < len(pages) and pages[middle].context is pages[middle - 1].context:
+            middle += 1  # the pages of one context (one per language) on one side
+        with parallel.ForkedCall(self._fingerprints_of, pages, shared, middle, len(pages)) as second_half:
+            first_half = self._fingerprints_of(pages, shared, 0, middle)
+            return first_half + second_half.result()
+
+    def _fingerprints_of(self, pages: list[Page], shared: str, start: int, stop: int) -> list[str]:
+        walker = self._walker()
         result: list[str] = []
-        contexts: dict[int, str] = {}  # a context's digest by its id (its pages in each language share it)
-        for page in pages:
+        # A context's digest, with its template and alternates (the pages of one thing in each
+        # interface share the three objects), by their ids.
+        contexts: dict[tuple[int, int, str], str] = {}
+        for page in pages[start:stop]:
             kind = page.context.get("kind")
             if kind == "search":  # drawn from the whole archive
-                extra = self._search_page_data(page.lang)
+                extra = digest(self._search_page_data(page.lang))
             elif kind == "article" and page.lang == self.config.site.default_language:
-                extra = self._search_forms_of(page.context["article"])
+                extra = self._search_forms_of(page.context["article"])  # hashed as it is: no repr of it
             elif kind == "sources":
-                extra = [(i, len(self.archive.source_articles(i))) for i in page.context["sources"]]
+                extra = digest([(i, len(self.archive.source_articles(i))) for i in page.context["sources"]])
             else:
                 extra = ""
-            context = contexts.get(id(page.context))
+            key = (id(page.context), id(page.alternates), page.template)
+            context = contexts.get(key)
             if context is None:
-                context = contexts[id(page.context)] = walker.of(page.context)
-            result.append(digest(shared, page.url, page.template, page.lang, page.alternates, context, extra))
+                context = contexts[key] = walker.of((page.template, page.alternates, page.context))
+            # The parts joined rather than a tuple's repr digested (two pages for each context): the
+            # digests have a fixed length, and a URL and a language cannot hold the separator.
+            result.append(hashlib.blake2b("\0".join((shared, context, page.lang, page.url, extra)).encode(
+                "utf-8", "surrogatepass"), digest_size=16).hexdigest())
         return result
 
     def write(self, site: SiteWriter, pages: list[Page], previous: dict[str, str] | None = None,
@@ -331,7 +355,7 @@ class Renderer:
         fingerprints to record. `jobs` > 1 renders in that many forked processes."""
         previous = previous or {}
         self.prepare_search_forms(jobs)
-        by_page = self.fingerprints(pages)
+        by_page = self.fingerprints(pages, jobs)
         files = [self.urls.output_file(page.url) for page in pages]
         # A file two pages would write holds the last one's output, so it is known by that one's.
         fingerprints = dict(zip(files, by_page))

@@ -51,45 +51,51 @@ class ContextFingerprints:
                  event_facts: Callable[[Event], object] = lambda e: None):
         self._article_facts = article_facts
         self._event_facts = event_facts
-        self._articles: dict[int, str] = {}
-        self._events: dict[int, str] = {}
-        # Other dataclass values by identity, each kept alive with its digest so that its id cannot
-        # be reused: a day or month of the date archive is shared by every page of its listing (a
-        # day of 1,400 articles has 140 pages) and walked once instead of once per page.
-        self._values: dict[int, tuple[object, tuple[str, str]]] = {}
+        # Each article, event and other dataclass value digested so far, by its id, with what a walk
+        # gives for it, and kept alive with it so that no other object can have its id while the
+        # entry is here: a day or month of the date archive is shared by every page of its listing
+        # (a day of 1,400 articles has 140 pages) and walked once instead of once per page.
+        self._known: dict[int, tuple[object, object]] = {}
 
     def of(self, value: object) -> str:
         return digest(self._walk(value))
 
     def article(self, article: Article) -> str:
-        key = id(article)
-        if key not in self._articles:
+        known = self._known.get(id(article))
+        if known is None:
             hasher = hashlib.blake2b(article_digest(article).encode(), digest_size=16)
             hasher.update(digest(self._walk(self._article_facts(article))).encode())
-            self._articles[key] = hasher.hexdigest()
-        return self._articles[key]
+            known = self._known[id(article)] = (article, hasher.hexdigest())
+        return known[1]
 
     def event(self, event: Event) -> str:
-        key = id(event)
-        if key not in self._events:
-            self._events[key] = digest(
+        known = self._known.get(id(event))
+        if known is None:
+            known = self._known[id(event)] = (event, ("event", digest(
                 event.id, [self.article(a) for a in event.articles], repr(event.curated), event.merged_from,
                 {original: [a.id for a in copies] for original, copies in event.copies.items()},
-                event.related, self._walk(self._event_facts(event)))
-        return self._events[key]
+                event.related, self._walk(self._event_facts(event)))))
+        return known[1][1]
 
     def _walk(self, value: object) -> object:
-        kind = type(value)  # exact types first: this runs for every item of every page's context
+        # Exact types first, and the scalars, articles and events in lists and dicts answered
+        # without a call each: this runs for every item of every page's context (1.2 million
+        # values in the 52,000 contexts of a 31k archive, a third of them articles and events).
+        kind = type(value)
         if kind in _SCALAR_TYPES:
             return value
         if kind is Article:
             return self.article(value)
-        if kind is list or kind is tuple:
-            return tuple(map(self._walk, value))
         if kind is Event:
             return ("event", self.event(value))
+        known, scalars = self._known, _SCALAR_TYPES
+        if kind is list or kind is tuple:
+            return tuple([item if type(item) in scalars else known[id(item)][1] if id(item) in known
+                          else self._walk(item) for item in value])
         if kind is dict:
-            return ("dict", tuple((self._walk(k), self._walk(v)) for k, v in value.items()))
+            return ("dict", tuple([(key if type(key) in scalars else self._walk(key),
+                                    item if type(item) in scalars else known[id(item)][1] if id(item) in known
+                                    else self._walk(item)) for key, item in value.items()]))
         if isinstance(value, _SCALARS):  # subclasses of the types above (Article and Event have none)
             return value
         if isinstance(value, (list, tuple)):
@@ -99,11 +105,12 @@ class ContextFingerprints:
         if isinstance(value, dict):
             return ("dict", tuple((self._walk(k), self._walk(v)) for k, v in value.items()))
         if dataclasses.is_dataclass(value) and not isinstance(value, type):
-            known = self._values.get(id(value))
+            known = self._known.get(id(value))
             if known is None:
                 walked = tuple(self._walk(getattr(value, f.name)) for f in dataclasses.fields(value))
-                known = self._values[id(value)] = (value, (type(value).__qualname__, digest(walked)))
+                known = self._known[id(value)] = (value, (type(value).__qualname__, digest(walked)))
             return known[1]
         if callable(value):
             return "callable"
         raise TypeError(f"cannot fingerprint a page context value of type {type(value).__name__}")
+

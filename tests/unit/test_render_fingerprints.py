@@ -1,0 +1,65 @@
+"""Pages' fingerprints: the same for the same archive (in one process or split over two), and
+changed exactly for the pages that show what changed."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from generator.article import Article
+from generator.config import Config, PathsConfig, SiteConfig
+from generator.model import build_archive
+from generator.render import Renderer
+from generator.render.fingerprints import ContextFingerprints
+from generator.sources import Source, SourceRegistry
+
+from .helpers import TEMPLATES_DIR
+
+REGISTRY = SourceRegistry({"one": Source("one", "المصدر", "One"), "two": Source("two", "الثاني", "Two")})
+
+
+def _articles(count: int = 300) -> list[Article]:
+    start = date(2021, 1, 1)
+    return [Article(id=f"a{number:04d}", title=f"عنوان {number}", language="ar", body=f"نص الخبر رقم {number}",
+                    date=(start + timedelta(days=number % 40)).isoformat(), date_precision="day",
+                    source=("one", "two")[number % 2], event=f"ev{number // 3}")
+            for number in range(count)]
+
+
+def _fingerprints(root, articles: list[Article], jobs: int) -> tuple[list[str], list[str]]:
+    config = Config(root=root, site=SiteConfig(title_ar="أرشيف", title_en="Archive", base_url="https://example.org/",
+                                                     default_language="ar"),
+                    paths=PathsConfig(seeds=root / "seeds", content=root / "content", output=root / "site",
+                                      templates=TEMPLATES_DIR))
+    renderer = Renderer(config, build_archive(articles, REGISTRY))
+    pages = renderer.pages()
+    renderer.prepare_search_forms()
+    return [page.url for page in pages], renderer.fingerprints(pages, jobs)
+
+
+def test_two_processes_give_what_one_gives_and_so_does_the_next_build(tmp_path):
+    urls, alone = _fingerprints(tmp_path, _articles(), jobs=1)
+    assert len(urls) >= 800  # enough pages to be split over two processes
+    assert _fingerprints(tmp_path, _articles(), jobs=2) == (urls, alone)
+    assert len(set(alone)) == len(alone)
+
+
+def test_a_changed_article_changes_the_pages_that_show_it_and_no_other(tmp_path):
+    articles = _articles()
+    urls, before = _fingerprints(tmp_path, articles, jobs=2)
+    edited = [a.with_changes(title="عنوان آخر") if a.id == "a0123" else a for a in articles]
+    after_urls, after = _fingerprints(tmp_path, edited, jobs=2)
+    assert after_urls == urls
+    changed = {url for url, old, new in zip(urls, before, after) if old != new}
+    # Its own page in both interfaces, its event's (a0123 is in ev41 with a0124 and a0125, whose
+    # pages list it as other coverage), its day's and its source's lists and the home page's
+    # (newest first: 2021-01-04 is among the last days, a0123 % 40 = 3).
+    assert {"/articles/a0123/", "/en/articles/a0123/", "/events/ev41/", "/en/events/ev41/",
+            "/articles/a0124/", "/articles/a0125/"} <= changed
+    assert not any("/a0122/" in url or "/ev40/" in url or "/a0126/" in url for url in changed)
+
+
+def test_a_context_value_of_an_unknown_type_is_refused():
+    with pytest.raises(TypeError, match="object"):
+        ContextFingerprints().of({"kind": "page", "value": object()})

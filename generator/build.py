@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, TypeVar
 
 from generator import collector, output, pagefind_search, parallel
 from generator.article import Article, Problems
 from generator.build_state import BuildState, SiteRecord, code_version, folder_identity
 from generator.config import Config
 from generator.content import ArticleWriter, article_path, load_articles
-from generator.curated_events import load_curated_events, resolve_merges
+from generator.curated_events import CuratedEvent, load_curated_events, resolve_merges
 from generator.content_pages import load_pages
 from generator.export import write_export
 from generator.feeds import write_feeds
@@ -38,6 +40,8 @@ from generator.search_text import SearchForms
 from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -204,14 +208,15 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
 
 
 def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
-                               sweep: output.SpareWork | None) \
-        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]]]:
+                               sweep: output.SpareWork | None, meanwhile: Callable[[_Read], T]) \
+        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]], T]:
     """The ingested articles, and the archive's search forms, its frequent forms and each article's
     index forms: worked out while another process links (they need only the articles' text),
     instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
-    9 s of CPU, were worked out while rendering). Then, until the linking answers, the bodies that
-    pages and feeds will render are rendered (render_articles_ahead), unless the spare version's
-    process (`sweep`) still wants the other core."""
+    9 s of CPU, were worked out while rendering). Then `meanwhile(the articles as read)`, for the
+    rest of what needs no events; then, until the linking answers, the bodies that pages and feeds
+    will render are rendered (render_articles_ahead), unless the spare version's process (`sweep`)
+    still wants the other core."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
@@ -225,30 +230,56 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         heads = head_forms(search_forms, config.search.first_page_min_articles) \
             if config.search.first_page_min_articles and pagefind_search.available() else []
         forms_of = index_forms(articles, search_forms, words)
+        early = meanwhile(read)
         render_articles_ahead(articles, until=lambda: not linking.busy() or (sweep is not None and sweep.busy()))
         linked = linking.result()
     ingested = _settled(config, read, linked)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
-    return ingested, (search_forms, words, heads, forms_of)
+    return ingested, (search_forms, words, heads, forms_of), early
+
+
+@dataclass
+class _Unlinked:
+    """What the build reads and prepares while the articles are linked (none of it depends on their
+    events): in a 31k rebuild the linking process answers 1.5 s after the build's own search forms
+    are done."""
+    curated: dict[str, CuratedEvent]
+    raw_texts: dict[str, str]
+    content_pages: dict
+    duplicates: object
+    staging: Path
+    present: set[str]
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
            staged: SiteRecord, sweep: output.SpareWork | None) -> BuildSummary:
-    ingested, (search_forms, words, heads, forms_of) = _ingested_and_search_forms(config, progress, jobs, state,
-                                                                                  sweep)
-    curated = load_curated_events(config.paths.content, config.root, ingested.problems)
-    merges = resolve_merges(curated, ingested.problems)
-    raw_texts = collect_raw_texts(config.root, ingested.articles)
-    archive: Archive = build_archive(ingested.articles, ingested.sources, curated, merges, ingested.related_events,
-                                     frozenset(raw_texts), load_pages(config.paths.content), state.load("duplicates"))
-    state.save("duplicates", archive.duplicates)
+    def unlinked(read: _Read) -> _Unlinked:
+        curated = load_curated_events(config.paths.content, config.root, read.problems)
+        raw_texts = collect_raw_texts(config.root, read.articles())
+        content_pages, duplicates = load_pages(config.paths.content), state.load("duplicates")
+        # The folder is about to change: a killed build must not leave it trusted (and when its
+        # record cannot be dropped, the folder is made afresh rather than trusted).
+        trusted = state.discard("spare") and staged.identity is not None
+        staging, present = output.start(config.paths.output, reuse=previous.outputs,
+                                        staged=staged.outputs if trusted else None, swept=sweep)
+        output_started.append(staging)
+        return _Unlinked(curated, raw_texts, content_pages, duplicates, staging, present)
 
-    # The folder is about to change: a killed build must not leave it trusted (and when its record
-    # cannot be dropped, the folder is made afresh rather than trusted).
-    trusted = state.discard("spare") and staged.identity is not None
-    staging, present = output.start(config.paths.output, reuse=previous.outputs,
-                                    staged=staged.outputs if trusted else None, swept=sweep)
-    site = SiteWriter(staging, previous.outputs, present)
+    output_started: list[Path] = []  # the staging folder, once output.start has made it
+    try:
+        ingested, (search_forms, words, heads, forms_of), early = _ingested_and_search_forms(
+            config, progress, jobs, state, sweep, unlinked)
+        merges = resolve_merges(early.curated, ingested.problems)
+        archive: Archive = build_archive(ingested.articles, ingested.sources, early.curated, merges,
+                                         ingested.related_events, frozenset(early.raw_texts), early.content_pages,
+                                         early.duplicates)
+        state.save("duplicates", archive.duplicates)
+    except BaseException:
+        if output_started:  # (a build that fails before leaves the site's folders as they were)
+            output.abandon(config.paths.output)
+        raise
+    staging, raw_texts = early.staging, early.raw_texts
+    site = SiteWriter(staging, previous.outputs, early.present)
     try:
         renderer = Renderer(config, archive, search_forms, forms_of, heads)
         pages = renderer.pages()

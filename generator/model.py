@@ -132,6 +132,7 @@ class Archive:
         self._by_source: dict[str, list[Article]] = {}
         self._source_position: dict[str, int] = {}
         self._by_coverage: list[Event] | None = None
+        self._report_groups: dict[str, dict[str, list[Article]]] = {}  # event id -> article id -> the others
         for article in self.articles:
             if article.source:
                 group = self._by_source.setdefault(article.source, [])
@@ -174,13 +175,16 @@ class Archive:
     def same_report(self, article: Article) -> list[Article]:
         """The other outlets' copies of this very report (wire copy, or the same article twice)."""
         event = self.event_of(article)
-        if not event:
+        if not event or not event.copies:
             return []
-        for original_id, copies in event.copies.items():
-            group = [self.by_id[original_id], *copies]
-            if article in group:
-                return [a for a in group if a.id != article.id]
-        return []
+        groups = self._report_groups.get(event.id)
+        if groups is None:  # each of the event's articles' group, worked out once for all of them
+            groups = self._report_groups[event.id] = {}
+            for original_id, copies in event.copies.items():
+                group = [self.by_id[original_id], *copies]
+                for member in group:
+                    groups.setdefault(member.id, [a for a in group if a.id != member.id])
+        return list(groups.get(article.id, ()))
 
     def reprints(self, article: Article) -> list[Article]:
         event = self.event_of(article)

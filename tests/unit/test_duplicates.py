@@ -42,3 +42,24 @@ def test_groups_are_kept_by_timeline_and_worked_out_again_when_a_body_changes():
     assert near_duplicate_ids([original, copy], remembered, {}) == (("a", "x"),)  # taken, not worked out
     rewritten = _article("b", "قال الكاظمي إن حماية المواطنين مسؤولية وإن على المقصرين أن يتركوا مناصبهم")
     assert near_duplicate_ids([original, rewritten], remembered, {}) == ()
+
+
+def test_an_article_shows_its_reports_copies_and_the_other_reports_as_other_coverage():
+    from generator.model import build_archive
+    from generator.sources import SourceRegistry
+
+    day = "2021-01-22"
+    original, first, second = (Article(id=i, title=i, language="ar", body=body, date=day, event="ev")
+                               for i, body in (("a", BODY), ("b", BODY + " وفق ما نقلت الوكالة"),
+                                               ("c", BODY + " نقلا عن الوكالة")))
+    other = Article(id="d", title="d", language="ar", date=day, event="ev",
+                    body="شهدت العاصمة بغداد أمس تفجيرا انتحاريا مزدوجا في ساحة الطيران أوقع عشرات القتلى والجرحى")
+    alone = Article(id="e", title="e", language="ar", body="نص", date=day)
+    archive = build_archive([original, first, second, other, alone], SourceRegistry({}))
+    by_id = archive.by_id
+    assert [a.id for a in archive.same_report(by_id["a"])] == ["b", "c"]
+    assert [a.id for a in archive.same_report(by_id["c"])] == ["a", "b"]
+    assert archive.same_report(by_id["d"]) == [] and archive.same_report(by_id["e"]) == []
+    assert [a.id for a in archive.other_coverage(by_id["b"])] == ["d"]
+    assert [a.id for a in archive.other_coverage(by_id["d"])] == ["a"]  # the report once, as its original
+    assert archive.same_report(by_id["a"]) is not archive.same_report(by_id["a"])  # each caller's own list

@@ -307,8 +307,6 @@ class Renderer:
         shared = digest(code_version(), tree_digest(self.config.paths.templates), repr(self.config.without_location()),
                         repr(self.archive.sources), repr(self.archive.pages), sorted(self._source_ids))
         walker = self._walker()
-        for language in self.languages:  # (kept for the search pages' rendering, in this process)
-            self._search_page_data(language)
         if jobs < 2 or len(pages) < 2 * parallel.MINIMUM:
             return self._fingerprints_of(pages, shared, 0, len(pages))
         for article in self.archive.articles:

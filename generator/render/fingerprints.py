@@ -113,4 +113,3 @@ class ContextFingerprints:
         if callable(value):
             return "callable"
         raise TypeError(f"cannot fingerprint a page context value of type {type(value).__name__}")
-

@@ -90,11 +90,6 @@ def tree_memory_mb(pids: list[int]) -> float:
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def tree_cpu_seconds(pids: list[int]) -> float:
-    """User + system time of the live processes, with that of the children they have waited for."""
-    return sum(tree_cpu_times(pids)) / _TICKS
-
-
 def tree_cpu_times(pids: list[int]) -> tuple[int, int]:
     """User and system time (clock ticks) of the live processes, with their waited-for children's."""
     user = system = 0

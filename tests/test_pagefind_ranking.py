@@ -70,3 +70,29 @@ def test_bounds_hold_pagefinds_scores_and_the_first_results_are_those_of_the_who
         assert [page for page, _, _ in first] == [page for page, _, _ in sorted(first, key=lambda r: (-r[1], r[0]))]
     last = whole["طيران"].best[-1][1]  # a score the first page ends on and the next page goes on with
     assert sum(score == last for _, score, _ in whole["طيران"].best) < sum(r["s"] == last for r in raw["طيران"]) > 10
+
+
+def test_a_fresh_search_module_answers_as_a_new_one_after_other_searches(tmp_path, monkeypatch):
+    """fresh() puts the module's memory back as it was after reading the metadata, instead of
+    making an instance: every answer, and every filtered one, is then the one a new instance
+    gives, although chunks for other words (which a prefix would also match) were loaded before;
+    once the instance has grown past FRESH_GROWTH, a new one is made."""
+    from generator import pagefind_search
+
+    bundle = _site(tmp_path)
+    queries = [*QUERIES, "م", "مط", "ال", "1"]  # short prefixes: they match words of any chunk loaded
+    engine = BundleSearch(bundle)
+    for query in queries:
+        engine.search(query)  # chunks of every query loaded into one instance
+    restored = engine._store
+    for query in reversed(queries):
+        engine.fresh()
+        assert engine._store is restored  # the same instance, its memory put back
+        assert engine.search(query) == BundleSearch(bundle).search(query), query
+        pages = list(range(0, 40, 3))
+        engine.fresh()
+        assert engine.scored(query, pages) == BundleSearch(bundle).scored(query, pages), query
+    monkeypatch.setattr(pagefind_search, "FRESH_GROWTH", -1)
+    engine.fresh()
+    assert engine._store is not restored
+    assert engine.search("مطار") == BundleSearch(bundle).search("مطار")

@@ -14,8 +14,10 @@ from typing import Container
 
 from pyarabic import araby
 
-_ARABIC_LETTER = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]")
-_LATIN_LETTER = re.compile(r"[A-Za-z\u00C0-\u024F]")
+# Runs of letters, counted by their lengths: a match per letter made a string per letter (arabic_share
+# was 3.7 s of the 31k corpus's ingest, 1.8 s so).
+_ARABIC_LETTERS = re.compile(r"[\u0621-\u064A\u0671-\u06D3\u06FA-\u06FF]+")
+_LATIN_LETTERS = re.compile(r"[A-Za-z\u00C0-\u024F]+")
 
 FOLDED = {
     **{ch: "" for ch in (*araby.TASHKEEL, araby.TATWEEL)},
@@ -107,8 +109,8 @@ def arabic_share(text: str) -> float:
     """Share of Arabic letters among all Arabic and Latin letters (0.0 when there are none)."""
     if len(text) > _SHARE_SAMPLE:
         text = text[:_SHARE_SAMPLE]
-    arabic = len(_ARABIC_LETTER.findall(text))
-    latin = len(_LATIN_LETTER.findall(text))
+    arabic = sum(map(len, _ARABIC_LETTERS.findall(text)))
+    latin = sum(map(len, _LATIN_LETTERS.findall(text)))
     total = arabic + latin
     return arabic / total if total else 0.0
 

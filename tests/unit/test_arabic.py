@@ -153,6 +153,9 @@ def test_arabic_share_counts_letters_only():
     assert arabic_share("بغداد") == 1.0
     assert arabic_share("Baghdad") == 0.0
     assert arabic_share("ab بت 123 !!") == 0.5
+    # letters of each range counted one by one, runs of them as long as they are, marks and digits not
+    assert arabic_share("abc ÀÿĀɏ ءيٱۓۺۿـ x١٢ بَيت") == 10 / 18
+    assert arabic_share("é" * 30_000 + "ب") == 0.0  # only the first 20,000 characters are looked at
 
 
 _FOLD_ALPHABET = "".join(FOLDED) + "".join(FOLDED.values()) + "abcAZ İﷲﻻ٫ ًُبتثجحخ\u200f\n"

@@ -6,6 +6,8 @@ import codecs
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.article import ID_PATTERN, is_valid_id
 from generator.ingest import ingest_seeds
@@ -113,3 +115,18 @@ def test_demo_seed_ids_are_stable():
     # Ids are URLs: a change here breaks every published link to these articles.
     assert _id_of_bytes(seed_path("000_").read_bytes()) == "20c4c6ea9210"
     assert _id_of_bytes(seed_path("002_").read_bytes()) == "0e8ff96bc219"
+
+
+_SPACES = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+
+
+@given(st.text(alphabet=st.sampled_from(_SPACES + "ab بت\u064e") | st.characters(), max_size=40))
+def test_the_digest_folds_every_run_of_whitespace_as_a_regular_expression_would(text):
+    """Ids are digests of the text with each run of whitespace as one space: str.split() finds the
+    same runs as \\s+ (every character str.isspace() accepts), so no article's id changed with it."""
+    import hashlib
+    import re
+
+    canonical = re.sub(r"\s+", " ", unicodedata.normalize("NFC", text)).strip()
+    assert raw_text_digest(text) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+    assert re.fullmatch(r"\s*", _SPACES) and len(_SPACES) > 20

@@ -508,6 +508,22 @@ def abandon(output: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+
+
+def _write_new_file(target: Path, data: bytes) -> None:
+    """Write `target` as a new file: whatever is at its path (a hard link shared with the published
+    site, a symbolic link) is replaced, never written through. Created exclusively, so that a new
+    file costs one call, not a look for an old one first (two per page, 104,000 pages in a full build)."""
+    try:
+        descriptor = os.open(target, _NEW_FILE, 0o666)
+    except FileExistsError:
+        target.unlink()
+        descriptor = os.open(target, _NEW_FILE, 0o666)
+    with open(descriptor, "wb") as stream:
+        stream.write(data)
+
+
 def content_digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -537,9 +553,7 @@ class SiteWriter:
                                                       else target.exists()):
             return
         target.parent.mkdir(parents=True, exist_ok=True)
-        if target.exists() or target.is_symlink():
-            target.unlink()  # a link shared with the published site: replace it, never write through it
-        target.write_bytes(data)
+        _write_new_file(target, data)
 
     def keep(self, relative: str) -> bool:
         """Keep the previous build's file unchanged; False when there is none to keep."""

@@ -231,3 +231,31 @@ def test_linking_the_published_files_by_descriptor_gives_what_linking_by_path_gi
         assert all((target / relative).stat().st_ino == (live / relative).stat().st_ino for relative in listed)
     assert made["by descriptor"] == made["by path"]
     assert made["by descriptor"][0] == set(listed)  # the file deleted from the site since is not there
+
+
+def test_a_file_written_where_a_shared_link_or_a_symbolic_link_is_replaces_it(tmp_path):
+    """The staging folder holds hard links to the published site's files: a page written again
+    gets a file of its own and the published one keeps its bytes; so does a symbolic link's target.
+    A page whose previous bytes are the same (and present) is left as it is."""
+    published, staging = tmp_path / "published", tmp_path / "staging"
+    (published / "a").mkdir(parents=True)
+    (published / "a" / "index.html").write_bytes(b"old")
+    (staging / "a").mkdir(parents=True)
+    os.link(published / "a" / "index.html", staging / "a" / "index.html")
+    (published / "b.html").write_bytes(b"elsewhere")
+    os.symlink(published / "b.html", staging / "b.html")
+    same = output.content_digest(b"same")
+    (staging / "c.html").write_bytes(b"same")
+    kept_inode = (staging / "c.html").stat().st_ino
+    site = output.SiteWriter(staging, {"c.html": same}, {"a/index.html", "b.html", "c.html"})
+    site.write("a/index.html", "new")
+    site.write("b.html", b"new")
+    site.write("c.html", b"same")
+    site.write("d/e/index.html", "fresh")
+    assert (published / "a" / "index.html").read_bytes() == b"old"
+    assert (published / "b.html").read_bytes() == b"elsewhere"
+    assert (staging / "a" / "index.html").read_bytes() == b"new" == (staging / "b.html").read_bytes()
+    assert (staging / "a" / "index.html").stat().st_nlink == 1 and not (staging / "b.html").is_symlink()
+    assert (staging / "c.html").stat().st_ino == kept_inode
+    assert (staging / "d" / "e" / "index.html").read_text() == "fresh"
+    assert set(site.written) == {"a/index.html", "b.html", "c.html", "d/e/index.html"}

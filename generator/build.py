@@ -303,6 +303,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
 
         with progress.stage("index"), PartSearches(staging, heads, state.load("search_head"), jobs) as searches:
             # Each part of the index is searched for the first pages as soon as it is written.
+            if heads:
+                searches.warm_up(config.paths.output)
             index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                 stamp=code_version(), trusted=_trusted_pieces(state),

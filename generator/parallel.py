@@ -241,10 +241,10 @@ class Workers:
     for items submitted one at a time, from any thread, each answered through a Future: for work
     that arrives while the parent is busy with other Python work, which threads of the parent
     could only do in turn with it (they share one interpreter lock). No process starts before the
-    first item; at most `jobs` run. An exception raised by `function` is the Future's (with the
-    worker's traceback as a note); a worker that fails otherwise fails its items with WorkerError.
-    Used as a context manager: leaving it waits for the items submitted (on an error, for those
-    under way only: the others are cancelled)."""
+    first item, or `prestart`; at most `jobs` run. An exception raised by `function` is the
+    Future's (with the worker's traceback as a note); a worker that fails otherwise fails its items
+    with WorkerError. Used as a context manager: leaving it waits for the items submitted (on an
+    error, for those under way only: the others are cancelled)."""
 
     def __init__(self, function: Callable[[T], R], jobs: int):
         self._function = function
@@ -253,6 +253,23 @@ class Workers:
         self._threads: list[threading.Thread] = []
         self._closed = False
         self._lock = threading.Lock()
+        self._started: list[tuple[subprocess.Popen, bool]] = []  # by prestart: (process, given a warm-up)
+
+    def prestart(self, warm_up: T | None = None) -> None:
+        """Start the processes now, each given `warm_up` (an item whose answer, or exception, is
+        dropped) if any, while the parent has a core to spare: a worker's imports and first call
+        are then done by the time items come. No thread is started, so the parent may still fork."""
+        with self._lock:
+            while not self._closed and len(self._started) + len(self._threads) < self._jobs:
+                worker = _start_worker(self._function)
+                try:
+                    if warm_up is not None:
+                        pickle.dump(warm_up, worker.stdin)
+                        worker.stdin.flush()
+                except OSError:
+                    _stop_worker(worker)  # gone already: the first item starts another
+                    return
+                self._started.append((worker, warm_up is not None))
 
     @property
     def closed(self) -> bool:
@@ -273,8 +290,17 @@ class Workers:
 
     def _drive(self) -> None:
         worker, broken = None, None
+        with self._lock:
+            worker, warming = self._started.pop() if self._started else (None, False)
         try:
-            worker = _start_worker(self._function)
+            if warming:
+                try:
+                    pickle.load(worker.stdout)  # the warm-up's answer
+                except Exception:  # noqa: BLE001 - the process is gone: another is started
+                    _stop_worker(worker)
+                    worker = None
+            if worker is None:
+                worker = _start_worker(self._function)
         except BaseException as error:  # noqa: BLE001 - each item is told
             broken = error
         try:
@@ -327,6 +353,10 @@ class Workers:
             self._tasks.put(None)
         for thread in self._threads:
             thread.join()
+        with self._lock:
+            unused, self._started = self._started, []
+        for worker, _ in unused:  # (a warm-up under way is answered first: its process then reads the end)
+            _stop_worker(worker)
 
 
 def _start_worker(function: Callable) -> subprocess.Popen:

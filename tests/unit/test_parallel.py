@@ -117,6 +117,27 @@ def test_workers_start_no_process_before_an_item_and_leaving_on_an_error_cancels
         workers.submit(1)
 
 
+
+def test_prestarted_workers_take_the_items_after_their_warm_up_and_an_unused_one_is_stopped():
+    """prestart starts the processes (no thread: the parent may still fork) and gives each the
+    warm-up item, whose answer is dropped (here an error, 7): the items are then answered by those
+    very processes, and one never given an item is stopped on leaving."""
+    with Workers(square_and_where, jobs=2) as workers:
+        workers.prestart(7)
+        workers.prestart(7)  # (two at most: nothing more starts)
+        started = {worker.pid for worker, _ in workers._started}
+        assert len(started) == 2 and workers._threads == []
+        answers = [workers.submit(n) for n in (2, 3, 4, 5)]
+        assert [future.result()[:2] for future in answers] == [(2, 4), (3, 9), (4, 16), (5, 25)]
+        assert {future.result()[2][0] for future in answers} <= started
+    with Workers(square_and_where, jobs=2) as unused:
+        unused.prestart()
+        processes = [worker for worker, _ in unused._started]
+    assert [worker.poll() for worker in processes] == [0, 0] and unused._started == []
+    with Workers(square_and_where, jobs=1) as dying:
+        dying.prestart(13)  # the warm-up ends its process: the first item starts another
+        assert dying.submit(3).result()[:2] == (3, 9)
+
 def _where_and_what(items: list[int]) -> tuple[int, int, object]:
     return os.getpid(), sum(items), SET_BY_THE_PARENT
 

@@ -249,6 +249,10 @@ class _Unlinked:
     duplicates: object
     staging: Path
     present: set[str]
+    # The index stage's records, loaded here rather than on the way to the index: 0.2 s of a 31k rebuild.
+    head_state: object = None
+    indexed_pages: object = None
+    trusted_pieces: dict = field(default_factory=dict)
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
@@ -263,7 +267,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         staging, present = output.start(config.paths.output, reuse=previous.outputs,
                                         staged=staged.outputs if trusted else None, swept=sweep)
         output_started.append(staging)
-        return _Unlinked(curated, raw_texts, content_pages, duplicates, staging, present)
+        return _Unlinked(curated, raw_texts, content_pages, duplicates, staging, present,
+                         state.load("search_head"), state.load("indexed_pages"), _trusted_pieces(state))
 
     output_started: list[Path] = []  # the staging folder, once output.start has made it
     try:
@@ -301,13 +306,13 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
             renderer.search_forms.write_clitic_tables(site)
 
-        with progress.stage("index"), PartSearches(staging, heads, state.load("search_head"), jobs) as searches:
+        with progress.stage("index"), PartSearches(staging, heads, early.head_state, jobs) as searches:
             # Each part of the index is searched for the first pages as soon as it is written.
             if heads:
                 searches.warm_up(config.paths.output)
-            index = build_index(staging, previous_site=config.paths.output, known=state.load("indexed_pages"),
+            index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
                                 file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                stamp=code_version(), trusted=_trusted_pieces(state),
+                                stamp=code_version(), trusted=early.trusted_pieces,
                                 discard=lambda folder: output.remove_in_background(folder, config.paths.output),
                                 meanwhile=write_the_rest, on_part=searches.part_written)
             try:

@@ -101,4 +101,27 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
                 raise DecodeError(f"not valid UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start}) "
                                   "and not recognisably Windows-1256; re-save it as UTF-8") from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return unicodedata.normalize("NFC", text), encoding
+    return nfc(text), encoding
+
+
+NFC_PIECE = 1 << 14  # characters
+
+
+def nfc(text: str, piece: int = NFC_PIECE) -> str:
+    """`unicodedata.normalize("NFC", text)`, piece by piece, each normalised only when it is not in
+    NFC already: a day's dump is one line of megabytes, and one mark in it made the whole of it
+    normalised (2.1 s for eight SaudiNewsNet days, 0.9 s so, a third of their pieces holding one).
+    A piece ends before an ASCII character, where no normalisation reaches across: it is a starter
+    (combining class 0, so no mark is reordered past it), stays as it is in NFC, and is never the
+    second of a composed pair."""
+    if len(text) <= piece:
+        return text if unicodedata.is_normalized("NFC", text) else unicodedata.normalize("NFC", text)
+    pieces, start, end_of_text = [], 0, len(text)
+    while start < end_of_text:
+        end = min(end_of_text, start + piece)
+        while end < end_of_text and not text[end].isascii():
+            end += 1
+        chunk = text[start:end]
+        pieces.append(chunk if unicodedata.is_normalized("NFC", chunk) else unicodedata.normalize("NFC", chunk))
+        start = end
+    return "".join(pieces)

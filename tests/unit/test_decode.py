@@ -6,6 +6,8 @@ import codecs
 import unicodedata
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator.ingest.decode import MAX_BYTES, DecodeError, decode_bytes
 
@@ -138,3 +140,41 @@ def test_empty_file_decodes_to_empty_text():
 def test_oversized_file_is_refused_before_decoding():
     with pytest.raises(DecodeError, match="larger than"):
         decode_bytes(b"a" * (MAX_BYTES + 1))
+
+
+_NFC_ALPHABET = ("ae\"{}, \n" "\u0301\u0327\u0308\u0323" "اأإآويىءةبت" "\u0653\u0654\u0655\u064e\u0651\u0670"
+                 "\u1100\u1161\u11a8\uac00" "\u00e9\u1e69\u0958\u2126\u212b")
+
+
+@given(st.text(alphabet=st.sampled_from(_NFC_ALPHABET) | st.characters(codec="utf-8"), max_size=80),
+       st.integers(min_value=1, max_value=12))
+def test_nfc_piece_by_piece_is_the_whole_texts_nfc(text, piece):
+    """Pieces end before an ASCII character, which no normalisation reaches across: the text
+    normalised piece by piece (only the pieces not in NFC already) is the text normalised whole,
+    also with marks that compose with a letter before them (ا + ٓ is آ, e + ́ is é), marks reordered
+    by their combining classes, Hangul jamo and singletons (Ω, Å)."""
+    from generator.ingest.decode import nfc
+
+    assert nfc(text, piece) == unicodedata.normalize("NFC", text)
+    assert nfc(text) == unicodedata.normalize("NFC", text)
+
+
+@pytest.mark.parametrize("text", ["قال ا\u0653ل ا\u0654مير ي\u0654\u064eزور",
+                                  "cafe\u0301 e\u0323\u0301 \u1100\u1161\u11a8!",
+                                  "\u0627\u0651\u064e\u0653x\u0627\u064e\u0651y", "\u2126\u212b" * 5])
+def test_nfc_pieces_of_every_size_give_the_whole_texts_nfc(text):
+    from generator.ingest.decode import nfc
+
+    whole = unicodedata.normalize("NFC", text)
+    assert whole != text
+    assert all(nfc(text, piece) == whole for piece in range(1, len(text) + 1))
+
+
+def test_a_long_text_is_normalised_only_where_it_is_not_in_nfc_already():
+    from generator.ingest.decode import NFC_PIECE, nfc
+
+    clean = ("خبر عن الرياض " * 2000 + "\n") * 3
+    marked = clean + "ا\u0653 e\u0301" + clean
+    assert len(marked) > 4 * NFC_PIECE
+    assert nfc(clean) is not None and nfc(marked) == unicodedata.normalize("NFC", marked)
+    assert "آ é" in nfc(marked) and nfc(marked).count("\u0653") == 0

@@ -261,7 +261,10 @@ class Workers:
         are then done by the time items come. No thread is started, so the parent may still fork."""
         with self._lock:
             while not self._closed and len(self._started) + len(self._threads) < self._jobs:
-                worker = _start_worker(self._function)
+                try:
+                    worker = _start_worker(self._function)
+                except Exception:  # noqa: BLE001 - the first item starts one again, and is told why it cannot
+                    return
                 try:
                     if warm_up is not None:
                         pickle.dump(warm_up, worker.stdin)

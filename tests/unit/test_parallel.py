@@ -138,6 +138,20 @@ def test_prestarted_workers_take_the_items_after_their_warm_up_and_an_unused_one
         dying.prestart(13)  # the warm-up ends its process: the first item starts another
         assert dying.submit(3).result()[:2] == (3, 9)
 
+
+def test_a_worker_that_cannot_be_prestarted_leaves_the_error_to_the_first_item(monkeypatch):
+    import generator.parallel as parallel
+
+    def cannot_start(function):
+        raise OSError("no Python here")
+
+    monkeypatch.setattr(parallel, "_start_worker", cannot_start)
+    with Workers(square_and_where, jobs=2) as workers:
+        workers.prestart(1)
+        assert workers._started == []
+        with pytest.raises(WorkerError, match="no Python here"):
+            workers.submit(2).result()
+
 def _where_and_what(items: list[int]) -> tuple[int, int, object]:
     return os.getpid(), sum(items), SET_BY_THE_PARENT
 

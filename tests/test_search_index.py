@@ -639,6 +639,17 @@ def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_afte
         partly.part_written(listing[0]["name"], listing[0]["key"])
         assert write_head_results(site, forms, None, some.__setitem__, 2, partly) == state
     assert some == after
+    # Processes started and warmed up on a published index before any part is written search as others do.
+    warmed: dict[str, str] = {}
+    with PartSearches(site, forms, None, 2) as prestarted:
+        prestarted.warm_up(site)
+        assert [given for _, given in prestarted._workers._started] == [True, True]
+        assert write_head_results(site, forms, None, warmed.__setitem__, 2, prestarted) == state
+        assert prestarted._workers._started == []  # both taken up
+    assert warmed == after
+    with PartSearches(site, forms, None, 2) as unpublished:
+        unpublished.warm_up(tmp_path / "no-site")  # nothing to warm up on: the processes start all the same
+        assert [given for _, given in unpublished._workers._started] == [False, False]
 
 
 def test_a_part_renamed_with_the_same_pages_has_its_first_pages_of_results_worked_out_again(tmp_path):

@@ -285,45 +285,50 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         raise
     staging, raw_texts = early.staging, early.raw_texts
     site = SiteWriter(staging, previous.outputs, early.present)
+    searches = PartSearches(staging, heads, early.head_state, jobs)
     try:
-        renderer = Renderer(config, archive, search_forms, forms_of, heads)
-        pages = renderer.pages()
-        with progress.stage("render", total=len(pages)) as advance:
-            rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
-        fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
-
-        def write_the_rest(running: bool) -> None:
-            # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
-            # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
-            # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
-            write_export(site, archive, renderer.urls, config.site.default_language)
-            write_raw_texts(site, raw_texts, renderer.urls)
-            fingerprinted.update(write_feeds(
-                site, archive, renderer.urls, {lang: config.site.title(lang) for lang in config.interface_languages},
-                config.interface_languages, config.site.default_language, previous.pages,
-                jobs=1 if running or searches.searching() else jobs, article_fingerprint=renderer.article_fingerprint))
-            forget_rendered_ahead()  # the feeds were the last to ask for bodies
-            fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
-            renderer.search_forms.write_clitic_tables(site)
-
-        with progress.stage("index"), PartSearches(staging, heads, early.head_state, jobs) as searches:
-            # Each part of the index is searched for the first pages as soon as it is written.
+        with searches:
             if heads:
+                # Beside the page list and the fingerprints, with a core to spare, rather than beside
+                # the index's first merges (a search process takes 0.35 s of CPU to start).
                 searches.warm_up(config.paths.output)
-            index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
-                                file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                stamp=code_version(), trusted=early.trusted_pieces,
-                                discard=lambda folder: output.remove_in_background(folder, config.paths.output),
-                                meanwhile=write_the_rest, on_part=searches.part_written)
-            try:
-                first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
-            except pagefind_search.PagefindSearchError as error:
-                first_pages = None
-                ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
-                                                 f"search page ({error})")
-            # Last: the first pages of results are written again by now (removed before, each
-            # would be written again; unchanged, none is).
-            site.remove_stale()
+            renderer = Renderer(config, archive, search_forms, forms_of, heads)
+            pages = renderer.pages()
+            with progress.stage("render", total=len(pages)) as advance:
+                rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
+            fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
+
+            def write_the_rest(running: bool) -> None:
+                # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
+                # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
+                # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
+                write_export(site, archive, renderer.urls, config.site.default_language)
+                write_raw_texts(site, raw_texts, renderer.urls)
+                titles = {lang: config.site.title(lang) for lang in config.interface_languages}
+                fingerprinted.update(write_feeds(
+                    site, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
+                    previous.pages, jobs=1 if running or searches.searching() else jobs,
+                    article_fingerprint=renderer.article_fingerprint))
+                forget_rendered_ahead()  # the feeds were the last to ask for bodies
+                fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
+                renderer.search_forms.write_clitic_tables(site)
+
+            with progress.stage("index"):
+                # Each part of the index is searched for the first pages as soon as it is written.
+                index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
+                                    file_digests=site.written, pieces_dir=state.folder / "search-pieces",
+                                    stamp=code_version(), trusted=early.trusted_pieces,
+                                    discard=lambda folder: output.remove_in_background(folder, config.paths.output),
+                                    meanwhile=write_the_rest, on_part=searches.part_written)
+                try:
+                    first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
+                except pagefind_search.PagefindSearchError as error:
+                    first_pages = None
+                    ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
+                                                     f"search page ({error})")
+                # Last: the first pages of results are written again by now (removed before, each
+                # would be written again; unchanged, none is).
+                site.remove_stale()
         state.save("site", SiteRecord(folder_identity(staging), site.written,
                                       {**rendered.fingerprints, **fingerprinted}, time.time_ns()))
         # The version about to be replaced:

@@ -187,8 +187,9 @@ class PartSearches:
     def warm_up(self, published: Path) -> None:
         """Start the searching processes now, each searching nothing in a part of the `published`
         site's index (when it has one) so that its imports are done and the search module compiled
-        (0.35 s of CPU each) before the first part is written: a rebuild starts them while it plans
-        the index, with a core to spare, instead of beside the merges of the parts that changed."""
+        (0.35 s of CPU each) before the first part is written: a rebuild starts them as it lists and
+        fingerprints its pages, with a core to spare, instead of beside the merges of the parts that
+        changed. No thread waits for them, so the build may still fork its renderers."""
         try:
             parts = json.loads((published / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
             folder = published / PAGEFIND_DIR / parts[0]["name"]

@@ -527,11 +527,13 @@ def _prune_store(store: Path, keep: set[str]) -> None:
 
 # -- parts ----------------------------------------------------------------------------------------
 
-def _previous_keys(previous_site: Path | None) -> dict[str, str]:
-    if previous_site is None:
+def part_keys(site_dir: Path | None) -> dict[str, str]:
+    """The parts of the index in `site_dir` (name -> key, in date order), as its parts.json lists
+    them; none when there is no index there of this layout."""
+    if site_dir is None:
         return {}
     try:
-        listing = json.loads((previous_site / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))
+        listing = json.loads((site_dir / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))
         if listing.get("format") != PARTS_FORMAT:
             return {}
         return {part["name"]: part["key"] for part in listing["parts"]}
@@ -583,8 +585,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     pages = indexed_pages(site_dir, known, file_digests)
     parts = plan_parts(pages, part_max_pages)
     keys = {part.name: part.key(version) for part in parts}
-    previous_keys = _previous_keys(previous_site)
-    staged_keys = _previous_keys(site_dir)  # an index already in the folder (an earlier build's)
+    previous_keys = part_keys(previous_site)
+    staged_keys = part_keys(site_dir)  # an index already in the folder (an earlier build's)
     output = site_dir / PAGEFIND_DIR
     if output.exists():
         for entry in output.iterdir():

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from generator import pagefind_search, parallel
-from generator.search import PAGEFIND_DIR, PARTS_FILE
+from generator.search import PAGEFIND_DIR, PARTS_FILE, part_keys
 from generator.search_text import FORMS_MARKER, SearchForms, hex_name
 from generator.stopwords import FUNCTION_WORDS
 
@@ -190,11 +190,7 @@ class PartSearches:
         (0.35 s of CPU each) before the first part is written: a rebuild starts them as it lists and
         fingerprints its pages, with a core to spare, instead of beside the merges of the parts that
         changed. No thread waits for them, so the build may still fork its renderers."""
-        try:
-            parts = json.loads((published / PAGEFIND_DIR / PARTS_FILE).read_text(encoding="utf-8"))["parts"]
-            folder = published / PAGEFIND_DIR / parts[0]["name"]
-        except (OSError, ValueError, KeyError, IndexError, TypeError):
-            folder = None
+        folder = next((published / PAGEFIND_DIR / name for name in part_keys(published)), None)
         self._workers.prestart((str(folder), []) if folder is not None and folder.is_dir() else None)
 
     def part_written(self, name: str, key: str) -> None:

@@ -112,7 +112,7 @@ class _Event:
         found = self._profile
         if found is None:
             found = self._profile = _profile(self.centroid)
-        elif type(found) is tuple:  # as kept in the memo
+        elif type(found) is not dict:  # as kept in the memo
             found = self._profile = _unpacked_vector(found)
         return found
 
@@ -216,13 +216,24 @@ def _packed_vector(vector: dict[str, float]) -> tuple[str, bytes]:
     return "\0".join(vector), array("d", vector.values()).tobytes()
 
 
+class DamagedMemo(Exception):
+    """A part of the memo kept packed cannot be unpacked: the state file was damaged inside (its
+    pickle still loads). link_articles then links as if there were no memo."""
+
+
 def _unpacked_vector(packed) -> dict[str, float]:
     if isinstance(packed, dict):
         return packed
-    terms, data = packed
-    weights = array("d")
-    weights.frombytes(data)
-    return dict(zip(terms.split("\0"), weights)) if terms or weights else {}
+    try:
+        terms, data = packed
+        weights = array("d")
+        weights.frombytes(data)
+        listed = terms.split("\0") if terms else []
+    except Exception as error:  # noqa: BLE001 - whatever the damage, the memo is not used
+        raise DamagedMemo(f"a packed vector: {error!r}") from None
+    if len(listed) != len(weights):
+        raise DamagedMemo(f"a packed vector of {len(listed)} terms and {len(weights)} weights")
+    return dict(zip(listed, weights))
 
 
 def _terms(words: Iterable[str], lexicon: Container[str]) -> dict[str, str | None]:
@@ -292,7 +303,13 @@ class _Analysis:
         packed = self.__dict__.get("_details") if name in _DETAILS else None
         if packed is None:
             raise AttributeError(name)
-        self.__dict__.update(zip(_DETAILS, pickle.loads(packed)))
+        try:
+            details = pickle.loads(packed)
+            if not (isinstance(details, tuple) and len(details) == len(_DETAILS)):
+                raise TypeError("not the details' tuple")
+        except Exception as error:  # noqa: BLE001 - whatever the damage, the memo is not used
+            raise DamagedMemo(f"the details of the analysis {self.key}: {error!r}") from None
+        self.__dict__.update(zip(_DETAILS, details))
         del self.__dict__["_details"]
         return self.__dict__[name]
 
@@ -637,8 +654,13 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, m
     # Linking makes millions of small containers and no reference cycles: the cycle collector would
     # only walk them again and again (linking 6,000 articles took 1.5x as long with it).
     with collector.paused():
-        return _link(articles, gazetteer or empty_gazetteer(), memo if isinstance(memo, LinkMemo) else LinkMemo(),
-                     statistics)
+        gazetteer = gazetteer or empty_gazetteer()
+        if isinstance(memo, LinkMemo):
+            try:
+                return _link(articles, gazetteer, memo, statistics)
+            except DamagedMemo:
+                pass  # as a state that cannot be read: linked afresh (the memo is only a cache)
+        return _link(articles, gazetteer, LinkMemo(), statistics)
 
 
 def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,

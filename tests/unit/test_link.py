@@ -257,8 +257,9 @@ def test_a_rebuild_analyses_only_what_changed_and_links_as_a_clean_build_does(se
     edited = kept[2].with_changes(body=kept[2].body + "\n\nوأضاف الوزير أن العجز سيتراجع.")
     later = [kept[0], kept[1], edited, kept[3], kept[4], seed_002, carnival]  # وكرنفال becomes و + كرنفال
 
-    again = link_articles(later, memo=memo)
-    clean = link_articles(later)
+    # With the counts kept (as a rebuild has them), the events whose reports are unchanged are the memo's.
+    again = link_articles(later, memo=memo, statistics=first.statistics)
+    clean = link_articles(later, statistics=first.statistics)
     assert (again.events, again.related) == (clean.events, clean.related)
     assert again.memo.analyses == clean.memo.analyses
     assert (again.memo.occurrences, again.memo.as_name, again.memo.document_frequency) == (
@@ -266,3 +267,59 @@ def test_a_rebuild_analyses_only_what_changed_and_links_as_a_clean_build_does(se
     # The unchanged article whose word may split otherwise now was analysed again; the other was kept.
     assert again.memo.analyses["old-1"] is not memo.analyses["old-1"]
     assert again.memo.analyses["en-1"] is memo.analyses["en-1"]
+
+
+@pytest.mark.parametrize("damage", ["details", "centroid"])
+def test_a_memo_damaged_inside_its_packed_parts_is_dropped_and_the_archive_linked_afresh(damage, seed_000, seed_002,
+                                                                                       football):
+    """A memo whose pickle loads but whose packed parts (unpacked when first read) are damaged is a
+    state that cannot be read: ignored, as one whose file does not load is."""
+    import pickle
+    from array import array
+
+    from generator.link import link_articles
+
+    # Two outlets' copies of one report: its terms are in two articles, so the kept counts list them,
+    # and a third copy later changes no weight (the event is then the memo's own).
+    articles = [seed_000, seed_002, SAUDI_ECONOMY, football, seed_002.with_changes(id="copy-0", source="outlet-a")]
+    first = link_articles(articles)
+    memo = pickle.loads(pickle.dumps(first.memo))  # as kept in the build state
+    for analysis in memo.analyses.values():
+        if damage == "details":
+            analysis.__dict__["_details"] = b"\x80\x05not a pickle"
+    for event in memo.events.values():
+        if damage == "centroid":
+            event.__dict__["_packed_centroid"] = ("two\0terms", array("d", [1.0]).tobytes())  # terms and weights apart
+    kept = [a.with_changes(event=first.events[a.id]) for a in articles]
+    # Another outlet's copy of a kept report is compared with that report's event, kept in the memo
+    # (its centroid unpacked).
+    copy = seed_002.with_changes(id="copy-1", source="outlet-b", event=None)
+    later = [*kept[:2], kept[2].with_changes(body=kept[2].body + "\n\nوأضاف الوزير أن العجز سيتراجع."), *kept[3:], copy]
+
+    # With the counts kept (as a rebuild has them), the events whose reports are unchanged are the memo's.
+    again = link_articles(later, memo=memo, statistics=first.statistics)
+    clean = link_articles(later, statistics=first.statistics)
+    assert again.events["copy-1"] == first.events[seed_002.id]
+    assert (again.events, again.related) == (clean.events, clean.related)
+    assert again.memo.analyses == clean.memo.analyses
+
+
+def test_every_packed_part_of_a_memo_says_when_it_is_damaged():
+    import pickle
+    from array import array
+
+    from generator.link import DamagedMemo, _Event
+
+    event = _Event("ev-1")
+    event.add({"قصف": 1.0, "بغداد": 0.5}, None)
+    assert event.profile
+    kept = pickle.loads(pickle.dumps(event))
+    assert (kept.centroid, kept.profile) == (event.centroid, event.profile)
+    damages = [("قصف\0بغداد", array("d", [1.0]).tobytes()), ("قصف", b"\x00" * 7), (b"not a string", b""), "neither"]
+    for packed in damages:
+        damaged = pickle.loads(pickle.dumps(event))
+        damaged.__dict__["_packed_centroid"] = damaged.__dict__["_profile"] = packed
+        with pytest.raises(DamagedMemo):
+            damaged.centroid
+        with pytest.raises(DamagedMemo):
+            damaged.profile

@@ -236,7 +236,10 @@ def test_dated_articles_look_only_at_events_that_can_still_take_them():
     assert "recent" in index.candidates(["بغداد"], (now + DATE_WINDOW, now + DATE_WINDOW))
     index.advance(now + DATE_WINDOW + datetime.resolution)
     assert "recent" not in index.candidates(["بغداد"], (now + DATE_WINDOW, now + DATE_WINDOW))
-    assert "old" in index.everywhere["بغداد"]              # related events still see every event
+    assert "old" in index.holding({"بغداد"})["بغداد"]       # related events still see every event
+    assert index.holding({"قصف", "بغداد", "x"}) == {"قصف": {"old", "recent", "pinned-later"},
+                                                   "بغداد": {"old", "recent", "pinned-later"}}
+    assert index.holding({"قصف", "بغداد"}) == {key: index.everywhere()[key] for key in ("قصف", "بغداد")}
 
 
 def test_a_rebuild_analyses_only_what_changed_and_links_as_a_clean_build_does(seed_000, seed_002, football):

@@ -7,6 +7,7 @@ when every stage has succeeded.
 
 from __future__ import annotations
 
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -285,9 +286,11 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         raise
     staging, raw_texts = early.staging, early.raw_texts
     site = SiteWriter(staging, previous.outputs, early.present)
-    searches = PartSearches(staging, heads, early.head_state, jobs)
+    # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
+    word_offsets = tempfile.TemporaryDirectory(prefix="archive-word-offsets-")
+    searches = PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets.name))
     try:
-        with searches:
+        with word_offsets, searches:
             if heads:
                 # Beside the page list and the fingerprints, with a core to spare, rather than beside
                 # the index's first merges (a search process takes 0.35 s of CPU to start).
@@ -319,7 +322,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                     file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                     stamp=code_version(), trusted=early.trusted_pieces,
                                     discard=lambda folder: output.remove_in_background(folder, config.paths.output),
-                                    meanwhile=write_the_rest, on_part=searches.part_written)
+                                    meanwhile=write_the_rest, on_part=searches.part_written,
+                                    word_offsets_dir=Path(word_offsets.name))
                 try:
                     first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
                 except pagefind_search.PagefindSearchError as error:

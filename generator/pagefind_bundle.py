@@ -30,9 +30,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+from array import array
 from dataclasses import dataclass, field
-from itertools import groupby
+from itertools import accumulate, groupby
 from pathlib import Path
 
 import deflate
@@ -227,24 +229,30 @@ def chunk_words(data: bytes) -> list[Word]:
     _, count, i = _head(data, 1)
     words = []
     for _ in range(count):
-        if data[i] != 0x83:
-            raise ValueError("a word entry is not a 3-array")
-        _, length, i = _head(data, i + 1)
-        word = data[i:i + length]
-        postings, i = _postings(data, i + length)
-        _, count_variants, i = _head(data, i)
-        variants = []
-        for _ in range(count_variants):
-            if data[i] != 0x82:
-                raise ValueError("a variant is not a 2-array")
-            _, length, i = _head(data, i + 1)
-            variant = data[i:i + length]
-            found, i = _postings(data, i + length)
-            variants.append((variant, found))
-        words.append((word, postings, tuple(variants)))
+        word, i = word_at(data, i)
+        words.append(word)
     if i != len(data):
         raise ValueError("trailing bytes")
     return words
+
+
+def word_at(data: bytes, i: int) -> tuple[Word, int]:
+    """The word entry starting at `i` of a chunk's bytes, and where the next one starts."""
+    if data[i] != 0x83:
+        raise ValueError("a word entry is not a 3-array")
+    _, length, i = _head(data, i + 1)
+    word = data[i:i + length]
+    postings, i = _postings(data, i + length)
+    _, count_variants, i = _head(data, i)
+    variants = []
+    for _ in range(count_variants):
+        if data[i] != 0x82:
+            raise ValueError("a variant is not a 2-array")
+        _, length, i = _head(data, i + 1)
+        variant = data[i:i + length]
+        found, i = _postings(data, i + length)
+        variants.append((variant, found))
+    return (word, postings, tuple(variants)), i
 
 
 _SMALL = [head(0, n) for n in range(256)]
@@ -541,8 +549,10 @@ def _prefix_groups(entries: list[tuple[str, bytes]], depth: int = 0) -> list[lis
     return groups
 
 
-def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]]) -> list:
-    """Write the word entries (word, CBOR of the entry) in chunks; returns the meta index's list."""
+def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]],
+                      offsets: dict[str, tuple[list[bytes], array]] | None = None) -> list:
+    """Write the word entries (word, CBOR of the entry) in chunks; returns the meta index's list.
+    `offsets` gets, for each chunk written, its words and where each one's entry starts."""
     chunks, current, size = [], [], 0
     for group in _prefix_groups(entries) if entries else []:
         group_size = sum(len(blob) for _, blob in group)
@@ -559,11 +569,24 @@ def _write_word_index(folder: Path, lang: str, entries: list[tuple[str, bytes]])
         content = b"\x81" + head(4, len(chunk)) + b"".join(blob for _, blob in chunk)
         name = _hashed(lang, content, 10)
         _write(folder / "index" / f"{name}.pf_index", content, INDEX_COMPRESSION)
+        if offsets is not None:
+            starts = array("I", accumulate((len(blob) for _, blob in chunk[:-1]), initial=1 + len(head(4, len(chunk)))))
+            offsets[name] = ([word.encode("utf-8") for word, _ in chunk], starts)
         listing.append((4, [_text(chunk[0][0]), _text(chunk[-1][0]), _text(name)]))
     return listing
 
 
 # -- merging -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WordOffsets:
+    """Where each word's entry starts in the chunks of a merged bundle's word index (its meta
+    file's hash names the bundle), so that a reader after a few words' postings can skip decoding
+    every entry of their chunks (CBOR gives no entry's length): for each chunk, its words in their
+    order and their entries' offsets in its bytes after the signature."""
+    meta: str
+    chunks: dict[str, tuple[list[bytes], array]]
+
 
 def link_or_copy(source: Path, target: Path) -> None:
     """A hard link where the file system allows one, else a copy."""
@@ -682,13 +705,14 @@ def _placed(numbers: list[int]) -> _Placed:
 
 def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
                  selected: list[set[int] | None] | None = None,
-                 sort_values: dict[str, dict[str, str]] | None = None) -> None:
+                 sort_values: dict[str, dict[str, str]] | None = None, word_offsets: Path | None = None) -> None:
     """Write into `target` (a new folder) the bundle holding the pages of the bundles, in URL order,
     its page ids named after `name`; the fragments are hard links to the bundles' own (they name no
     page number). `selected` gives, for each bundle, the numbers of the pages to take from it (None:
     all of them); `sort_values[sort][url]` the value each page was sorted by (a bundle keeps only
     the order). Raises BundleError when the bundles are not of one Pagefind version and language,
-    two hold one URL, or a sort's values are missing or disagree with Pagefind's order."""
+    two hold one URL, or a sort's values are missing or disagree with Pagefind's order. With
+    `word_offsets`, also writes there where each word's entry starts in its chunk (see WordOffsets)."""
     if not bundles:
         raise BundleError(f"{target}: nothing to merge")
     bundles = [(folder, in_url_order(contents)) for folder, contents in bundles]
@@ -746,7 +770,8 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
         for variant in sorted(variants):
             blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(variants[variant])]
         entries.append((word.decode("utf-8"), b"".join(blob)))
-    chunks = _write_word_index(target, lang, entries)
+    offsets: dict[str, tuple[list[bytes], array]] | None = {} if word_offsets is not None else None
+    chunks = _write_word_index(target, lang, entries, offsets)
 
     (target / "filter").mkdir()
     filters = []
@@ -774,6 +799,9 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
                        (4, [_text(field) for field in fields])]))
     meta_name = _hashed(lang, meta, 10)
     _write(target / f"pagefind.{meta_name}.pf_meta", meta)
+    if word_offsets is not None:
+        with open(word_offsets, "wb") as stream:
+            pickle.dump(WordOffsets(meta_name, offsets), stream, pickle.HIGHEST_PROTOCOL)
     entry = {**first.entry, "languages": {lang: {**first.entry["languages"][lang], "hash": meta_name,
                                                   "page_count": len(chosen)}}}
     (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

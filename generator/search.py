@@ -196,6 +196,12 @@ def _read_pages(items: list[tuple[str, str]]) -> list[tuple[str, IndexedPage | N
 
 # -- parts ----------------------------------------------------------------------------------------
 
+def word_offsets_file(folder: Path, part: str) -> Path:
+    """Where build_index writes a merged part's words' offsets (pagefind_bundle.WordOffsets), for
+    the first pages' searches to read only the entries they need (pagefind_ranking.PartRanking)."""
+    return folder / f"{part}.offsets"
+
+
 @dataclass(frozen=True)
 class Part:
     name: str
@@ -484,9 +490,10 @@ def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
 
 
 def _merge_part(target: str, name: str, pieces: list[tuple[str, frozenset[str] | None]],
-                sort_values: dict[str, str]) -> None:
+                sort_values: dict[str, str], word_offsets: str | None = None) -> None:
     """Write the part `name` into `target` from the pieces kept in those folders, of each the pages
-    of those URLs (None: all), sorted by date by `sort_values` (url -> value; in a worker process)."""
+    of those URLs (None: all), sorted by date by `sort_values` (url -> value; in a worker process),
+    and its words' offsets into the file `word_offsets` (see word_offsets_file)."""
     bundles, selected = [], []
     for name_of_folder, urls in pieces:
         folder = Path(name_of_folder)
@@ -501,7 +508,8 @@ def _merge_part(target: str, name: str, pieces: list[tuple[str, frozenset[str] |
                                    "removed, and the next build makes it again") from None
         bundles.append((folder / PIECE_BUNDLE, contents))
         selected.append(None if urls is None else {number for number, url in enumerate(contents.urls) if url in urls})
-    write_merged(Path(target), name, bundles, selected, {DATE_SORT_KEY: sort_values})
+    write_merged(Path(target), name, bundles, selected, {DATE_SORT_KEY: sort_values},
+                 Path(word_offsets) if word_offsets else None)
 
 
 def _index_task(task: tuple) -> None:
@@ -559,7 +567,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 trusted: Mapping[str, tuple[str, PiecePages]] | None = None,
                 discard: Callable[[Path], None] = shutil.rmtree,
                 meanwhile: Callable[[bool], None] = lambda running: None,
-                on_part: Callable[[str, str], None] = lambda name, key: None) -> IndexSummary:
+                on_part: Callable[[str, str], None] = lambda name, key: None,
+                word_offsets_dir: Path | None = None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -577,7 +586,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     so both cores work); `running` tells whether any run or merge is going, in threads that wait
     for it, beside which the caller must not fork. `on_part(name, key)` is called once a part is in
     place in `site_dir` (kept, or merged: then from another thread, maybe while `meanwhile` runs;
-    it must not wait for the index), so that the caller can start reading it. Raises
+    it must not wait for the index), so that the caller can start reading it. A part merged here
+    has its words' offsets written into `word_offsets_dir` (see word_offsets_file). Raises
     SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
@@ -635,7 +645,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
         plans = {part.name: plan_pieces(part, {key: found for key, (_, found) in offered.items()}, holding,
                                         version, piece_max_pages) for part in parts}
         ran, tokens = _write_parts(site_dir, output, to_write, plans, tokens, store, stamp, executable, meanwhile,
-                                   lambda name: on_part(name, keys[name]))
+                                   lambda name: on_part(name, keys[name]), word_offsets_dir)
         # The pieces of parts not written this time are as the trusted run left them; a part kept
         # whole from the previous site whose pieces are not offered (lost, or written by other
         # code) has its pages run when it changes, and what the store holds of them is dropped.
@@ -657,8 +667,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
 
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[str, list[PiecePlan]],
                  tokens: dict[str, str], store: Path, stamp: str, executable: Path,
-                 meanwhile: Callable[[bool], None],
-                 on_written: Callable[[str], None]) -> tuple[list[str], dict[str, str]]:
+                 meanwhile: Callable[[bool], None], on_written: Callable[[str], None],
+                 word_offsets_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over those not in the store (`tokens`:
     the kept pieces checked whole), and call `meanwhile` once the runs have started. A part is
     merged as soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)`
@@ -699,7 +709,8 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[st
                         [(str(_piece_folder(store, plan.key)),
                           None if plan.takes is None else frozenset(map(page_url, plan.takes)))
                          for plan in plans[part.name]],
-                        {page.url: page.sorted_by for page in part.pages if page.sorted_by is not None})
+                        {page.url: page.sorted_by for page in part.pages if page.sorted_by is not None},
+                        None if word_offsets_dir is None else str(word_offsets_file(word_offsets_dir, part.name)))
                 future = mergers.submit(task)
                 future.add_done_callback(lambda done, name=part.name: hand_on(done, name))
                 merging.append((part.name, future))

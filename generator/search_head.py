@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
 from generator import pagefind_search, parallel
-from generator.search import PAGEFIND_DIR, PARTS_FILE, part_keys
+from generator.search import PAGEFIND_DIR, PARTS_FILE, part_keys, word_offsets_file
 from generator.search_text import FORMS_MARKER, SearchForms, hex_name
 from generator.stopwords import FUNCTION_WORDS
 
@@ -126,16 +126,18 @@ def _searched(site_dir: Path, parts: list[dict], tasks: list[tuple[int, list[str
     return done
 
 
-def _search_part(task: tuple[str, list[str]]) -> list[tuple[str, PartAnswer]]:
+def _search_part(task: tuple) -> list[tuple[str, PartAnswer]]:
     """Each form's answer as a search page just opened gets it: with only the word chunks that
     Pagefind loads for it (a short form such as ال matches, as a prefix, the words of every chunk
-    loaded before, so an answer would depend on the forms searched before it in the same task)."""
+    loaded before, so an answer would depend on the forms searched before it in the same task).
+    The task: the part's folder, the forms, and maybe the file of its words' offsets."""
     from generator import pagefind_ranking
 
-    folder, forms = task
+    folder, forms, *offsets = task
     engine = pagefind_search.BundleSearch(Path(folder))
     try:
-        ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(Path(folder))
+        ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(
+            Path(folder), Path(offsets[0]) if offsets and offsets[0] else None)
     except Exception:  # noqa: BLE001 - the module reads what it can: it scores every page, or says what is wrong
         ranking = None
     by_chunks: dict[tuple[str, ...], list[str]] = {}
@@ -175,8 +177,11 @@ class PartSearches:
     the searches otherwise waited for the whole index (7-8 s of a 31k rebuild after it). Used as a
     context manager; write_head_results takes the answers."""
 
-    def __init__(self, site_dir: Path, forms: list[str], previous: HeadState | None, jobs: int):
+    def __init__(self, site_dir: Path, forms: list[str], previous: HeadState | None, jobs: int,
+                 word_offsets_dir: Path | None = None):
+        """`word_offsets_dir`: build_index's, where a part it merged has its words' offsets."""
         self._folder = site_dir / PAGEFIND_DIR
+        self._word_offsets_dir = word_offsets_dir
         self._forms = forms
         self.previous = previous if isinstance(previous, HeadState) else HeadState()
         self._jobs = max(1, jobs)
@@ -203,7 +208,8 @@ class PartSearches:
             for forms in _in_tasks(todo, self._jobs):
                 if self._workers.closed:
                     break  # write_head_results searches what was not started
-                started.append(self._workers.submit((str(self._folder / name), forms)))
+                offsets = "" if self._word_offsets_dir is None else str(word_offsets_file(self._word_offsets_dir, name))
+                started.append(self._workers.submit((str(self._folder / name), forms, offsets)))
 
     def searching(self) -> bool:
         """Whether any search was started (in threads that wait for its processes)."""

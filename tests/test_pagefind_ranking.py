@@ -117,3 +117,44 @@ def test_a_search_dropped_frees_its_instance_without_the_cycle_collector(tmp_pat
         assert store() is None
     finally:
         gc.enable()
+
+
+def test_a_merged_parts_word_offsets_give_the_same_first_pages_decoding_only_the_matched_entries(tmp_path):
+    import pickle
+
+    from test_search_index import _sort_values
+
+    from generator.pagefind_bundle import WordOffsets, chunk_words, read_bundle, read_bytes, word_at, write_merged
+
+    raw = _site(tmp_path)
+    merged, offsets = tmp_path / "merged", tmp_path / "merged.offsets"
+    write_merged(merged, "p", [(raw, read_bundle(raw))], sort_values=_sort_values(tmp_path / "site"),
+                 word_offsets=offsets)
+    kept = pickle.loads(offsets.read_bytes())
+    assert isinstance(kept, WordOffsets) and kept.chunks
+    for chunk, (words, starts) in kept.chunks.items():
+        data = read_bytes(merged / "index" / f"{chunk}.pf_index")
+        entries = chunk_words(data)
+        assert words == [entry[0] for entry in entries]
+        assert [word_at(data, start)[0] for start in starts] == entries
+
+    plain, quick = PartRanking(merged), PartRanking(merged, offsets)
+    engine = BundleSearch(merged)
+    for query in QUERIES:
+        chunks = engine.chunks_for(query)
+        assert quick.bounds(query, chunks) == plain.bounds(query, chunks), query
+        assert quick.contenders(query, chunks, HEAD_RESULTS) == plain.contenders(query, chunks, HEAD_RESULTS), query
+    decoded = sum(len(entries._decoded) for _, entries in quick._chunks.values())
+    assert 0 < decoded < sum(len(words) for words, _ in quick._chunks.values())
+    assert _search_part((str(merged), QUERIES, str(offsets))) == _search_part((str(merged), QUERIES))
+
+    # Offsets of another bundle (its meta file's hash), or offsets that do not fall on the words, are not used.
+    other = tmp_path / "other.offsets"
+    other.write_bytes(pickle.dumps(WordOffsets("another-meta", kept.chunks)))
+    assert PartRanking(merged, other)._offsets == {}
+    shifted = {chunk: (words, [start + 1 for start in starts]) for chunk, (words, starts) in kept.chunks.items()}
+    other.write_bytes(pickle.dumps(WordOffsets(kept.meta, shifted)))
+    wrong = PartRanking(merged, other)
+    chunks = engine.chunks_for("مطار")
+    assert wrong.contenders("مطار", chunks, HEAD_RESULTS) is None  # then the module's whole search answers
+    assert _search_part((str(merged), QUERIES, str(other))) == _search_part((str(merged), QUERIES))

@@ -28,7 +28,7 @@ def search_page_data(archive: Archive, strings: Strings, lang: str, forms: Searc
         "filterCounts": filter_counts(archive, events),
         "plurals": {key: table[key] for key in ("search_results", "articles_count")},
         # Which lone-proclitic tables exist (generator/search_text.py), so none is asked for in vain.
-        "cliticShards": sorted(forms.clitic_tables()) if forms else [],
+        "cliticShards": forms.clitic_shards() if forms else [],
         # The forms whose first page of results the build worked out (generator/search_head.py).
         "headForms": list(head_forms or []),
     }

@@ -54,7 +54,10 @@ def test_lone_proclitic_is_stripped_only_before_a_word_at_least_as_common():
     assert forms.form("بغداد") == "بغداد"
     assert forms.form("وزير") == "وزير"      # زير is not a word of this archive
     assert forms.form("لجنه") == "لجنه"      # لجنة is more common than جنة: not ل+جنة
+    shards = forms.clitic_shards()  # before the tables are made, and after
     assert forms.clitic_tables() == {shard_key("لبغداد"): {"لبغداد": 1}, shard_key("وبغداد"): {"وبغداد": 1}}
+    assert shards == forms.clitic_shards() == sorted(forms.clitic_tables()) == sorted([shard_key("لبغداد"),
+                                                                                       shard_key("وبغداد")])
 
 
 def test_index_forms_skip_words_already_spelled_that_way_and_repeat_nothing():

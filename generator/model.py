@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from generator.arabic import WORD
 from generator.article import Article, is_valid_id, parse_iso_date
@@ -72,9 +72,13 @@ class Event:
     copies: dict[str, list[Article]] = field(default_factory=dict)  # original id -> its reprints
     related: tuple[str, ...] = ()  # ids of events of the same story (follow-ups, reactions)
 
-    @property
+    @cached_property
     def reports(self) -> list[Article]:
-        """The timeline without reprints: each near-duplicate group appears once, as its original."""
+        """The timeline without reprints: each near-duplicate group appears once, as its original.
+        (Worked out once: build_archive makes an event whole, and pages and templates ask for it
+        again and again, each of its articles' pages once.)"""
+        if not self.copies:
+            return self.articles
         reprinted = {copy.id for group in self.copies.values() for copy in group}
         return [a for a in self.articles if a.id not in reprinted]
 
@@ -203,10 +207,10 @@ class Archive:
         """By when each event began (its first report), the latest first; undated events last.
 
         An event keeps its place as coverage comes in, so the events index grows at its top."""
-        def began(event: Event) -> datetime | None:
-            return next((sort_instant(a) for a in event.articles if a.date), None)
-        dated = sorted(((began(e), e.id, e) for e in self.events.values() if began(e)), reverse=True)
-        undated = sorted((e.id, e) for e in self.events.values() if not began(e))
+        began = {event.id: next((sort_instant(a) for a in event.articles if a.date), None)
+                 for event in self.events.values()}
+        dated = sorted(((began[e.id], e.id, e) for e in self.events.values() if began[e.id]), reverse=True)
+        undated = sorted((e.id, e) for e in self.events.values() if not began[e.id])
         return [e for _, _, e in dated] + [e for _, e in undated]
 
 

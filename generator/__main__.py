@@ -1,4 +1,4 @@
-from generator.cli import main
+from generator.cli import run
 
 if __name__ == "__main__":  # not when something imports this module
-    raise SystemExit(main())
+    run()

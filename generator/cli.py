@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -127,5 +128,16 @@ def main(argv: list[str] | None = None) -> int:
     return EXIT_OK
 
 
+def run() -> None:
+    """The command (`archive`, `python -m generator`): main(), then the process ends without
+    Python's teardown, which frees every object of the run one by one (0.6-0.7 s after a build of
+    the 31k archive, with nothing left to do then: every file is closed, every worker process and
+    thread done). main() itself returns, for callers in the same process."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
@@ -73,6 +74,24 @@ def test_python_dash_m_generator_runs_the_same_command(tmp_path):
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "built site/: 3 articles, 1 events" in result.stdout
+
+
+def test_the_command_ends_with_mains_exit_status_and_all_its_output(tmp_path):
+    """The command ends its process without Python's teardown (cli.run): what it printed still
+    arrives, whole, and the status is main()'s."""
+    project = copy_project(tmp_path / "p")
+    for number in range(40):  # warnings enough to fill a pipe's buffer more than once
+        (project / f"seeds/untitled-{number}.txt").write_text(
+            f"جملة طويلة رقم {number} تبدأ بها المادة وتنتهي بنقطة.\nنص المقال هنا.\n", encoding="utf-8")
+    command = [sys.executable, "-m", "generator", "--project", str(project)]
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}  # as most shells
+    strict = subprocess.run([*command, "build", "--strict"], capture_output=True, text=True, timeout=300, env=buffered)
+    assert strict.returncode == 3, strict.stderr
+    assert "built site/: 43 articles" in strict.stdout
+    assert sum("untitled-" in line for line in strict.stderr.splitlines()) >= 40
+    (project / "archive.toml").write_text("[site]\ntitle_ar = 3\n", encoding="utf-8")
+    failed = subprocess.run([*command, "build"], capture_output=True, text=True, timeout=300, env=buffered)
+    assert failed.returncode == 1 and failed.stderr.startswith("archive: error:")
 
 
 def test_ingest_report_groups_problems_by_article_and_counts_them_by_kind(tmp_path):

@@ -143,7 +143,7 @@ CASES = [
     Case("dump record that is not an object", JSONL, "error", "is not an object of named fields; skipped",
          record="line 6"),
     Case("dump record without a source", JSONL, "warning",
-         "unknown source: no registered outlet named (add it to content/sources.toml or put the file in a folder "
+         "unknown source: the article names no registered outlet (add it to content/sources.toml or put the file in a folder "
          "named after the source id)", record="line 7", title="سجل بلا مصدر"),
     Case("markup in dump fields", JSONL, None, record="line 8", title="<script>alert(1)</script> سجل فيه شيفرة",
          shows=("<script>alert(1)</script> سجل فيه شيفرة", "نص <img src=x onerror=alert(1)> و[رابط](javascript:alert(1))",

@@ -63,7 +63,7 @@ def _article_from_parsed(parsed: ParsedText, raw: RawFile, context: ReadContext,
     elif found_date is None:
         context.problems.warn(raw.path, "no date found in the text or the file path", record)
     if source_id is None and not source_reported:
-        context.problems.warn(raw.path, f"unknown source: no registered outlet named ({_UNKNOWN_SOURCE_HINT})", record)
+        context.problems.warn(raw.path, f"unknown source: the article names no registered outlet ({_UNKNOWN_SOURCE_HINT})", record)
     return Article(
         id=article_id,
         title=parsed.title,

@@ -58,3 +58,30 @@ def test_a_seed_read_carries_its_text_digest(tmp_path):
     assert result.articles
     for article in result.articles:
         assert article.__dict__["text_digest"] == _text_digest_afresh(article)
+
+
+def test_with_changes_makes_what_dataclasses_replace_makes():
+    import pickle
+    from dataclasses import fields, replace
+
+    import pytest
+
+    from generator.article import Article
+
+    base = BASE.with_changes(kicker="عاجل")
+    base.text_digest  # worked out, then kept by changes that leave the text alone
+    for field in fields(Article):
+        value = True if field.name == "date_inferred" else "x"
+        changed, expected = base.with_changes(**{field.name: value}), replace(base, **{field.name: value})
+        assert ("text_digest" in changed.__dict__) == (field.name not in ("language", "kicker", "title", "body"))
+        assert "_digest" not in changed.__dict__
+        fields_only = dict(list(changed.__dict__.items())[:len(expected.__dict__)])
+        assert pickle.dumps(fields_only) == pickle.dumps(expected.__dict__)  # the same fields, in the same order
+        assert changed == expected and hash(changed) == hash(expected) and repr(changed) == repr(expected)
+        assert changed.text_digest == expected.text_digest
+    several = base.with_changes(event="ev-1", date="2021-01-22", date_precision="day", date_inferred=True)
+    assert several == replace(base, event="ev-1", date="2021-01-22", date_precision="day", date_inferred=True)
+    with pytest.raises(TypeError):
+        base.with_changes(events="ev-1")
+    with pytest.raises(AttributeError):
+        several.event = "ev-2"  # still frozen

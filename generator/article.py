@@ -56,7 +56,7 @@ class Article:
     def with_changes(self, **changes) -> "Article":
         """The article with those fields changed, as dataclasses.replace makes it, in a fifth of
         the time (its frozen __init__ sets 21 fields one by one; a build gives every article of
-        the archive its event this way: 0.2 s of a 31k rebuild before the linking could start)."""
+        the archive its event this way: about 0.16 s of a 31k rebuild before the linking starts)."""
         unknown = changes.keys() - _FIELD_SET
         if unknown:
             raise TypeError(f"Article has no field {sorted(unknown)[0]!r}")

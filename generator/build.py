@@ -286,11 +286,10 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         raise
     staging, raw_texts = early.staging, early.raw_texts
     site = SiteWriter(staging, previous.outputs, early.present)
-    # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
-    word_offsets = tempfile.TemporaryDirectory(prefix="archive-word-offsets-")
-    searches = PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets.name))
     try:
-        with word_offsets, searches:
+        # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
+        with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
+                PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets)) as searches:
             if heads:
                 # Beside the page list and the fingerprints, with a core to spare, rather than beside
                 # the index's first merges (a search process takes 0.35 s of CPU to start).
@@ -323,7 +322,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                     stamp=code_version(), trusted=early.trusted_pieces,
                                     discard=lambda folder: output.remove_in_background(folder, config.paths.output),
                                     meanwhile=write_the_rest, on_part=searches.part_written,
-                                    word_offsets_dir=Path(word_offsets.name))
+                                    word_offsets_dir=Path(word_offsets))
                 try:
                     first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
                 except pagefind_search.PagefindSearchError as error:

@@ -575,8 +575,8 @@ class _BlockingIndex:
     def __init__(self, events: dict[str, _Event]) -> None:
         self._events = events  # (the linking's own dict: the events it founds are added to it)
         # Every event by key, made when first needed (undated articles, then kept up to date): a
-        # rebuild asks only for the few keys of the events that changed (0.45 s of its linking to
-        # list 18,800 events' 820,000 keys).
+        # rebuild asks only for the few keys of the events that changed (listing 18,800 events'
+        # 820,000 keys took 0.45 s where no event retires, about 0.1 s of a 31k rebuild's linking).
         self._everywhere: dict[str, set[str]] | None = None
         self._active: dict[str, set[str]] = defaultdict(set)
         self._ends: list[tuple[datetime, str]] = []              # heap of (last report + window, event)

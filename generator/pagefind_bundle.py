@@ -27,6 +27,7 @@ caller gives (a bundle holds only the order).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -588,6 +589,17 @@ class WordOffsets:
     chunks: dict[str, tuple[list[bytes], array]]
 
 
+def _write_offsets(path: Path, offsets: WordOffsets) -> None:
+    """Only a reader's shortcut: one that cannot be written (a full disk) leaves the bundle as it
+    is, and the reader decodes its chunks whole (a partial file would not load either)."""
+    try:
+        with open(path, "wb") as stream:
+            pickle.dump(offsets, stream, pickle.HIGHEST_PROTOCOL)
+    except OSError:
+        with contextlib.suppress(OSError):
+            path.unlink(missing_ok=True)
+
+
 def link_or_copy(source: Path, target: Path) -> None:
     """A hard link where the file system allows one, else a copy."""
     try:
@@ -800,8 +812,7 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
     meta_name = _hashed(lang, meta, 10)
     _write(target / f"pagefind.{meta_name}.pf_meta", meta)
     if word_offsets is not None:
-        with open(word_offsets, "wb") as stream:
-            pickle.dump(WordOffsets(meta_name, offsets), stream, pickle.HIGHEST_PROTOCOL)
+        _write_offsets(word_offsets, WordOffsets(meta_name, offsets))
     entry = {**first.entry, "languages": {lang: {**first.entry["languages"][lang], "hash": meta_name,
                                                   "page_count": len(chosen)}}}
     (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")

@@ -133,11 +133,12 @@ def _search_part(task: tuple) -> list[tuple[str, PartAnswer]]:
     The task: the part's folder, the forms, and maybe the file of its words' offsets."""
     from generator import pagefind_ranking
 
-    folder, forms, *offsets = task
+    folder, forms, *rest = task
+    offsets = rest[0] if rest else None
     engine = pagefind_search.BundleSearch(Path(folder))
     try:
         ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(
-            Path(folder), Path(offsets[0]) if offsets and offsets[0] else None)
+            Path(folder), Path(offsets) if offsets else None)
     except Exception:  # noqa: BLE001 - the module reads what it can: it scores every page, or says what is wrong
         ranking = None
     by_chunks: dict[tuple[str, ...], list[str]] = {}
@@ -208,7 +209,7 @@ class PartSearches:
             for forms in _in_tasks(todo, self._jobs):
                 if self._workers.closed:
                     break  # write_head_results searches what was not started
-                offsets = "" if self._word_offsets_dir is None else str(word_offsets_file(self._word_offsets_dir, name))
+                offsets = self._word_offsets_dir and str(word_offsets_file(self._word_offsets_dir, name))
                 started.append(self._workers.submit((str(self._folder / name), forms, offsets)))
 
     def searching(self) -> bool:

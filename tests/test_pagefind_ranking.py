@@ -158,3 +158,24 @@ def test_a_merged_parts_word_offsets_give_the_same_first_pages_decoding_only_the
     chunks = engine.chunks_for("مطار")
     assert wrong.contenders("مطار", chunks, HEAD_RESULTS) is None  # then the module's whole search answers
     assert _search_part((str(merged), QUERIES, str(other))) == _search_part((str(merged), QUERIES))
+
+
+def test_word_offsets_that_cannot_be_written_leave_the_merge_whole(tmp_path):
+    """The offsets are a reader's shortcut: a merge that cannot write them (here, into a folder that
+    is not there; a full disk alike) writes the same bundle, and its searches decode chunks whole."""
+    from test_search_index import _sort_values
+
+    from generator.pagefind_bundle import read_bundle, write_merged
+
+    raw = _site(tmp_path)
+    with_offsets, without = tmp_path / "with", tmp_path / "without"
+    missing = tmp_path / "gone" / "p.offsets"
+    write_merged(with_offsets, "p", [(raw, read_bundle(raw))], sort_values=_sort_values(tmp_path / "site"),
+                 word_offsets=missing)
+    write_merged(without, "p", [(raw, read_bundle(raw))], sort_values=_sort_values(tmp_path / "site"))
+    assert not missing.exists()
+    files = sorted(path.relative_to(without) for path in without.rglob("*") if path.is_file())
+    assert files == sorted(path.relative_to(with_offsets) for path in with_offsets.rglob("*") if path.is_file())
+    assert all((with_offsets / name).read_bytes() == (without / name).read_bytes() for name in files)
+    assert PartRanking(with_offsets, missing)._offsets == {}
+    assert _search_part((str(with_offsets), QUERIES, str(missing))) == _search_part((str(without), QUERIES))

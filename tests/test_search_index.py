@@ -587,6 +587,7 @@ def test_a_part_is_the_same_whatever_its_pieces(tmp_path):
     assert again.indexed == [] and again.reused
     build_index(clean, part_max_pages=10, piece_max_pages=3)
     assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
+    assert not list(clean.glob(".index-input-*"))  # Pagefind's input folders, given piece after piece, are gone
 
 
 def test_a_failed_run_stops_the_merges_of_the_parts_still_to_come(tmp_path):
@@ -611,6 +612,7 @@ exec "{pagefind_executable()}" "$@"
                     meanwhile=lambda running: time.sleep(4),  # the other runs end meanwhile
                     on_part=lambda name, key: handed.append(name))
     assert handed == []  # no part merged once a run had failed
+    assert not list(site.glob(".index-input-*"))
 
 
 def test_first_pages_searched_as_each_part_is_written_are_the_ones_searched_after_the_index(tmp_path):
@@ -737,3 +739,48 @@ def test_each_first_page_answer_is_a_fresh_search_pages_whatever_was_searched_be
     assert answers == dict(_search_part((str(bundle), forms[::-1])))
     assert answers["ka"].count == fresh[0]
     assert all(answers[form] == _search_part((str(bundle), [form]))[0][1] for form in forms)
+
+
+def _held(scratch: Path) -> tuple[dict[str, int], list[str]]:
+    """The files under `scratch` with their inodes, and its folders that hold nothing."""
+    files = {path.relative_to(scratch).as_posix(): path.stat().st_ino for path in scratch.rglob("*") if path.is_file()}
+    empty = [path.relative_to(scratch).as_posix() for path in scratch.rglob("*")
+             if path.is_dir() and not any(path.iterdir())]
+    return files, empty
+
+
+def test_pagefind_s_input_folder_is_reused_piece_after_piece_renaming_folders_instead_of_making_them(tmp_path):
+    site, scratch = tmp_path / "site", tmp_path / "site" / ".index-input-test"
+    make_site(site, days=3, per_day=3)
+    scratch.mkdir()
+    paths = [f"articles/a{number:04d}/index.html" for number in range(9)]
+
+    def linked(wanted: list[str]) -> None:
+        search._link_pages(str(site), str(scratch), wanted)
+        files, empty = _held(scratch)
+        assert files == {path: (site / path).stat().st_ino for path in wanted}  # hard links to the pages, nothing else
+        assert empty == []
+
+    linked(paths[:4])
+    # The next piece's pages take the earlier piece's folders: each is the same folder, renamed
+    # (held open, a folder removed instead would be gone however its inode was reused).
+    handles = [os.open(scratch / Path(path).parent, os.O_RDONLY) for path in paths[:4]]
+    try:
+        linked(paths[4:7])
+        now = {(scratch / Path(path).parent).stat().st_ino for path in paths[4:7]}
+        alive = [os.fstat(handle) for handle in handles]
+        assert {status.st_ino for status in alive if status.st_nlink} >= now
+        assert sum(1 for status in alive if status.st_nlink == 0) == 1  # the fourth, not needed, is removed
+    finally:
+        for handle in handles:
+            os.close(handle)
+    # More pages than folders held; a page still held keeps its place; a wrong link left at a
+    # page's path (a run that failed midway) is replaced by the page's own.
+    (scratch / paths[6]).unlink()
+    os.link(site / paths[0], scratch / paths[6])
+    linked([paths[6], paths[7], paths[8], paths[0], paths[1]])
+    # Pages at another depth, and none at all.
+    (site / "more/deep").mkdir(parents=True)
+    (site / "more/deep/index.html").write_text("x", encoding="utf-8")
+    linked(["more/deep/index.html", paths[2]])
+    linked([])

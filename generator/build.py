@@ -95,7 +95,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     read = _read(config, progress, force, jobs, BuildState(config.paths.output))
     with progress.stage("link"):
         linked = _linked(read.state, read.articles(), *_link_inputs(config, read))
-    return _settled(config, read, linked, force)
+    return _settled(config, read, linked, force, jobs)
 
 
 def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, state: BuildState) -> _Read:
@@ -150,7 +150,8 @@ def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
     return Linking(linking.events, linking.related, counted)
 
 
-def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset()) -> IngestSummary:
+def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset(),
+             jobs: int = 1) -> IngestSummary:
     """The linked articles, their dates inferred, and the generator's content files written."""
     chosen, problems, state = read.chosen, read.problems, read.state
     if linking.statistics is not None:
@@ -173,11 +174,9 @@ def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str
         previous = read.stored.get(article_id)
         if previous is not None and previous[0] is not article and previous[0] == article:
             chosen[article_id] = previous[0]
-    written = []
     writer = ArticleWriter(config.paths.content, config.root, read.content_cache, state.load("serialised"))
-    for article_id in sorted(read.machine_owned):
-        if writer.write(chosen[article_id], replace_edited=article_id in force):
-            written.append(_relative(config, article_path(config.paths.content, article_id)))
+    written = [_relative(config, article_path(config.paths.content, article_id)) for article_id in
+               writer.write_all([chosen[article_id] for article_id in sorted(read.machine_owned)], force, jobs)]
     state.save_entries("content", read.content_cache.entries())
     state.save("serialised", writer.table)
     return IngestSummary(read.articles(), problems, linking.related, read.registry, written, read.kept_edited)
@@ -234,7 +233,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         early = meanwhile(read)
         render_articles_ahead(articles, until=lambda: not linking.busy() or (sweep is not None and sweep.busy()))
         linked = linking.result()
-    ingested = _settled(config, read, linked)
+    ingested = _settled(config, read, linked, jobs=jobs)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
     return ingested, (search_forms, words, heads, forms_of), early
 

@@ -312,3 +312,45 @@ def test_an_article_unchanged_since_its_file_was_written_is_not_serialised_again
     again = ArticleWriter(content, root, files, first.table)
     assert again.write(ARTICLE) is False and serialised == []          # known by its digest and the file's
     assert again.write(ARTICLE.with_changes(section="اقتصاد")) is True and serialised == [ARTICLE.id]
+
+
+def test_many_articles_are_written_by_two_processes_as_by_one(tmp_path, monkeypatch):
+    import os
+
+    import generator.content as content_module
+    from generator.content import ArticleWriter
+
+    monkeypatch.setattr(content_module, "FORKED_WRITING_MIN", 4)  # (a first build's thousands, in small)
+    articles = [ARTICLE.with_changes(id=f"{number:012x}", title=f"عنوان {number}") for number in range(9)]
+    edited = articles[1].id  # a file a person edited: in the half the forked process writes
+    writers = []
+    real = content_module.serialise
+    monkeypatch.setattr(content_module, "serialise", lambda article: writers.append(os.getpid()) or real(article))
+    results = {}
+    for jobs in (1, 2):
+        content = tmp_path / f"content-{jobs}"
+        write_article(content, articles[1])
+        path = article_path(content, edited)
+        path.write_text(path.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+        writer = ArticleWriter(content, tmp_path)
+        writers.clear()
+        written = writer.write_all(articles, jobs=jobs)
+        results[jobs] = (written, writer.table, {p.name: p.read_bytes() for p in (content / "articles").iterdir()})
+        assert written == [article.id for article in articles if article.id != edited]  # in order
+        # (what the forked process serialises is not counted here)
+        assert writers == [os.getpid()] * (len(articles) - (len(articles) // 2 if jobs == 2 else 0))
+    assert results[1] == results[2]
+    assert sorted(results[2][2]) == sorted(f"{article.id}.md" for article in articles)  # no temporary file left
+
+
+def test_a_write_that_fails_in_the_forked_process_fails_the_build_with_its_message(tmp_path, monkeypatch):
+    import generator.content as content_module
+    from generator.content import ArticleWriter
+
+    monkeypatch.setattr(content_module, "FORKED_WRITING_MIN", 4)
+    articles = [ARTICLE.with_changes(id=f"{number:012x}") for number in range(8)]
+    content = tmp_path / "content"
+    target = article_path(content, articles[0].id)
+    target.with_name(f".{target.name}.tmp").mkdir(parents=True)  # where the first file is written first, a folder
+    with pytest.raises(ContentError, match=f"cannot write .*{articles[0].id}.md"):
+        ArticleWriter(content, tmp_path).write_all(articles, jobs=2)

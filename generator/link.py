@@ -367,13 +367,16 @@ def _analysis_key(article: Article, gazetteer_key: bytes) -> str:
 
 
 def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: list[str], words: array,
-             term_of: dict[str, str | None], term_by_number: list[str | None], lexicon: Container[str],
-             cues: Container[str], gazetteer: Gazetteer, symbols: Symbols) -> tuple[_Analysis, list[str | None]]:
-    """`words` are the numbers of the article's distinct tokens, and `term_by_number` their terms
-    by number. `term_of` holds the terms of tokens; a capitalised English word whose folded
-    spelling is another word of the lexicon has its term added. Returns the analysis and the
-    article's terms in order (None for function words), which the archive's sums count."""
-    distinct = symbols.decode(words)
+             distinct: list[str] | None, term_of: dict[str, str | None], term_by_number: list[str | None],
+             lexicon: Container[str], cues: Container[str], gazetteer: Gazetteer,
+             symbols: Symbols) -> tuple[_Analysis, list[str | None], dict[str, int]]:
+    """`words` are the numbers of the article's distinct tokens (`distinct`, when at hand), and
+    `term_by_number` their terms by number. `term_of` holds the terms of tokens; a capitalised
+    English word whose folded spelling is another word of the lexicon has its term added. Returns
+    the analysis, the article's terms in order (None for function words), which the archive's sums
+    count, and its counts (as the analysis's `counts`)."""
+    if distinct is None:
+        distinct = symbols.decode(words)
     looked_up = set(distinct)
     # Each distinct token's term taken by its number, and its repeats from the article's own small
     # table (9 million lookups in a table of 300,000 tokens took 5 s of the 31k link).
@@ -402,7 +405,7 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
                         | {f"#{n}" for n in numbers})
     return (_Analysis(key, symbols, words, frozenset(looked_up.difference(distinct)), symbols.numbers(counts),
                       array("I", counts.values()), dict(title_counts), dict(as_name), numbers, anchors),
-            title_terms + body_terms)
+            title_terms + body_terms, counts)
 
 
 def _with_prefixes(words: Iterable[str]) -> set[str]:
@@ -433,7 +436,10 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
             token_lists[article.id] = (tokens(article.title), tokens(article.body))
     # The lexicon: the words of the analyses kept (counted by the memo, less those of the analyses
     # dropped) and of the articles analysed now.
-    words = {article_id: symbols.numbers({*title, *body}) for article_id, (title, body) in token_lists.items()}
+    # Each article's distinct tokens, kept beside their numbers for its analysis (decoding them again
+    # took 1.4 s of the 31k archive's link).
+    distinct_of = {article_id: list({*title, *body}) for article_id, (title, body) in token_lists.items()}
+    words = {article_id: symbols.numbers(distinct) for article_id, distinct in distinct_of.items()}
     documents = array("I", memo.word_documents)
     documents.extend(repeat(0, len(symbols) - len(documents)))
     for article_id, old in memo.analyses.items():
@@ -475,11 +481,12 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
         analysis = kept.get(article.id)
         if analysis is None:
             title_tokens, body_tokens = token_lists[article.id]
-            analysis, terms = _analyse(article, keys[article.id], title_tokens, body_tokens, words[article.id],
-                                       term_of, term_by_number, lexicon, cues, gazetteer, symbols)
+            analysis, terms, counts = _analyse(article, keys[article.id], title_tokens, body_tokens,
+                                               words[article.id], distinct_of.get(article.id), term_of,
+                                               term_by_number, lexicon, cues, gazetteer, symbols)
             result.occurrences.update(terms)  # a list: counted in C (a mapping is added term by term)
             result.as_name.update(analysis.as_name)
-            result.document_frequency.update(analysis.counts.keys())  # each term once
+            result.document_frequency.update(counts.keys())  # each term once
         result.analyses[article.id] = analysis
     result.occurrences.pop(None, None)
     for totals in (result.occurrences, result.as_name, result.document_frequency):

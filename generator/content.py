@@ -200,7 +200,12 @@ class ArticleWriter:
         pending = [article for article in articles if not self._unchanged(article)]
         half = len(pending) // 2 if jobs > 1 and len(pending) >= FORKED_WRITING_MIN else 0
         with parallel.ForkedCall(self._write_some, pending[:half], replace_edited, fork=half > 0) as first:
-            table, written = self._write_some(pending[half:], replace_edited)
+            try:
+                table, written = self._write_some(pending[half:], replace_edited)
+            except Exception:
+                with contextlib.suppress(Exception):
+                    first.result()  # the forked half ends its writes, leaving no temporary file behind
+                raise
             table_first, written_first = first.result()
         self.table.update(table_first)
         self.table.update(table)

@@ -354,3 +354,18 @@ def test_a_write_that_fails_in_the_forked_process_fails_the_build_with_its_messa
     target.with_name(f".{target.name}.tmp").mkdir(parents=True)  # where the first file is written first, a folder
     with pytest.raises(ContentError, match=f"cannot write .*{articles[0].id}.md"):
         ArticleWriter(content, tmp_path).write_all(articles, jobs=2)
+
+
+def test_a_write_that_fails_in_the_build_s_half_lets_the_forked_half_finish_its_files(tmp_path, monkeypatch):
+    import generator.content as content_module
+    from generator.content import ArticleWriter
+
+    monkeypatch.setattr(content_module, "FORKED_WRITING_MIN", 4)
+    articles = [ARTICLE.with_changes(id=f"{number:012x}") for number in range(8)]
+    content = tmp_path / "content"
+    target = article_path(content, articles[4].id)  # the first of the build's own half
+    target.with_name(f".{target.name}.tmp").mkdir(parents=True)
+    with pytest.raises(ContentError, match=f"cannot write .*{articles[4].id}.md"):
+        ArticleWriter(content, tmp_path).write_all(articles, jobs=2)
+    names = sorted(path.name for path in (content / "articles").iterdir())
+    assert names == sorted([f"{article.id}.md" for article in articles[:4]] + [f".{target.name}.tmp"])

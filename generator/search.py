@@ -478,13 +478,13 @@ def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
 
     The folder is given one piece after another, and another piece's folders are renamed for this
     piece's pages (an indexed page has a folder of its own, articles/<id>/) instead of being
-    removed and made again: 31k folders made and removed cost a full build of the 31k archive about 4 s
-    of the kernel's time on a quiet disk, and on ext4 without a journal (this machine's) 19 s and
-    slower file creation beside them: there each new inode is sought past every inode of its
-    group freed in the last minute, one by one."""
+    removed and made again: 31k folders made and removed cost a full build of the 31k archive
+    about 4 s of the kernel's time on a quiet disk, and on ext4 without a journal 19 s, with slower
+    file creation beside them: there each new inode is sought past every inode of its group freed
+    in the last minute, one by one."""
     root = Path(scratch)
     wanted = set(paths)
-    spare: dict[Path, None] = {}  # empty folders, in the order they were made (path order)
+    spare: dict[Path, None] = {}  # the last piece's page folders, emptied
     for folder, subfolders, files in os.walk(root, topdown=False):
         held = Path(folder)
         relative = held.relative_to(root).as_posix()
@@ -497,7 +497,9 @@ def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
         if held != root and not kept and not subfolders:
             spare[held] = None
     made: set[Path] = {root}
-    for path in sorted(paths):  # in path order, as before: Pagefind numbers pages in the order it finds them
+    # (Pagefind numbers pages in the order its walk finds them, which renamed folders change: a
+    # bundle read is put in URL order, so the piece does not depend on it.)
+    for path in sorted(paths):
         target = root / path
         folder = target.parent
         above = []
@@ -707,7 +709,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
 
 class _InputFolders:
     """A folder inside the site for each thread that runs Pagefind, given to it piece after piece
-    (see _link_pages), and removed when the runs are over (left after the thread pool)."""
+    (see _link_pages), and removed when the runs are over (left after the thread pool). Inside the
+    site folder: hard links need the same file system, and a failed build leaves nothing beside it."""
 
     def __init__(self, site_dir: Path) -> None:
         self._site_dir = site_dir

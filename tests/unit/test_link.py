@@ -325,3 +325,41 @@ def test_every_packed_part_of_a_memo_says_when_it_is_damaged():
             damaged.centroid
         with pytest.raises(DamagedMemo):
             damaged.profile
+
+
+def test_related_events_compared_by_two_processes_are_those_one_finds_in_the_same_order(tmp_path, monkeypatch):
+    import os
+
+    import generator.link as link_module
+    from generator.link import link_articles
+
+    def article(article_id, title, body, date):
+        return Article(id=article_id, title=title, language="ar", body=body, date=date, date_precision="day")
+
+    articles = []
+    for number, (city, market) in enumerate([("بغداد", "الطيران"), ("الموصل", "النبي يونس"), ("البصرة", "العشار"),
+                                             ("كركوك", "القورية"), ("أربيل", "القلعة"), ("النجف", "الكوفة")]):
+        story = (f"فجر انتحاريان نفسيهما في سوق {market} الشعبية وسط {city} ما أدى إلى مقتل {20 + number} شخصا "
+                 f"وإصابة أكثر من {100 + number} بجروح وأعلن المحافظ الاستنفار الأمني في {city}")
+        articles.append(article(f"a{number}", f"تفجير انتحاري مزدوج في سوق {market} في {city}", story,
+                                f"2021-0{1 + number}-10"))
+        articles.append(article(f"f{number}", f"إقالة قادة أمنيين بعد تفجير سوق {market} في {city}",
+                                f"أقال المحافظ قائد شرطة {city} وعددا من القادة الأمنيين بعد تفجير سوق {market} "
+                                f"الانتحاري الذي أوقع {20 + number} قتيلا وسط {city}", f"2021-0{1 + number}-16"))
+    one = link_articles(articles)
+    assert len(one.memo.relations) >= 6  # each bombing with its follow-up
+    monkeypatch.setattr(link_module, "RELATIONS_FORKED_MIN", 2)
+    calls = tmp_path / "calls"
+    real = link_module._relations_of
+
+    def recorded(events, nearby, event_ids):
+        with open(calls, "a", encoding="utf-8") as stream:
+            stream.write(f"{os.getpid()} {len(event_ids)}\n")
+        return real(events, nearby, event_ids)
+
+    monkeypatch.setattr(link_module, "_relations_of", recorded)
+    two = link_articles(articles, jobs=2)
+    assert list(two.memo.relations.items()) == list(one.memo.relations.items())  # the same pairs, in order
+    assert (two.events, two.related) == (one.events, one.related)
+    processes = [line.split() for line in calls.read_text(encoding="utf-8").splitlines()]
+    assert len({pid for pid, _ in processes}) == 2 and all(int(count) > 0 for _, count in processes)

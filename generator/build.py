@@ -94,7 +94,7 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     """
     read = _read(config, progress, force, jobs, BuildState(config.paths.output))
     with progress.stage("link"):
-        linked = _linked(read.state, read.articles(), *_link_inputs(config, read), jobs)
+        linked = _linked(read.state, read.articles(), *_link_inputs(config, read))
     return _settled(config, read, linked, force, jobs)
 
 
@@ -141,10 +141,10 @@ def _link_inputs(config: Config, read: _Read) -> tuple[Gazetteer, LinkStatistics
 
 
 def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
-            kept_statistics: LinkStatistics | None, jobs: int = 1) -> Linking:
+            kept_statistics: LinkStatistics | None) -> Linking:
     """The events, with the link memo kept for the next build; `statistics` is None when the kept
     counts were used (a Linking small enough to send from another process: no memo)."""
-    linking = link_articles(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics, jobs)
+    linking = link_articles(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
     state.save_parts("link", linking.memo, LinkMemo.ENTRIES)
     counted = None if linking.statistics is kept_statistics else linking.statistics
     return Linking(linking.events, linking.related, counted)
@@ -223,8 +223,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
     articles = read.articles()
     gazetteer, kept_statistics = _link_inputs(config, read)
     with progress.stage("link"), \
-            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics, jobs, fork=jobs > 1) \
-            as linking:
+            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics, fork=jobs > 1) as linking:
         search_forms, words = archive_search_forms(articles, config.paths.content, config.root, read.problems,
                                                    state.load_parts("search_words", SearchWordsState.ENTRIES),
                                                    jobs, record=False)

@@ -33,7 +33,7 @@ from generator.arabic import _SINGLE_PREFIXES, fold, strip_clitics, tokens
 from generator.gazetteer import Gazetteer, empty_gazetteer
 from generator.article import Article
 from generator.model import sort_instant
-from generator import collector, names as name_evidence, parallel
+from generator import collector, names as name_evidence
 from generator.link_statistics import LinkStatistics, counted
 from generator.stopwords import STOPWORDS as _STOPWORDS
 from generator.symbols import Symbols
@@ -56,7 +56,6 @@ RELATED_MIN_SHARED_KEYS = 2
 RELATED_WINDOW = timedelta(days=14)
 RELATED_LIMIT = 5
 MAX_CANDIDATES = 40  # events compared in full with each article
-RELATIONS_FORKED_MIN = 2000  # events from which two processes compare related events (a fork: ~0.1 s)
 VECTOR_TERMS = 64  # an article is represented by its most distinctive terms; the tail adds only noise
 
 
@@ -674,27 +673,26 @@ def assign_events(articles: list[Article], gazetteer: Gazetteer | None = None) -
 
 
 def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, memo: LinkMemo | None = None,
-                  statistics: LinkStatistics | None = None, jobs: int = 1) -> Linking:
+                  statistics: LinkStatistics | None = None) -> Linking:
     """Events for every article (keeping those articles already have), and related events.
     `memo` is the previous build's `Linking.memo`: articles analysed then are not analysed again,
     and events whose reports are unchanged under the same counts are not gathered or compared again.
     `statistics` are the kept counts (link_statistics.py); the archive is counted again when there
-    are none or they no longer describe it, and `Linking.statistics` is then a new object. With
-    `jobs` > 1, the related events of a whole archive are compared by two processes."""
+    are none or they no longer describe it, and `Linking.statistics` is then a new object."""
     # Linking makes millions of small containers and no reference cycles: the cycle collector would
     # only walk them again and again (linking 6,000 articles took 1.5x as long with it).
     with collector.paused():
         gazetteer = gazetteer or empty_gazetteer()
         if isinstance(memo, LinkMemo):
             try:
-                return _link(articles, gazetteer, memo, statistics, jobs)
+                return _link(articles, gazetteer, memo, statistics)
             except DamagedMemo:
                 pass  # as a state that cannot be read: linked afresh (the memo is only a cache)
-        return _link(articles, gazetteer, LinkMemo(), statistics, jobs)
+        return _link(articles, gazetteer, LinkMemo(), statistics)
 
 
 def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
-          statistics: LinkStatistics | None, jobs: int = 1) -> Linking:
+          statistics: LinkStatistics | None) -> Linking:
     ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
     analysed = _analyse_archive(ordered, gazetteer, previous)
     if statistics is None or not statistics.describes(len(ordered)):
@@ -762,7 +760,7 @@ def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
         index.add(best, view.keys)
 
     if changed is None:
-        relations = _relations(events, jobs)
+        relations = _relations(events)
     else:
         relations = _relations_again(events, set(events) - unchanged | (previous.events.keys() - events.keys()),
                                      previous.relations, index)
@@ -799,29 +797,12 @@ def _changed_articles(ordered: list[Article], placed: dict[str, tuple[Span | Non
     return changed
 
 
-def _relations(events: dict[str, _Event], jobs: int = 1) -> dict[tuple[str, str], float]:
+def _relations(events: dict[str, _Event]) -> dict[tuple[str, str], float]:
     """The pairs of events of the same story (a follow-up, a reaction days later), each once with
-    the smaller id first, and their similarity. Weaker than the same-event test.
-
-    With `jobs` > 1 and many events, a forked process compares the events of the first ids while
-    this one compares the others, in the same order as one process (the 31k archive's relations:
-    4.2-4.5 s instead of 5.9-6.2 s, while the build process waits for the linking)."""
+    the smaller id first, and their similarity. Weaker than the same-event test."""
     nearby = _EventsByWeek(events)
-    ordered = sorted(events)
-    for event_id in ordered:
-        events[event_id].profile_keys  # (worked out here: the forked process's would be lost to the memo)
-    # An event is compared with those of greater ids: the first 29 % of the ids hold half the pairs.
-    split = round(len(ordered) * (1 - math.sqrt(0.5))) if jobs > 1 and len(ordered) >= RELATIONS_FORKED_MIN else 0
-    with parallel.ForkedCall(_relations_of, events, nearby, ordered[:split], fork=split > 0) as first:
-        second = _relations_of(events, nearby, ordered[split:])
-        return {**first.result(), **second}
-
-
-def _relations_of(events: dict[str, _Event], nearby: "_EventsByWeek",
-                  event_ids: list[str]) -> dict[tuple[str, str], float]:
-    """The relations of those events (see _relations) with events of greater ids, in the order of the ids."""
     relations: dict[tuple[str, str], float] = {}
-    for event_id in event_ids:
+    for event_id in sorted(events):
         event = events[event_id]
         shared: Counter = Counter()
         for term in event.profile_keys:

@@ -189,7 +189,15 @@ class ArticleWriter:
             return False
         written, digest = self._write(article, replace_edited)
         self.table[article_digest(article)] = digest
+        if written:
+            self._remember(article, digest)
         return written
+
+    def _remember(self, article: Article, digest: str) -> None:
+        """A file just written holds what parsing it would give back: `article`, machine-written
+        (a round trip the tests keep exact)."""
+        if self._files is not None:
+            self._files.put(f"{self._folder_name}/{article.id}.md", None, digest, (article, True))
 
     def write_all(self, articles: list[Article], replace_edited: Container[str] = frozenset(),
                   jobs: int = 1) -> list[str]:
@@ -209,6 +217,10 @@ class ArticleWriter:
             table_first, written_first = first.result()
         self.table.update(table_first)
         self.table.update(table)
+        done = {*written_first, *written}
+        for article in pending:
+            if article.id in done:
+                self._remember(article, self.table[article_digest(article)])
         return written_first + written
 
     def _unchanged(self, article: Article) -> bool:

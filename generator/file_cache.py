@@ -66,6 +66,13 @@ class FileCache(Generic[T]):
         self._entries[name] = _Entry(key, None if racy else stat, digest, value)
         return value
 
+    def put(self, name: str, key: object, digest: str, value: T) -> None:
+        """Record `value` for a file this build has just written, whose bytes have `digest`: what
+        computing it from them would give, so the next build does not compute it (the first rebuild
+        after a full build parsed 31k article files again: 4.7 s). Being new, the file is checked
+        by its bytes next time, as any racily clean one is."""
+        self._entries[name] = _Entry(key, None, digest, value)
+
     def is_unchanged(self, path: str | Path, name: str, key: object) -> bool:
         """Whether get() would return the recorded value without computing (by the file's
         status alone; a file whose status changed counts as changed, even if its bytes did not)."""

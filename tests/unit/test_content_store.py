@@ -369,3 +369,34 @@ def test_a_write_that_fails_in_the_build_s_half_lets_the_forked_half_finish_its_
         ArticleWriter(content, tmp_path).write_all(articles, jobs=2)
     names = sorted(path.name for path in (content / "articles").iterdir())
     assert names == sorted([f"{article.id}.md" for article in articles[:4]] + [f".{target.name}.tmp"])
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_next_build_reads_the_files_written_without_parsing_them(tmp_path, monkeypatch, jobs):
+    import generator.content as content_module
+    from generator.content import ArticleWriter
+    from generator.file_cache import FileCache
+
+    monkeypatch.setattr(content_module, "FORKED_WRITING_MIN", 4)  # (with jobs=2, a forked half)
+    root, content = tmp_path, tmp_path / "content"
+    articles = [ARTICLE.with_changes(id=f"{number:012x}", title=f"عنوان {number}") for number in range(8)]
+    edited = articles[5].id
+    write_article(content, articles[5].with_changes(title="قديم"))
+    path = article_path(content, edited)
+    path.write_text(path.read_text(encoding="utf-8") + "edited\n", encoding="utf-8")
+    files: FileCache = FileCache()
+    load_articles(content, root, Problems(), cache=files)  # (the build reads the store first)
+    writer = ArticleWriter(content, root, files)
+    assert writer.write_all(articles[:7], jobs=jobs) == [a.id for a in articles[:7] if a.id != edited]
+    assert writer.write(articles[7]) is True
+
+    parsed = []
+    real = content_module._parse_file
+    monkeypatch.setattr(content_module, "_parse_file", lambda data, shown: parsed.append(shown) or real(data, shown))
+    loaded = load_articles(content, root, Problems(), cache=FileCache(files.entries()))
+    assert parsed == []  # each checked by its bytes (being new), none parsed
+    assert loaded == {a.id: (a, True) for a in articles if a.id != edited} | \
+        {edited: (parse(path.read_text(encoding="utf-8"), "x"), False)}  # the edited file as it is
+    path.write_text(serialise(articles[5]), encoding="utf-8")  # changed since: parsed again
+    assert load_articles(content, root, Problems(), cache=FileCache(files.entries()))[edited] == (articles[5], True)
+    assert parsed == [f"content/articles/{edited}.md"]

@@ -41,14 +41,17 @@ ARTICLES = [
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory) -> list[Page]:
-    root = tmp_path_factory.mktemp("project")
+    return _pages(tmp_path_factory.mktemp("project"), ARTICLES)
+
+
+def _pages(root, articles) -> list[Page]:
     config = Config(
         root=root,
         site=SiteConfig(title_ar="أرشيف", title_en="Archive", base_url=BASE, default_language="ar"),
         paths=PathsConfig(seeds=root / "seeds", content=root / "content", output=root / "site",
                           templates=TEMPLATES_DIR),
     )
-    return Renderer(config, build_archive(ARTICLES, REGISTRY)).pages()
+    return Renderer(config, build_archive(articles, REGISTRY)).pages()
 
 
 def _urls(root: ET.Element) -> dict[str, ET.Element]:
@@ -212,18 +215,33 @@ def test_a_sitemap_whose_pages_are_unchanged_is_kept(tmp_path, pages, monkeypatc
     assert sorted(made) == sorted(name for name in first.written if name.startswith("sitemap-"))
 
     listed = _listing(monkeypatch)
-    changed = {URLS.article("ar", "en-day")}
     again = SiteWriter(tmp_path, first.written)
-    remade = write_sitemap(again, pages, URLS, _fingerprints(pages, changed), made)
-    assert sorted(remade) == sorted(made)
-    assert listed == [{p.url for p in pages if sitemap.sitemap_group(p) == "2021-01-21"}]
-    assert {name for name in made if remade[name] != made[name]} == {"sitemap-2021-01-21.xml"}
+    assert write_sitemap(again, pages, URLS, _fingerprints(pages), made) == made
+    assert listed == []
     # A kept file counts as written (the build removes what it did not write), and is the same.
     assert again.written == first.written
 
-    listed.clear()
-    write_sitemap(SiteWriter(tmp_path, again.written), pages, URLS, _fingerprints(pages, changed), remade)
-    assert listed == []
+
+def test_a_sitemap_is_kept_when_its_pages_changed_but_not_what_it_lists_of_them(tmp_path, pages, monkeypatch):
+    first = SiteWriter(tmp_path)
+    made = write_sitemap(first, pages, URLS, _fingerprints(pages))
+    listed = _listing(monkeypatch)
+    changed = {URLS.article("ar", "en-day")}  # (another event's report joined its event, say)
+    again = SiteWriter(tmp_path, first.written)
+    remade = write_sitemap(again, pages, URLS, _fingerprints(pages, changed), made)
+    assert listed == [] and again.written == first.written
+    assert {name for name in made if remade[name] != made[name]} == {"sitemap-2021-01-21.xml"}  # its record
+
+    # Its date changes (within the day): what the sitemap lists of it changes, and the file is written.
+    moved = [a.with_changes(date="2021-01-21T08:00:00+00:00", date_precision="minute") if a.id == "en-day" else a
+             for a in ARTICLES]
+    moved_pages = _pages(tmp_path / "project", moved)
+    third = SiteWriter(tmp_path, again.written)
+    write_sitemap(third, moved_pages, URLS, _fingerprints(moved_pages), remade)  # (its fingerprint changes back)
+    assert listed == [{p.url for p in moved_pages if sitemap.sitemap_group(p) == "2021-01-21"}]
+    assert {name for name in third.written if third.written[name] != again.written[name]} == \
+        {"sitemap-2021-01-21.xml"}
+    assert "2021-01-21T08:00:00Z" in (tmp_path / "sitemap-2021-01-21.xml").read_text(encoding="utf-8")
 
 
 def test_a_removed_page_changes_its_sitemap(tmp_path, pages, monkeypatch):

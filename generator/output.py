@@ -71,6 +71,7 @@ class SpareWork:
 
     def __init__(self, output: Path, files: dict[str, str]):
         self.output, self.folder, self.files = output, staging_dir(output), files
+        self.owner = os.getpid()  # the build's: what its process puts aside is the build's own
         self.present: set[str] = set()  # the listed files the spare is found to hold
         self._done: bool | None = None
         self._call = parallel.ForkedCall(self._work)
@@ -132,15 +133,16 @@ class SpareMaking(SpareWork):
 
     def _work(self) -> tuple[bool, set[str]]:
         try:
-            return True, _made_afresh(self.output, self.folder, self.files)
+            return True, _made_afresh(self.output, self.folder, self.files, self.owner)
         except OSError:
             return False, set()
 
 
-def _made_afresh(output: Path, staging: Path, reuse: dict[str, str] | None) -> set[str]:
-    """The staging folder made anew, holding the files of `reuse` that the published site has."""
+def _made_afresh(output: Path, staging: Path, reuse: dict[str, str] | None, owner: int | None = None) -> set[str]:
+    """The staging folder made anew, holding the files of `reuse` that the published site has
+    (`owner`: the build's process, when this is another one)."""
     if staging.exists() or staging.is_symlink():
-        _remove_in_background(staging, versions_dir(output))
+        _remove_in_background(staging, versions_dir(output), owner)
     staging.mkdir(parents=True)
     live = live_dir(output)
     return _link_files(live, staging, reuse) if reuse and live is not None else set()
@@ -445,12 +447,17 @@ def _replace_plain_folder(output: Path, link: Path, spare: Path) -> None:
 
 
 def _remove_leftovers(output: Path) -> None:
-    """Folders left by removals that were cut short, and by the older layout (not the ones this
-    build handed to a background removal)."""
+    """Folders left by removals that were cut short (not the ones this build handed to a
+    background removal), removed in the background too: a removal an earlier build started may
+    still be going (a whole version put aside: 100,000 folders, tens of seconds on a slow disk),
+    and removing its folder here as well made a build wait 11 s for it. And the folders of the
+    older layouts."""
     own = f"-{os.getpid()}-"
     prefix = glob.escape(output.name)
-    for leftover in [*(p for p in versions_dir(output).glob(f"{_DISCARDED_PREFIX}*") if own not in p.name),
-                     *output.parent.glob(prefix + PREVIOUS_SUFFIX), *output.parent.glob(f"{prefix}{PREVIOUS_SUFFIX}-*"),
+    for leftover in versions_dir(output).glob(f"{_DISCARDED_PREFIX}*"):
+        if own not in leftover.name:
+            _start_removal(leftover)
+    for leftover in [*output.parent.glob(prefix + PREVIOUS_SUFFIX), *output.parent.glob(f"{prefix}{PREVIOUS_SUFFIX}-*"),
                      *output.parent.glob(prefix + _OLD_STAGING_SUFFIX)]:
         shutil.rmtree(leftover, ignore_errors=True)
 
@@ -477,26 +484,33 @@ def remove_in_background(folder: Path, output: Path) -> None:
     _remove_in_background(folder, versions_dir(output))
 
 
-def _remove_in_background(folder: Path, aside: Path) -> None:
+def _remove_in_background(folder: Path, aside: Path, owner: int | None = None) -> None:
     """Delete a folder without making the build wait for it: removing a hundred thousand files
     takes seconds. It is first renamed into `aside` (a folder on the same file system), so its
-    name is free at once; one left by an interrupted removal is removed by the next publish."""
+    name is free at once, under a name that holds the build's process id (`owner`, when this is
+    another process); one left by an interrupted removal is removed by the next publish."""
     if folder.is_symlink() or folder.is_file():
         folder.unlink()
         return
-    discarded = aside / f"{_DISCARDED_PREFIX}{folder.name}-{os.getpid()}-{time.monotonic_ns()}"
+    discarded = aside / f"{_DISCARDED_PREFIX}{folder.name}-{owner or os.getpid()}-{time.monotonic_ns()}"
     try:
         aside.mkdir(parents=True, exist_ok=True)
         os.rename(folder, discarded)
     except OSError:
         shutil.rmtree(folder)
         return
+    _start_removal(discarded)
+
+
+def _start_removal(folder: Path) -> None:
+    """`rm -rf` the folder in a process of its own that the build does not wait for (two at once
+    on one folder do no harm: each passes over what the other removed)."""
     rm = shutil.which("rm") if os.name == "posix" else None
     if rm:
-        subprocess.Popen([rm, "-rf", "--", str(discarded)], start_new_session=True,
+        subprocess.Popen([rm, "-rf", "--", str(folder)], start_new_session=True,
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     else:
-        shutil.rmtree(discarded, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def abandon(output: Path) -> None:

@@ -195,6 +195,46 @@ def test_a_spare_made_early_holds_links_to_the_published_files_and_start_uses_it
     assert staging == spare and present == making.present and made == []  # not made again
 
 
+def test_the_spare_put_aside_by_the_process_making_it_afresh_is_named_as_the_build_s_own(tmp_path, monkeypatch):
+    """Publishing removes, in the background, the folders that earlier builds put aside; the one
+    this build's own spare-making process put aside is left to the removal that process started."""
+    site, spare = _two_versions(tmp_path)
+    started = tmp_path / "removals"
+    monkeypatch.setattr(output, "_start_removal",
+                        lambda folder: started.open("a", encoding="utf-8").write(folder.name + "\n"))
+    files = {"index.html": output.content_digest(b"second")}
+    making = output.SpareMaking(site, files)
+    assert making._call.pid not in (None, os.getpid())  # (made by another process)
+    assert making.wait()
+    put_aside = started.read_text(encoding="utf-8").split()
+    assert len(put_aside) == 1 and put_aside[0].startswith(f".discarded-{spare.name}-{os.getpid()}-")
+    aside = output.versions_dir(site) / put_aside[0]
+    assert (aside / "stray" / "deep" / "by-hand.html").exists()  # (the removal was only noted here)
+    started.unlink()
+    output.start(site, reuse=files, staged=None, swept=making)
+    output.publish(site)
+    assert not started.exists(), started.read_text()  # the build's own: not removed again
+
+
+def test_folders_put_aside_by_earlier_builds_are_removed_in_the_background(tmp_path, monkeypatch):
+    site, _ = _two_versions(tmp_path)
+    leftover = output.versions_dir(site) / ".discarded-b-1-1"  # (process 1 built nothing)
+    (leftover / "articles" / "a1").mkdir(parents=True)
+    (leftover / "articles" / "a1" / "index.html").write_text("old", encoding="utf-8")
+    removed_here = []
+    real_rmtree = output.shutil.rmtree
+    monkeypatch.setattr(output.shutil, "rmtree",
+                        lambda path, *a, **k: removed_here.append(path) or real_rmtree(path, *a, **k))
+    staging, _ = output.start(site)
+    (staging / "index.html").write_text("third", encoding="utf-8")
+    output.publish(site)
+    assert leftover not in removed_here  # the build does not wait for it
+    deadline = time.monotonic() + 30
+    while leftover.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not leftover.exists()
+
+
 def test_a_spare_whose_making_failed_is_made_by_start(tmp_path, monkeypatch):
     site, spare = _two_versions(tmp_path)
     files = {"index.html": output.content_digest(b"second")}

@@ -238,22 +238,6 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
     return ingested, (search_forms, words, heads, forms_of), early
 
 
-def _write_archive_files(config: Config, archive: Archive, renderer: Renderer, raw_texts: dict[str, str],
-                         site: SiteWriter, previous_pages: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The data export, the raw texts and the feeds, written into the staging folder (`site`'s);
-    returns the files written with their digests, and the feeds with their fingerprints. In a
-    process forked as the pages are listed, fingerprinted and rendered (in a rebuild that left the
-    second core idle for 3 s, while these took 1.5 s of the index stage, when both cores are busy);
-    the feeds' articles are digested there again (0.3 s of the 31k archive's)."""
-    own = SiteWriter(site.root, site.previous, site.present)
-    write_export(own, archive, renderer.urls, config.site.default_language)
-    write_raw_texts(own, raw_texts, renderer.urls)
-    titles = {lang: config.site.title(lang) for lang in config.interface_languages}
-    feeds = write_feeds(own, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
-                        previous_pages, article_fingerprint=renderer.article_fingerprint)
-    return own.written, feeds
-
-
 @dataclass
 class _Unlinked:
     """What the build reads and prepares while the articles are linked (none of it depends on their
@@ -303,25 +287,29 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     site = SiteWriter(staging, previous.outputs, early.present)
     try:
         # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
-        renderer = Renderer(config, archive, search_forms, forms_of, heads)
         with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
-                parallel.ForkedCall(_write_archive_files, config, archive, renderer, raw_texts, site,
-                                    previous.pages, fork=jobs > 1) as archive_files, \
                 PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets)) as searches:
             if heads:
                 # Beside the page list and the fingerprints, with a core to spare, rather than beside
                 # the index's first merges (a search process takes 0.35 s of CPU to start).
                 searches.warm_up(config.paths.output)
+            renderer = Renderer(config, archive, search_forms, forms_of, heads)
             pages = renderer.pages()
             with progress.stage("render", total=len(pages)) as advance:
                 rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
             fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
 
             def write_the_rest(running: bool) -> None:
-                # While Pagefind indexes the new pages, in processes of its own.
-                written, feeds = archive_files.result()
-                site.record(written)
-                fingerprinted.update(feeds)
+                # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
+                # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
+                # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
+                write_export(site, archive, renderer.urls, config.site.default_language)
+                write_raw_texts(site, raw_texts, renderer.urls)
+                titles = {lang: config.site.title(lang) for lang in config.interface_languages}
+                fingerprinted.update(write_feeds(
+                    site, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
+                    previous.pages, jobs=1 if running or searches.searching() else jobs,
+                    article_fingerprint=renderer.article_fingerprint))
                 forget_rendered_ahead()  # the feeds were the last to ask for bodies
                 fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
                 renderer.search_forms.write_clitic_tables(site)

@@ -208,23 +208,11 @@ def test_a_damaged_state_is_ignored(project, tmp_path):
 
 
 def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch):
-    """Seeds read, search forms worked out, pages and feeds rendered in 3 processes (the export,
-    raw texts and feeds by a process of their own, beside the pages): the same site, and the same
-    record for the next build, as one process makes."""
-    import os
-
-    import generator.build
+    """Seeds read, search forms worked out, pages and feeds rendered in 3 processes: the same
+    site, and the same record for the next build, as one process makes."""
     import generator.parallel
 
     monkeypatch.setattr(generator.parallel, "MINIMUM", 1)  # fork even for a small archive
-    writers = tmp_path / "feed-writers"
-
-    def write_feeds(*arguments, **options):
-        with open(writers, "a", encoding="utf-8") as noted:
-            noted.write(f"{os.getpid()}\n")
-        return real_write_feeds(*arguments, **options)
-    real_write_feeds = generator.build.write_feeds
-    monkeypatch.setattr(generator.build, "write_feeds", write_feeds)
     project = copy_project(tmp_path / "project")
     for seed in sorted(SEARCH_SEEDS.iterdir()):
         shutil.copy2(seed, project / "seeds" / seed.name)
@@ -232,9 +220,7 @@ def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch
     for jobs in (1, 3):
         for name in ("site", "site.versions", "site.state"):
             (project / name).unlink() if (project / name).is_symlink() else shutil.rmtree(project / name, True)
-        writers.unlink(missing_ok=True)
         _build(project, jobs=jobs)
-        assert (writers.read_text(encoding="utf-8") == f"{os.getpid()}\n") is (jobs == 1)
         sites[jobs] = _tree(project / "site")
         # What the workers wrote is recorded, so that the next build can reuse or remove it.
         record = BuildState(project / "site").site_record()

@@ -200,8 +200,11 @@ def test_the_spare_put_aside_by_the_process_making_it_afresh_is_named_as_the_bui
     this build's own spare-making process put aside is left to the removal that process started."""
     site, spare = _two_versions(tmp_path)
     started = tmp_path / "removals"
-    monkeypatch.setattr(output, "_start_removal",
-                        lambda folder: started.open("a", encoding="utf-8").write(folder.name + "\n"))
+
+    def note_removal(folder):  # (in the spare-making process too: noted in a file)
+        with started.open("a", encoding="utf-8") as noted:
+            noted.write(folder.name + "\n")
+    monkeypatch.setattr(output, "_start_removal", note_removal)
     files = {"index.html": output.content_digest(b"second")}
     making = output.SpareMaking(site, files)
     assert making._call.pid not in (None, os.getpid())  # (made by another process)

@@ -185,13 +185,7 @@ class ArticleWriter:
         self._folder_name = _relative(content_dir / ARTICLES_DIRNAME, root)
 
     def write(self, article: Article, replace_edited: bool = False) -> bool:
-        if self._unchanged(article):
-            return False
-        written, digest = self._write(article, replace_edited)
-        self.table[article_digest(article)] = digest
-        if written:
-            self._remember(article, digest)
-        return written
+        return bool(self.write_all([article], {article.id} if replace_edited else frozenset()))
 
     def _remember(self, article: Article, digest: str) -> None:
         """A file just written holds what parsing it would give back: `article`, machine-written

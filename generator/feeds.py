@@ -6,7 +6,7 @@ under a GitHub Pages project sub-path:
     feed.xml                   the site feed = the default interface's feed (all articles)
     <lang>/feed.xml            each other interface (all articles, linking that interface's pages)
     sources/<source-id>/feed.xml   each source (default interface)
-    events/<event-id>/feed.xml     each event (default interface)
+    events/<event-id>.xml          each event (default interface), beside its page events/<event-id>.html
 
 Article text is untrusted: every value is escaped, and characters that XML 1.0 forbids (control
 characters, lone surrogates, U+FFFE/U+FFFF) are dropped. Output is byte-identical across runs: no
@@ -88,7 +88,7 @@ def feed_url(urls: UrlScheme, kind: str, key: str | None = None) -> str:
     if kind == "source":
         return f"{urls.home(urls.default_language)}sources/{key}/{FEED_FILENAME}"
     if kind == "event":
-        return urls.event(urls.default_language, key) + FEED_FILENAME
+        return f"{urls.events(urls.default_language)}{key}.xml"  # (a file, as the event's page is)
     raise ValueError(f"unknown feed kind {kind!r}; expected one of {', '.join(FEED_KINDS)}")
 
 

@@ -53,8 +53,8 @@ from generator.pagefind_bundle import (ENTRY_FILE, UNUSED_FILES, BundleError, Co
                                       read_bundle, write_merged)
 
 INDEX_LANGUAGE = "ar"
-INDEXED_PAGES = "articles/*/index.html"  # where the pages with data-pagefind-body are rendered
-_INDEXED_PAGE = re.compile(r"articles/[^/]+/index\.html")
+INDEXED_PAGES = "articles/*.html"  # where the pages with data-pagefind-body are rendered (render/urls.py)
+_INDEXED_PAGE = re.compile(r"articles/[^/]+\.html")
 PAGEFIND_DIR = "pagefind"  # in the site
 PARTS_FILE = "parts.json"
 PART_MAX_PAGES = 5000  # each part costs every query ~40 ms; a bigger one costs more memory and re-indexing (README)
@@ -474,61 +474,25 @@ def _digest_of(data: bytes) -> str:
 
 def _link_pages(site_dir: str, scratch: str, paths: list[str]) -> None:
     """Make the folder `scratch` hold hard links to the site's pages `paths` at those paths, and no
-    other file (in a worker process).
-
-    The folder is given one piece after another, and another piece's folders are renamed for this
-    piece's pages (an indexed page has a folder of its own, articles/<id>/) instead of being
-    removed and made again: 31k folders made and removed cost a full build of the 31k archive
-    about 4 s of the kernel's time on a quiet disk, and on ext4 without a journal 19 s, with slower
-    file creation beside them: there each new inode is sought past every inode of its group freed
-    in the last minute, one by one."""
+    other file (in a worker process). The folder is given one piece after another: the last piece's
+    links are removed, its folders kept (the pages are files of one folder, articles/)."""
     root = Path(scratch)
     wanted = set(paths)
-    spare: dict[Path, None] = {}  # the last piece's page folders, emptied
-    for folder, subfolders, files in os.walk(root, topdown=False):
+    for folder, _, files in os.walk(root):
         held = Path(folder)
         relative = held.relative_to(root).as_posix()
-        kept = 0
         for name in files:
-            if (name if relative == "." else f"{relative}/{name}") in wanted:
-                kept += 1
-            else:
+            if (name if relative == "." else f"{relative}/{name}") not in wanted:
                 os.unlink(held / name)
-        if held != root and not kept and not subfolders:
-            spare[held] = None
-    made: set[Path] = {root}
-    # (Pagefind numbers pages in the order its walk finds them, which renamed folders change: a
-    # bundle read is put in URL order, so the piece does not depend on it.)
+    made: set[Path] = set()
     for path in sorted(paths):
         target = root / path
-        folder = target.parent
-        above = []
-        for ancestor in target.parents:  # a folder the page's path goes through is not spare
-            if ancestor in made:
-                break
-            above.append(ancestor)
-            spare.pop(ancestor, None)
-        if folder.is_dir():
-            if target.exists():
-                target.unlink()  # a link left by a run that failed
-        else:
-            if folder.parent not in made:
-                folder.parent.mkdir(parents=True, exist_ok=True)
-            if spare:
-                taken = next(iter(spare))
-                del spare[taken]
-                os.rename(taken, folder)
-            else:
-                folder.mkdir()
-        made.update(above)
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.exists():
+            target.unlink()  # a link left by a run that failed
         link_or_copy(Path(site_dir) / path, target)
-    emptied = set()
-    for folder in spare:
-        folder.rmdir()
-        emptied.update(parent for parent in folder.parents if parent not in made and root in parent.parents)
-    for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
-        if not any(folder.iterdir()):
-            folder.rmdir()
 
 
 def _merge_part(target: str, name: str, pieces: list[tuple[str, frozenset[str] | None]],

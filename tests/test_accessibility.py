@@ -21,7 +21,7 @@ def _page_paths(demo_project: Path) -> list[str]:
     article = next(r for r in records if r["language"] == "ar")
     english = next(r for r in records if r["language"] == "en")
     day = article["date"][:10].replace("-", "/")
-    paths = ["", f"articles/{article['id']}/", f"articles/{english['id']}/", f"events/{article['event']}/",
+    paths = ["", f"articles/{article['id']}.html", f"articles/{english['id']}.html", f"events/{article['event']}.html",
              "events/", "search/?q=الكاظمي", "dates/", f"dates/{day[:4]}/", f"dates/{day[:7]}/", f"dates/{day}/",
              "sources/", "sources/alalam/", "about/", "404.html"]
     return [prefix + path for prefix in ("", "en/") for path in paths]

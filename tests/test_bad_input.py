@@ -219,7 +219,7 @@ def _articles(project: Path) -> list[dict]:
 
 
 def _article_pages(article_id: str) -> list[str]:
-    return [f"articles/{article_id}/index.html", f"en/articles/{article_id}/index.html"]
+    return [f"articles/{article_id}.html", f"en/articles/{article_id}.html"]
 
 
 @dataclass

@@ -35,7 +35,7 @@ def test_hand_edited_article_is_never_overwritten_until_forced(tmp_path):
     code, _, err = run_archive(project, "build")
     assert code == 0
     assert path.read_text(encoding="utf-8") == edited
-    assert "عنوان صححه المؤرشف" in (project / f"site/articles/{path.stem}/index.html").read_text(encoding="utf-8")
+    assert "عنوان صححه المؤرشف" in (project / f"site/articles/{path.stem}.html").read_text(encoding="utf-8")
     code, out, err = run_archive(project, "ingest")
     assert f"kept hand-edited content/articles/{path.name}" in err
 

@@ -16,8 +16,8 @@ SEED_EVENT = "ev-0e8ff96bc219"
 
 
 def test_curated_titles_and_summary_show_in_each_interface(demo_project):
-    arabic = (demo_project / f"site/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
-    english = (demo_project / f"site/en/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
+    arabic = (demo_project / f"site/events/{SEED_EVENT}.html").read_text(encoding="utf-8")
+    english = (demo_project / f"site/en/events/{SEED_EVENT}.html").read_text(encoding="utf-8")
     assert "تفجير ساحة الطيران في بغداد ورد الحكومة العراقية</h1>" in arabic
     assert "Tayaran Square bombing and the Iraqi government&#39;s response</h1>" in english
     assert "فجّر انتحاريان" in arabic and "Two suicide bombers" in english
@@ -35,8 +35,8 @@ def test_merging_an_event_moves_its_articles_and_keeps_its_old_address(tmp_path)
     assert code == 0 and "1 events" in out
     assert _records(project)["seeds/unrelated-cairo-football.txt"]["event"] == SEED_EVENT
     for prefix in ("", "en/"):
-        redirect = (project / f"site/{prefix}events/{old_event}/index.html").read_text(encoding="utf-8")
-        assert f'url=/events/{SEED_EVENT}/' in redirect.replace("/en/", "/") and 'rel="canonical"' in redirect
+        redirect = (project / f"site/{prefix}events/{old_event}.html").read_text(encoding="utf-8")
+        assert f'url=/events/{SEED_EVENT}.html' in redirect.replace("/en/", "/") and 'rel="canonical"' in redirect
     # relinking never undoes the merge, and taking the file away undoes it
     assert run_archive(project, "build")[0] == 0
     assert _records(project)["seeds/unrelated-cairo-football.txt"]["event"] == SEED_EVENT
@@ -58,7 +58,7 @@ def test_an_article_pinned_to_a_new_event_is_split_off_and_stays_there(tmp_path)
         records = _records(project)
         assert records["seeds/000_5d9b0c9880b52963.txt"]["event"] == "ev-kadhimi-statement"
         assert records["seeds/002_c645db0d12d9f96d.txt"]["event"] == SEED_EVENT
-    assert (project / "site/events/ev-kadhimi-statement/index.html").exists()
+    assert (project / "site/events/ev-kadhimi-statement.html").exists()
 
 
 def test_broken_event_files_are_reported_by_name_and_ignored(tmp_path):
@@ -84,8 +84,8 @@ def test_an_archivist_translation_shows_beside_the_original_in_the_other_interfa
         "summary_en: Iraq's prime minister on the Baghdad bombing.\nmachine_checksum:", 1), encoding="utf-8")
     code, _, err = run_archive(project, "build")
     assert code == 0, err
-    english = (project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
-    arabic = (project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    english = (project / f"site/en/articles/{record['id']}.html").read_text(encoding="utf-8")
+    arabic = (project / f"site/articles/{record['id']}.html").read_text(encoding="utf-8")
     assert '<p class="translated-title">Whoever cannot protect citizens should step down</p>' in english
     assert "Iraq&#39;s prime minister on the Baghdad bombing." in english
     assert "من لا يستطيع حماية المواطنين عليه ان يتنحى من موقعه</h1>" in english  # the original stays
@@ -103,7 +103,7 @@ def test_a_long_event_timeline_is_paginated(tmp_path):
             f'---\nid: "pinned-{n:03d}"\ntitle: "Report {n}"\nlanguage: "en"\ndate: "2021-01-23"\n'
             f'event: "{SEED_EVENT}"\n---\n\nDistinct report number {n} with its own words {n * 17}.\n', encoding="utf-8")
     assert run_archive(project, "build")[0] == 0
-    first = (project / f"site/en/events/{SEED_EVENT}/index.html").read_text(encoding="utf-8")
+    first = (project / f"site/en/events/{SEED_EVENT}.html").read_text(encoding="utf-8")
     second = (project / f"site/en/events/{SEED_EVENT}/page/2/index.html").read_text(encoding="utf-8")
     assert f'rel="next" href="/en/events/{SEED_EVENT}/page/2/"' in first.replace("<link ", "")
     assert first.count('class="article-link"') == PAGE_SIZE

@@ -55,7 +55,7 @@ def test_export_lists_both_seeds_in_one_event_and_not_the_unrelated_article(demo
     for record in records.values():
         assert set(record) == {"id", "seed", "url", "source_url", "title", "date", "source", "language", "event"}
         assert record["language"] == ("en" if record["seed"].startswith("seeds/en-") else "ar")
-        assert record["url"] == f"http://127.0.0.1/archive/articles/{record['id']}/"
+        assert record["url"] == f"http://127.0.0.1/archive/articles/{record['id']}.html"
         assert re.fullmatch(r"[a-z0-9-]+", record["id"])
 
 
@@ -64,7 +64,7 @@ def test_undated_seed_takes_its_event_day_marked_as_inferred(demo_project):
     assert record["date"] == "2021-01-22"  # "today, Friday" in an event dated Friday 22 January 2021
     stored = (demo_project / f"content/articles/{record['id']}.md").read_text(encoding="utf-8")
     assert "date_inferred: true" in stored
-    page = (demo_project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    page = (demo_project / f"site/en/articles/{record['id']}.html").read_text(encoding="utf-8")
     assert "date inferred from the event" in page
 
 
@@ -72,24 +72,24 @@ def test_article_pages_take_the_article_language_and_direction_in_both_interface
     for record in _records(demo_project).values():
         expected = {"lang": "ar", "dir": "rtl"} if record["language"] == "ar" else {"lang": "en", "dir": "ltr"}
         for prefix in ("", "en/"):
-            page = _parse(demo_project / f"site/{prefix}articles/{record['id']}/index.html")
+            page = _parse(demo_project / f"site/{prefix}articles/{record['id']}.html")
             assert page.html_attrs == expected
 
 
 def test_interfaces_cross_reference_each_other_with_hreflang(demo_project):
     record = _records(demo_project)["seeds/002_c645db0d12d9f96d.txt"]
     for prefix in ("", "en/"):
-        page = _parse(demo_project / f"site/{prefix}articles/{record['id']}/index.html")
+        page = _parse(demo_project / f"site/{prefix}articles/{record['id']}.html")
         assert page.alternates == {
-            "ar": f"http://127.0.0.1/archive/articles/{record['id']}/",
-            "en": f"http://127.0.0.1/archive/en/articles/{record['id']}/",
-            "x-default": f"http://127.0.0.1/archive/articles/{record['id']}/",
+            "ar": f"http://127.0.0.1/archive/articles/{record['id']}.html",
+            "en": f"http://127.0.0.1/archive/en/articles/{record['id']}.html",
+            "x-default": f"http://127.0.0.1/archive/articles/{record['id']}.html",
         }
-    arabic = (demo_project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
-    english = (demo_project / f"site/en/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    arabic = (demo_project / f"site/articles/{record['id']}.html").read_text(encoding="utf-8")
+    english = (demo_project / f"site/en/articles/{record['id']}.html").read_text(encoding="utf-8")
     assert '<body lang="ar" dir="rtl"' in arabic and '<body lang="en" dir="ltr"' in english
-    assert f'href="/archive/en/articles/{record["id"]}/" hreflang="en"' in arabic
-    assert f'href="/archive/articles/{record["id"]}/" hreflang="ar"' in english
+    assert f'href="/archive/en/articles/{record["id"]}.html" hreflang="en"' in arabic
+    assert f'href="/archive/articles/{record["id"]}.html" hreflang="ar"' in english
     assert "Other coverage of this event" in english and "تغطيات أخرى لهذا الحدث" in arabic
 
 
@@ -99,13 +99,13 @@ def test_seed_articles_link_to_each_other_and_to_their_event_page(demo_project):
     for prefix in ("/archive/", "/archive/en/"):
         site_prefix = prefix.removeprefix("/archive/")
         for this, other in ((first, second), (second, first)):
-            links = _parse(demo_project / f"site/{site_prefix}articles/{this['id']}/index.html").hrefs
-            assert f"{prefix}articles/{other['id']}/" in links
-            assert f"{prefix}events/{this['event']}/" in links
-        event_links = _parse(demo_project / f"site/{site_prefix}events/{first['event']}/index.html").hrefs
-        assert f"{prefix}articles/{first['id']}/" in event_links
-        assert f"{prefix}articles/{second['id']}/" in event_links
-        assert f"{prefix}articles/{records['seeds/unrelated-cairo-football.txt']['id']}/" not in event_links
+            links = _parse(demo_project / f"site/{site_prefix}articles/{this['id']}.html").hrefs
+            assert f"{prefix}articles/{other['id']}.html" in links
+            assert f"{prefix}events/{this['event']}.html" in links
+        event_links = _parse(demo_project / f"site/{site_prefix}events/{first['event']}.html").hrefs
+        assert f"{prefix}articles/{first['id']}.html" in event_links
+        assert f"{prefix}articles/{second['id']}.html" in event_links
+        assert f"{prefix}articles/{records['seeds/unrelated-cairo-football.txt']['id']}.html" not in event_links
 
 
 def test_home_lists_articles_newest_first_in_both_interfaces(demo_project):
@@ -115,7 +115,7 @@ def test_home_lists_articles_newest_first_in_both_interfaces(demo_project):
     undated = records["seeds/000_5d9b0c9880b52963.txt"]["id"]        # 22 January (inferred day)
     for prefix, home in (("/archive/", "site/index.html"), ("/archive/en/", "site/en/index.html")):
         links = [h for h in _parse(demo_project / home).hrefs if "/articles/" in h]
-        order = [links.index(f"{prefix}articles/{i}/") for i in (newest, dated, undated)]
+        order = [links.index(f"{prefix}articles/{i}.html") for i in (newest, dated, undated)]
         assert order == sorted(order)
 
 
@@ -136,7 +136,7 @@ def test_every_link_inside_the_site_resolves_to_a_file(demo_project):
 
 def test_article_body_renders_paragraphs_without_the_repeated_headline(demo_project):
     record = _records(demo_project)["seeds/002_c645db0d12d9f96d.txt"]
-    html = (demo_project / f"site/articles/{record['id']}/index.html").read_text(encoding="utf-8")
+    html = (demo_project / f"site/articles/{record['id']}.html").read_text(encoding="utf-8")
     body = html.split('<div class="article-body">')[1].split("</div>")[0]
     assert SEED_002_TITLE not in body
     assert body.count("<p>") == 8  # the lead and the seven paragraphs after the outlet line
@@ -192,17 +192,17 @@ def test_feeds_sitemap_and_robots_are_published_under_the_base_path(demo_project
     records = _records(demo_project)
     seed = records["seeds/002_c645db0d12d9f96d.txt"]
     atom = "{http://www.w3.org/2005/Atom}"
-    for feed in ("feed.xml", "en/feed.xml", f"events/{seed['event']}/feed.xml"):
+    for feed in ("feed.xml", "en/feed.xml", f"events/{seed['event']}.xml"):
         root = ET.parse(site / feed).getroot()
         links = [e.find(f"{atom}link").get("href") for e in root.findall(f"{atom}entry")]
-        assert any(link.endswith(f"/articles/{seed['id']}/") for link in links), feed
+        assert any(link.endswith(f"/articles/{seed['id']}.html") for link in links), feed
         assert all(link.startswith("http://127.0.0.1/archive/") for link in links)
     index = ET.parse(site / "sitemap.xml").getroot()
     listed = [loc.text for loc in index.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
     assert listed and all(loc.startswith("http://127.0.0.1/archive/sitemap-") for loc in listed)
     sitemap = "".join((site / loc.rsplit("/", 1)[1]).read_text(encoding="utf-8") for loc in listed)
-    assert f"<loc>http://127.0.0.1/archive/articles/{seed['id']}/</loc>" in sitemap
-    assert f'hreflang="en" href="http://127.0.0.1/archive/en/articles/{seed["id"]}/"' in sitemap
+    assert f"<loc>http://127.0.0.1/archive/articles/{seed['id']}.html</loc>" in sitemap
+    assert f'hreflang="en" href="http://127.0.0.1/archive/en/articles/{seed["id"]}.html"' in sitemap
     assert "Sitemap: http://127.0.0.1/archive/sitemap.xml" in (site / "robots.txt").read_text(encoding="utf-8")
     home = (site / "index.html").read_text(encoding="utf-8")
     assert 'type="application/atom+xml"' in home and 'href="/archive/feed.xml"' in home
@@ -218,10 +218,10 @@ def test_a_reprinted_report_is_shown_as_also_published_by_and_counted_once(tmp_p
     original = records["seeds/002_c645db0d12d9f96d.txt"]
     reprint = records["seeds/reprint/alalam-reprint.txt"]
     assert reprint["event"] == original["event"]
-    page = (project / f"site/en/articles/{original['id']}/index.html").read_text(encoding="utf-8")
-    assert "Also published by" in page and f"/en/articles/{reprint['id']}/" in page
-    event_page = (project / f"site/en/events/{original['event']}/index.html").read_text(encoding="utf-8")
+    page = (project / f"site/en/articles/{original['id']}.html").read_text(encoding="utf-8")
+    assert "Also published by" in page and f"/en/articles/{reprint['id']}.html" in page
+    event_page = (project / f"site/en/events/{original['event']}.html").read_text(encoding="utf-8")
     assert "<dd>3 reports</dd>" in event_page  # four articles, one of them a reprint
-    other = _parse(project / f"site/en/articles/{records['seeds/000_5d9b0c9880b52963.txt']['id']}/index.html")
+    other = _parse(project / f"site/en/articles/{records['seeds/000_5d9b0c9880b52963.txt']['id']}.html")
     other_coverage_links = [h for h in other.hrefs if "/articles/" in h]
-    assert f"/en/articles/{original['id']}/" in other_coverage_links
+    assert f"/en/articles/{original['id']}.html" in other_coverage_links

@@ -63,8 +63,12 @@ def project(tmp_path_factory) -> Path:
 
 
 def _html(project: Path, path: str) -> str:
-    return (project / "site" / path / "index.html").read_text(encoding="utf-8") if not path.endswith(".html") \
-        else (project / "site" / path).read_text(encoding="utf-8")
+    """The page served at `path`, as GitHub Pages finds it: the file, `path`.html, or the folder's index.html."""
+    site = project / "site"
+    for file in (site / path, site / f"{path}.html", site / path / "index.html"):
+        if file.is_file():
+            return file.read_text(encoding="utf-8")
+    raise FileNotFoundError(site / path)
 
 
 class _Page(HTMLParser):
@@ -156,7 +160,7 @@ def test_the_day_page_lists_that_days_articles_newest_first_across_pages(project
         seen += _article_links(_parse(project, path), "en/")
     assert not (project / "site/en/dates/2021/01/22/page/2").exists()
     assert len(seen) == len(set(seen)) == DAY_ARTICLES + 3
-    fixture = [int(h.rstrip("/").rsplit("-", 1)[1]) for h in seen if "/fx-" in h]
+    fixture = [int(h.removesuffix(".html").rsplit("-", 1)[1]) for h in seen if "/fx-" in h]
     assert fixture == sorted(fixture, reverse=True)               # later minutes first
 
 
@@ -238,7 +242,7 @@ def test_source_page_links_its_feed_and_lists_newest_first(project):
     assert feed in [h for h, _ in page.links]
     assert (project / "site/sources/reuters/feed.xml").exists()
     links = _article_links(page, "en/")
-    assert links[:2] == [f"{BASE}en/articles/fx-hostile/", f"{BASE}en/articles/fx-author/"]
+    assert links[:2] == [f"{BASE}en/articles/fx-hostile.html", f"{BASE}en/articles/fx-author.html"]
     feed_xml = (project / "site/sources/reuters/feed.xml").read_text(encoding="utf-8")
     assert f'rel="alternate" type="text/html" href="http://127.0.0.1{BASE}sources/reuters/"' in feed_xml
 
@@ -250,10 +254,10 @@ def test_article_shows_place_author_permalink_and_neighbours_from_its_source(pro
     html = _html(project, "en/articles/fx-author")
     assert "<dt>Place</dt>" in html and "Riyadh" in html
     assert "<dt>Author</dt>" in html and "Jane Doe" in html
-    assert f'href="http://127.0.0.1{BASE}en/articles/fx-author/" dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author/</a>' in html
+    assert f'href="http://127.0.0.1{BASE}en/articles/fx-author.html" dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author.html</a>' in html
     page = _parse(project, "en/articles/fx-author")
     rels = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', html)
-    assert rels == [(f"{BASE}en/articles/fx-100/", "prev"), (f"{BASE}en/articles/fx-hostile/", "next")]
+    assert rels == [(f"{BASE}en/articles/fx-100.html", "prev"), (f"{BASE}en/articles/fx-hostile.html", "next")]
     assert f"{BASE}en/sources/reuters/" in [h for h, _ in page.links]
     assert f"{BASE}en/dates/2021/02/03/" in [h for h, _ in page.links]
     first = _html(project, "articles/fx-000")                 # the oldest: no previous
@@ -263,7 +267,7 @@ def test_article_shows_place_author_permalink_and_neighbours_from_its_source(pro
 def test_citations_are_apa_and_bibtex_with_untrusted_text_escaped(project):
     html = _html(project, "en/articles/fx-author")
     assert (f"Jane Doe. (2021, February 3). Oil ministers meet in Riyadh. Reuters. "
-            f'<bdi dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author/</bdi>') in html
+            f'<bdi dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author.html</bdi>') in html
     assert "@misc{reuters-fx-author," in html and "author = {{Jane Doe}}" in html
     hostile = _html(project, "en/articles/fx-hostile")
     bibtex = hostile.split('<pre class="citation bibtex" dir="ltr">')[1].split("</pre>")[0]
@@ -303,7 +307,7 @@ def test_head_carries_description_open_graph_and_highwire_tags(project):
     meta = _parse(project, "articles/fx-author").meta
     assert meta["description"] == "Ministers met to discuss output quotas for the coming quarter."
     assert meta["og:type"] == "article" and meta["og:title"] == "Oil ministers meet in Riyadh"
-    assert meta["og:url"] == f"http://127.0.0.1{BASE}articles/fx-author/"
+    assert meta["og:url"] == f"http://127.0.0.1{BASE}articles/fx-author.html"
     assert meta["article:published_time"] == "2021-02-03T09:00:00+03:00"
     assert meta["citation_title"] == "Oil ministers meet in Riyadh"
     assert meta["citation_author"] == "Jane Doe"
@@ -349,7 +353,8 @@ def test_fixture_pages_of_every_new_type_are_valid_html(project):
     paths = ["dates", "dates/2021", "dates/2021/01", "dates/2021/01/22/page/1", "en/dates/2021/01/22",
              "sources", "en/sources/reuters/page/1", "about", "en/about", "articles/fx-hostile",
              "en/articles/fx-author", "en/articles/fx-old", "page/1", "en/events"]
-    files = [str(site / p / "index.html") for p in paths]
+    files = [str(site / f"{p}.html") if (site / f"{p}.html").is_file() else str(site / p / "index.html")
+             for p in paths]
     result = subprocess.run(["java", "-jar", str(_vnu_jar()), "--errors-only", "--format", "gnu", *files],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr + result.stdout

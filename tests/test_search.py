@@ -75,7 +75,7 @@ def _search(page, query: str) -> None:
 def _found(page, site_url: str, interface: str = "") -> list[str]:
     prefix = f"{site_url}{interface}articles/"
     hrefs = page.locator("#search-results li a.result-title").evaluate_all("links => links.map(a => a.href)")
-    return [href[len(prefix):].strip("/") for href in hrefs if href.startswith(prefix)]
+    return [href[len(prefix):].removesuffix(".html") for href in hrefs if href.startswith(prefix)]
 
 
 def test_query_set_finds_every_spelling_and_nothing_else(page, site_url):

@@ -1,8 +1,9 @@
 """Splitting long lists into numbered pages.
 
 Two ways, for two kinds of list:
-- A list read from its start (an event's timeline, oldest first): page 1 at the list's own URL,
-  then page/2/, page/3/ ...; it grows at its end, so earlier pages keep their items.
+- A list read from its start (an event's timeline, oldest first): page 1 at the list's own URL
+  (events/<id>.html), then events/<id>/page/2/, page/3/ ...; it grows at its end, so earlier
+  pages keep their items.
 - An archive list (the latest articles, a source's, a day's, the events), newest first: it grows
   at its top, so pages are numbered from the oldest. page/1/ holds the 50 oldest items forever,
   page/2/ the next 50, and the list's own URL (the front page) the newest, between 50 and 99
@@ -15,6 +16,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
+
+from generator.render.urls import PAGE_SUFFIX
 
 PAGE_SIZE = 50   # items per page of every paginated list (home, sources, days, events)
 WINDOW = 2       # pages linked on each side of the current one
@@ -48,7 +51,12 @@ class Pager:
 
     def url(self, lang: str, number: int) -> str:
         base = self.url_for(lang)
-        return base if number == self.front else f"{base}page/{number}/"
+        if number == self.front:
+            return base
+        # A list whose own page is a file (an event's, events/<id>.html) has its other pages in
+        # the folder of that name (events/<id>/page/2/), which no other page's address can take.
+        folder = base[:-len(PAGE_SUFFIX)] + "/" if base.endswith(PAGE_SUFFIX) else base
+        return f"{folder}page/{number}/"
 
 
 def window(position: int, total: int) -> list[int | None]:

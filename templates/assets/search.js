@@ -298,7 +298,7 @@ function filterLabel(name, value) {
 async function labelEvent(eventId) {
   if (!eventId || Object.hasOwn(data.events, eventId)) return;
   try {
-    const response = await fetch(`${config.events}${encodeURIComponent(eventId)}/`);
+    const response = await fetch(`${config.events}${encodeURIComponent(eventId)}.html`);  // (an event is a file: render/urls.py)
     if (!response.ok) return;
     const page = new DOMParser().parseFromString(await response.text(), "text/html");
     const title = page.querySelector("h1")?.textContent.trim();

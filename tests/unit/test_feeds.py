@@ -86,7 +86,7 @@ def _entries(root: ET.Element) -> list[ET.Element]:
 
 
 def _entry_ids(root: ET.Element) -> list[str]:
-    return [e.findtext(f"{A}id").rstrip("/").rsplit("/", 1)[1] for e in _entries(root)]
+    return [e.findtext(f"{A}id").rsplit("/", 1)[1].removesuffix(".html") for e in _entries(root)]
 
 
 def _link(element: ET.Element, rel: str) -> str:
@@ -106,7 +106,7 @@ def test_feeds_are_written_where_promised(site):
         "sources/bbc-arabic/feed.xml",
         "sources/other-outlet/feed.xml",
         "sources/quiet/feed.xml",
-        "events/ev-ar-minute/feed.xml",
+        "events/ev-ar-minute.xml",
     ]
     for relative in written:
         assert (out / relative).is_file()
@@ -118,8 +118,8 @@ def test_feed_url_matches_the_files_and_keeps_the_base_path():
     assert feed_url(URLS, "language", "ar") == "/archive/feed.xml"
     assert feed_url(URLS, "language", "en") == "/archive/en/feed.xml"
     assert feed_url(URLS, "source", "aljazeera") == "/archive/sources/aljazeera/feed.xml"
-    assert feed_url(URLS, "event", "ev-1") == "/archive/events/ev-1/feed.xml"
-    assert URLS.output_file(feed_url(URLS, "event", "ev-1")) == "events/ev-1/feed.xml"
+    assert feed_url(URLS, "event", "ev-1") == "/archive/events/ev-1.xml"
+    assert URLS.output_file(feed_url(URLS, "event", "ev-1")) == "events/ev-1.xml"
     assert feed_url(UrlScheme("https://news.example.org/", "en"), "language", "ar") == "/ar/feed.xml"
     with pytest.raises(ValueError):
         feed_url(URLS, "tag", "x")
@@ -200,14 +200,14 @@ def test_source_feed_holds_only_that_source(site):
 
 def test_event_feed_holds_the_event_and_links_its_page(site):
     out, _ = site
-    root = _parse(out / "events/ev-ar-minute/feed.xml")
+    root = _parse(out / "events/ev-ar-minute.xml")
     assert _entry_ids(root) == ["ar-minute", "en-hostile"]  # the undated one is left out
     title = root.find(f"{A}title")
     # The event's title is its first (oldest) article's, in that article's language.
     assert (title.text, title.get(XML_LANG)) == (HOSTILE_TITLE_CLEAN, "en")
     assert root.get(XML_LANG) == "ar"
-    assert _link(root, "alternate") == BASE + "events/ev-ar-minute/"
-    assert root.findtext(f"{A}id") == BASE + "events/ev-ar-minute/feed.xml"
+    assert _link(root, "alternate") == BASE + "events/ev-ar-minute.html"
+    assert root.findtext(f"{A}id") == BASE + "events/ev-ar-minute.xml"
 
 
 # -- languages and URLs -------------------------------------------------------------------------------
@@ -223,15 +223,15 @@ def test_language_feeds_link_their_interface(site):
     assert _link(en, "self") == en.findtext(f"{A}id") == BASE + "en/feed.xml"
     assert _entry_ids(en) == NEWEST_FIRST
     first_ar, first_en = _entries(ar)[0], _entries(en)[0]
-    assert _link(first_ar, "alternate") == first_ar.findtext(f"{A}id") == BASE + "articles/en-naive/"
-    assert _link(first_en, "alternate") == first_en.findtext(f"{A}id") == BASE + "en/articles/en-naive/"
+    assert _link(first_ar, "alternate") == first_ar.findtext(f"{A}id") == BASE + "articles/en-naive.html"
+    assert _link(first_en, "alternate") == first_en.findtext(f"{A}id") == BASE + "en/articles/en-naive.html"
 
 
 def test_entries_carry_the_article_language(site):
     out, _ = site
     for feed in ("feed.xml", "en/feed.xml"):
         for entry in _entries(_parse(out / feed)):
-            article_id = entry.findtext(f"{A}id").rstrip("/").rsplit("/", 1)[1]
+            article_id = entry.findtext(f"{A}id").rsplit("/", 1)[1].removesuffix(".html")
             expected = next(a.language for a in ARTICLES if a.id == article_id)
             for child in ("title", "summary", "content"):
                 assert entry.find(f"{A}{child}").get(XML_LANG) == expected, (feed, article_id, child)
@@ -315,7 +315,7 @@ def test_english_default_interface(tmp_path, archive):
     root = _parse(tmp_path / "sources/aljazeera/feed.xml")
     assert root.get(XML_LANG) == "en"
     assert root.findtext(f"{A}title") == "Al Jazeera — News Archive"
-    assert _link(_entries(root)[0], "alternate") == "https://news.example.org/articles/en-naive/"
+    assert _link(_entries(root)[0], "alternate") == "https://news.example.org/articles/en-naive.html"
 
 
 def test_text_that_needs_no_escaping_is_returned_as_it_is_and_the_rest_escaped_as_before():
@@ -333,5 +333,5 @@ def test_text_that_needs_no_escaping_is_returned_as_it_is_and_the_rest_escaped_a
         assert feeds.xml_text(text) == escaped(text), repr(text)
         assert feeds.xml_attr(text) == escaped(text).replace('"', "&quot;").replace("\n", "&#10;").replace(
             "\t", "&#9;"), repr(text)
-    url = "https://example.org/أرشيف/articles/ab12/"
+    url = "https://example.org/أرشيف/articles/ab12.html"
     assert feeds.xml_text(url) is url and feeds.xml_attr(url) is url

@@ -55,8 +55,8 @@ def test_a_changed_article_changes_the_pages_that_show_it_and_no_other(tmp_path)
     # Its own page in both interfaces, its event's (a0123 is in ev41 with a0124 and a0125, whose
     # pages list it as other coverage); not the pages of articles of other events and other days
     # (a0122: ev40, 2021-01-03, source one; a0126: ev42, 2021-01-07, source one) nor ev40's.
-    assert {"/articles/a0123/", "/en/articles/a0123/", "/events/ev41/", "/en/events/ev41/",
-            "/articles/a0124/", "/articles/a0125/"} <= changed
+    assert {"/articles/a0123.html", "/en/articles/a0123.html", "/events/ev41.html", "/en/events/ev41.html",
+            "/articles/a0124.html", "/articles/a0125.html"} <= changed
     assert not any("/a0122/" in url or "/ev40/" in url or "/a0126/" in url for url in changed)
 
 

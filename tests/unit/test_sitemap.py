@@ -106,7 +106,7 @@ def test_every_page_is_listed_absolute_sorted_without_404(tmp_path, pages):
     for lang in ("ar", "en"):
         for article in ARTICLES:
             assert URLS.absolute(URLS.article(lang, article.id)) in locs
-    assert BASE in locs and BASE + "en/" in locs and BASE + "en/events/ev-ar-minute/" in locs
+    assert BASE in locs and BASE + "en/" in locs and BASE + "en/events/ev-ar-minute.html" in locs
 
 
 def test_pages_are_listed_by_day(tmp_path, pages):
@@ -115,12 +115,12 @@ def test_pages_are_listed_by_day(tmp_path, pages):
     for lang in ("", "en/"):
         # An article (its date in its own time zone, an inferred one too) and its day's list.
         day = listed["sitemap-2021-01-22.xml"]
-        assert {f"{BASE}{lang}articles/ar-minute/", f"{BASE}{lang}dates/2021/01/22/"} <= day
-        assert f"{BASE}{lang}articles/inferred/" in listed["sitemap-2021-01-20.xml"]
+        assert {f"{BASE}{lang}articles/ar-minute.html", f"{BASE}{lang}dates/2021/01/22/"} <= day
+        assert f"{BASE}{lang}articles/inferred.html" in listed["sitemap-2021-01-20.xml"]
         # An event under the day of its first report (en-day, the 21st, before ar-minute).
         day_before = listed["sitemap-2021-01-21.xml"]
-        assert {f"{BASE}{lang}articles/en-day/", f"{BASE}{lang}events/ev-ar-minute/"} <= day_before
-        assert f"{BASE}{lang}articles/undated/" in listed["sitemap-undated.xml"]
+        assert {f"{BASE}{lang}articles/en-day.html", f"{BASE}{lang}events/ev-ar-minute.html"} <= day_before
+        assert f"{BASE}{lang}articles/undated.html" in listed["sitemap-undated.xml"]
         assert {f"{BASE}{lang}", f"{BASE}{lang}dates/2021/01/", f"{BASE}{lang}search/"} <= listed["sitemap-pages.xml"]
     assert not any("/articles/" in loc for loc in listed["sitemap-pages.xml"])
 
@@ -134,23 +134,23 @@ def test_every_url_has_both_languages_and_x_default(tmp_path, pages):
         assert loc in (alternates["ar"], alternates["en"])
         assert alternates["x-default"] == alternates["ar"]          # the default interface
         assert [l.get("hreflang") for l in url.findall(XHTML_LINK)][-1] == "x-default"
-    article = urls[BASE + "en/articles/en-day/"]
-    assert _alternates(article) == {"ar": BASE + "articles/en-day/", "en": BASE + "en/articles/en-day/",
-                                    "x-default": BASE + "articles/en-day/"}
+    article = urls[BASE + "en/articles/en-day.html"]
+    assert _alternates(article) == {"ar": BASE + "articles/en-day.html", "en": BASE + "en/articles/en-day.html",
+                                    "x-default": BASE + "articles/en-day.html"}
 
 
 def test_lastmod_only_from_article_dates(tmp_path, pages):
     write_sitemap(SiteWriter(tmp_path), pages, URLS)
     urls = _all_urls(tmp_path)
     lastmods = {loc: url.findtext(f"{S}lastmod") for loc, url in urls.items()}
-    assert lastmods[BASE + "articles/ar-minute/"] == "2021-01-22T07:42:00Z"
-    assert lastmods[BASE + "en/articles/ar-minute/"] == "2021-01-22T07:42:00Z"
-    assert lastmods[BASE + "articles/en-day/"] == "2021-01-21"
-    assert lastmods[BASE + "articles/inferred/"] is None   # a guessed date is not a modification date
-    assert lastmods[BASE + "articles/undated/"] is None
-    assert lastmods[BASE] is None and lastmods[BASE + "events/ev-ar-minute/"] is None
+    assert lastmods[BASE + "articles/ar-minute.html"] == "2021-01-22T07:42:00Z"
+    assert lastmods[BASE + "en/articles/ar-minute.html"] == "2021-01-22T07:42:00Z"
+    assert lastmods[BASE + "articles/en-day.html"] == "2021-01-21"
+    assert lastmods[BASE + "articles/inferred.html"] is None   # a guessed date is not a modification date
+    assert lastmods[BASE + "articles/undated.html"] is None
+    assert lastmods[BASE] is None and lastmods[BASE + "events/ev-ar-minute.html"] is None
     # <lastmod> comes before the xhtml links (the sitemap schema's order).
-    tags = [child.tag for child in urls[BASE + "articles/en-day/"]]
+    tags = [child.tag for child in urls[BASE + "articles/en-day.html"]]
     assert tags[:2] == [f"{S}loc", f"{S}lastmod"] and set(tags[2:]) == {XHTML_LINK}
 
 
@@ -248,10 +248,10 @@ def test_a_removed_page_changes_its_sitemap(tmp_path, pages, monkeypatch):
     first = SiteWriter(tmp_path)
     made = write_sitemap(first, pages, URLS, _fingerprints(pages))
     listed = _listing(monkeypatch)
-    fewer = [p for p in pages if "/articles/inferred/" not in p.url]
+    fewer = [p for p in pages if "/articles/inferred.html" not in p.url]
     remade = write_sitemap(SiteWriter(tmp_path, first.written), fewer, URLS, _fingerprints(fewer), made)
     assert len(listed) == 1 and remade["sitemap-2021-01-20.xml"] != made["sitemap-2021-01-20.xml"]
-    assert "articles/inferred/" not in (tmp_path / "sitemap-2021-01-20.xml").read_text(encoding="utf-8")
+    assert "articles/inferred.html" not in (tmp_path / "sitemap-2021-01-20.xml").read_text(encoding="utf-8")
 
 
 def test_a_missing_file_is_written_again(tmp_path, pages):

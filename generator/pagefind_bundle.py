@@ -168,6 +168,7 @@ def _hashed(lang: str, content: bytes, digits: int) -> str:
 # -- postings ------------------------------------------------------------------------------------
 
 _WIDTH = [0] * 256  # bytes taken by a CBOR integer, by its first byte
+_NO_PAGE = 1 << 62  # past any page number
 for _byte in range(256):
     _info = _byte & 31
     _WIDTH[_byte] = 1 if _info < 24 else {24: 2, 25: 3, 26: 5, 27: 9}.get(_info, 1)
@@ -460,10 +461,12 @@ def _fragment(path: Path) -> dict:
 
 # -- pages in URL order ---------------------------------------------------------------------------
 
-def _walk(postings: Postings) -> list[tuple[int, int, int]]:
+def _walk(postings: Postings, stop: int = _NO_PAGE) -> list[tuple[int, int, int]]:
     """(page, start, end) of each posting: its bytes after its page number, as offsets in the
-    postings' data (the first posting's page number is not in the data). The same walk as
-    _postings, written out again: a helper called per posting would slow both hot loops."""
+    postings' data (the first posting's page number is not in the data); from the first posting
+    on a page >= `stop`, one (page, start, -1) for it and all after it, which are not walked. The
+    same walk as _postings, written out again: a helper called per posting would slow both hot
+    loops."""
     count, page, data, _ = postings
     found, i, width = [], 0, _WIDTH
     for number in range(count):
@@ -478,6 +481,9 @@ def _walk(postings: Postings) -> list[tuple[int, int, int]]:
                 _, difference, i = _head(data, i + 1)
             page += difference
         start = i
+        if page >= stop:
+            found.append((page, start, -1))
+            break
         for _ in range(2):  # the locations, then the meta locations: integers only
             length = data[i] - 0x80
             if 0 <= length < 24:
@@ -675,6 +681,10 @@ class _Placed:
     numbers: list[int]
     runs: list[int]
     whole: bool  # every page, in one run: its postings are copied whole, moved by numbers[0]
+    # The first page of the last run when every page from it on is in it (else past the last page):
+    # a word's postings from there on are one slice, not walked. A piece kept from an earlier build
+    # is cut where a page was edited or a new page falls among its pages in URL order.
+    tail: int = _NO_PAGE
 
     def cut(self, postings: Postings) -> list[tuple[Postings, int]]:
         """The postings of the pages kept, one list per run, each with the number of the run's
@@ -688,7 +698,8 @@ class _Placed:
         # The postings of one run follow each other, their differences unchanged: each run's are a
         # slice of the data.
         cut, run, group = [], -1, None
-        for page, start, end in _walk(postings):
+        walked = _walk(postings, self.tail)
+        for page, start, end in walked:
             if runs[page] != run:
                 if group is not None:
                     cut.append(group)
@@ -699,6 +710,9 @@ class _Placed:
                 group[3:] = end, page
         if group is not None:
             cut.append(group)
+        if walked and walked[-1][2] < 0:  # the rest of the postings, in the last run
+            cut[-1][0] += count - len(walked)
+            cut[-1][3:] = len(data), last
         return [((number, first_page, data[start:end], last_page), self.numbers[first_page] - first_page)
                 for number, first_page, start, end, last_page in cut]
 
@@ -712,7 +726,11 @@ def _placed(numbers: list[int]) -> _Placed:
         if not page or numbers[page - 1] < 0 or numbers[page - 1] != number - 1:
             run += 1
         runs.append(run)
-    return _Placed(numbers, runs, bool(numbers) and run == 0 and runs[-1] == 0 and runs[0] == 0)
+    tail = len(runs)
+    while tail and runs[-1] >= 0 and runs[tail - 1] == runs[-1]:
+        tail -= 1
+    return _Placed(numbers, runs, bool(numbers) and run == 0 and runs[-1] == 0 and runs[0] == 0,
+                   tail if tail < len(runs) else _NO_PAGE)
 
 
 def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],

@@ -48,7 +48,9 @@ def _quoted(value: str) -> str:
 
 # -- Hugo ---------------------------------------------------------------------------------------
 
+# Articles as files (articles/<slug>.html), as the archive writes them (generator/render/urls.py).
 HUGO_CONFIG = f"""baseURL = "http://localhost:8000/"
+uglyURLs = true
 languageCode = "ar"
 defaultContentLanguage = "ar"
 title = "أرشيف الأخبار"
@@ -165,8 +167,8 @@ TIMEZONE = "UTC"
 DEFAULT_LANG = "ar"
 DEFAULT_PAGINATION = {PAGE_SIZE}
 DEFAULT_DATE = (2000, 1, 1)
-ARTICLE_URL = "articles/{{slug}}/"
-ARTICLE_SAVE_AS = "articles/{{slug}}/index.html"
+ARTICLE_URL = "articles/{{slug}}.html"
+ARTICLE_SAVE_AS = "articles/{{slug}}.html"
 FEED_ALL_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None

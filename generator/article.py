@@ -19,6 +19,14 @@ def is_valid_id(value: str) -> bool:
     return bool(ID_PATTERN.match(value))
 
 
+# An event's page is events/<id>.html, beside the events list's events/index.html (render/urls.py).
+RESERVED_EVENT_IDS = frozenset({"index"})
+
+
+def is_valid_event_id(value: str) -> bool:
+    return is_valid_id(value) and value not in RESERVED_EVENT_IDS
+
+
 def is_web_address(value: str) -> bool:
     """An http(s) URL with a host: the only kind of address a page may link an article to
     (a `javascript:` or `data:` address would run or show whatever it holds)."""

@@ -19,8 +19,8 @@ from typing import Container
 import yaml
 
 from generator import parallel
-from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, Article, Problems, article_digest, is_valid_id,
-                               is_web_address, parse_iso_date)
+from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, RESERVED_EVENT_IDS, Article, Problems,
+                               article_digest, is_valid_id, is_web_address, parse_iso_date)
 from generator.file_cache import FileCache, bytes_digest
 
 ARTICLES_DIRNAME = "articles"
@@ -103,6 +103,8 @@ def parse(text: str, path: str) -> Article:
         raise ContentError(f"source_url {meta['source_url']!r} must be an http or https address")
     if meta.get("event") is not None and not is_valid_id(meta["event"]):
         raise ContentError(f"event {meta['event']!r} must be lowercase letters, digits and '-' (it is a URL segment)")
+    if meta.get("event") in RESERVED_EVENT_IDS:
+        raise ContentError(f"event {meta['event']!r} is the name of the events list's page; choose another id")
     if not isinstance(meta.get("date_inferred", False), bool):
         raise ContentError("front matter key 'date_inferred' must be true or false")
     if meta.get("date"):

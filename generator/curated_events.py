@@ -11,7 +11,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.article import Problems, is_valid_id
+from generator.article import RESERVED_EVENT_IDS, Problems, is_valid_event_id
 
 EVENTS_DIRNAME = "events"
 _KEYS = {"title_ar", "title_en", "summary_ar", "summary_en", "merge_into"}
@@ -47,8 +47,9 @@ def load_curated_events(content_dir: Path, root: Path, problems: Problems) -> di
         except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
             problems.error(shown, f"not valid TOML ({error}); ignored")
             continue
-        if not is_valid_id(event_id):
-            problems.error(shown, "file name must be an event id (lowercase letters, digits, '-'); ignored")
+        if not is_valid_event_id(event_id):
+            problems.error(shown, "file name must be an event id (lowercase letters, digits, '-'; not "
+                                  f"{', '.join(sorted(RESERVED_EVENT_IDS))}, the events list's page); ignored")
             continue
         unknown = sorted(set(data) - _KEYS)
         if unknown:
@@ -58,7 +59,7 @@ def load_curated_events(content_dir: Path, root: Path, problems: Problems) -> di
         if bad:
             problems.error(shown, f"{bad[0]} must be non-empty text; ignored")
             continue
-        if data.get("merge_into") == event_id or ("merge_into" in data and not is_valid_id(data["merge_into"])):
+        if data.get("merge_into") == event_id or ("merge_into" in data and not is_valid_event_id(data["merge_into"])):
             problems.error(shown, f"merge_into {data['merge_into']!r} must be another event's id; ignored")
             continue
         curated[event_id] = CuratedEvent(id=event_id, **{k: v.strip() for k, v in data.items()})

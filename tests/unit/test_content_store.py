@@ -178,10 +178,12 @@ def test_write_article_leaves_no_temporary_file(tmp_path):
     ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate: 22/01/2021\n---\n\nنص\n", "ISO 8601"),
     ("---\nid: abc\ntitle: عنوان\nlanguage: ar\nsource: 3\n---\n\nنص\n", "'source' must be text"),
     ("---\nid: abc\ntitle: عنوان\nlanguage: ar\ndate_inferred: maybe\n---\n\nنص\n", "true or false"),
+    # events/index.html is the events list's page: no event may take its name
+    ("---\nid: abc\ntitle: عنوان\nlanguage: ar\nevent: index\n---\n\nنص\n", "the events list's page"),
 ], ids=[
     "no-dashes", "unclosed-front-matter", "bad-yaml", "not-a-mapping", "unknown-key", "missing-title",
     "blank-title", "missing-id", "numeric-id", "path-traversal-id", "uppercase-id", "bad-language",
-    "quoted-impossible-date", "non-iso-date", "non-text-source", "non-bool-date-inferred",
+    "quoted-impossible-date", "non-iso-date", "non-text-source", "non-bool-date-inferred", "reserved-event-id",
 ])
 def test_malformed_front_matter_raises_a_helpful_content_error(text, expected_message):
     with pytest.raises(ContentError) as caught:
@@ -400,3 +402,19 @@ def test_the_next_build_reads_the_files_written_without_parsing_them(tmp_path, m
     path.write_text(serialise(articles[5]), encoding="utf-8")  # changed since: parsed again
     assert load_articles(content, root, Problems(), cache=FileCache(files.entries()))[edited] == (articles[5], True)
     assert parsed == [f"content/articles/{edited}.md"]
+
+
+def test_an_event_file_named_for_the_events_list_s_page_is_reported_and_ignored(tmp_path):
+    from generator.curated_events import load_curated_events
+
+    events = tmp_path / "content" / "events"
+    events.mkdir(parents=True)
+    (events / "index.toml").write_text('title_en = "Taken"\n', encoding="utf-8")
+    (events / "ev-a.toml").write_text('merge_into = "index"\n', encoding="utf-8")
+    (events / "ev-b.toml").write_text('title_en = "Kept"\n', encoding="utf-8")
+    problems = Problems()
+    curated = load_curated_events(tmp_path / "content", tmp_path, problems)
+    assert sorted(curated) == ["ev-b"]
+    reported = {problem.path: problem.message for problem in problems.items}
+    assert "the events list's page" in reported["content/events/index.toml"]
+    assert "must be another event's id" in reported["content/events/ev-a.toml"]

@@ -98,10 +98,9 @@ class SpareSweep(SpareWork):
     """Deletes from the spare version what the published version's record does not list (see
     _bring_up_to_date). Walking every folder of the spare cost about a second of system time when
     the disk's metadata is cached, 10-16 s when it is not (the 31k archive's 100,000 folders, when
-    each page was one), on
-    the core the build's reading and linking also want. So when the spare's own record is known,
-    with the time its build finished writing it (`staged`, `written_at`), only the folders changed
-    since are listed (a folder's change time moves whenever an entry is added to it, removed or
+    each page was one), on the core the build's reading and linking also want. So when the spare's
+    own record is known, with the time its build finished writing it (`staged`, `written_at`), only
+    the folders changed since are listed (a folder's change time moves whenever an entry is added to it, removed or
     renamed, by hand or by another tool while the version was published); in the others, what the
     spare's record lists is what there is (_swept_by_record), where change times can be trusted
     (_change_times_hold). (A process rather than a thread: it holds no lock the build needs, and

@@ -100,12 +100,12 @@ class SpareSweep(SpareWork):
     the disk's metadata is cached, 10-16 s when it is not (the 31k archive's 100,000 folders, when
     each page was one), on the core the build's reading and linking also want. So when the spare's
     own record is known, with the time its build finished writing it (`staged`, `written_at`), only
-    the folders changed since are listed (a folder's change time moves whenever an entry is added to it, removed or
-    renamed, by hand or by another tool while the version was published); in the others, what the
-    spare's record lists is what there is (_swept_by_record), where change times can be trusted
-    (_change_times_hold). (A process rather than a thread: it holds no lock the build needs, and
-    the build forks its own workers meanwhile.) Deleting only unlisted files keeps the spare's own
-    record true, so the sweep may run before the build decides to use the spare."""
+    the folders changed since are listed (a folder's change time moves whenever an entry is added
+    to it, removed or renamed, by hand or by another tool while the version was published); in the
+    others, what the spare's record lists is what there is (_swept_by_record), where change times
+    can be trusted (_change_times_hold). (A process rather than a thread: it holds no lock the
+    build needs, and the build forks its own workers meanwhile.) Deleting only unlisted files keeps
+    the spare's own record true, so the sweep may run before the build decides to use the spare."""
 
     def __init__(self, output: Path, files: dict[str, str], staged: dict[str, str] | None = None,
                  written_at: int | None = None):

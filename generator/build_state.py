@@ -48,7 +48,7 @@ def code_version() -> str:
     """The generator's source and the versions of the libraries it renders with."""
     hasher = hashlib.blake2b(digest_size=16)
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
+    for path in sorted([*package.rglob("*.py"), *package.rglob("*.c")]):
         hasher.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     hasher.update(sys.version.encode())
     for name in _LIBRARIES:

@@ -860,3 +860,19 @@ def _merged_sort(target: Path, name: str, bundles: list[tuple[Path, Contents]], 
             raise BundleError(f"{target}: Pagefind sorted {name!r} otherwise than by the values given")
         keyed += found
     return [number for _, number in sorted(keyed)]
+
+
+# -- compiled -------------------------------------------------------------------------------------
+# The hot loops above, compiled (generator/_postings.c): the same answers, several times faster.
+# The Python stays the reference, and is what runs where the extension was not built (it is
+# optional: no C compiler at install) or when ARCHIVE_PYTHON_POSTINGS is set (to compare the two).
+PYTHON_READERS = {"chunk_words": chunk_words, "word_at": word_at, "_walk": _walk,
+                  "_renumbered_pages": _renumbered_pages, "postings_summary": postings_summary}
+try:
+    from generator import _postings as compiled_readers
+except ImportError:
+    compiled_readers = None
+COMPILED_READERS = None if compiled_readers is None else \
+    {name: getattr(compiled_readers, name.lstrip("_")) for name in PYTHON_READERS}
+if COMPILED_READERS is not None and not os.environ.get("ARCHIVE_PYTHON_POSTINGS"):
+    globals().update(COMPILED_READERS)

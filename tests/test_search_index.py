@@ -479,6 +479,54 @@ def test_a_bundle_merged_from_pieces_holds_what_one_run_over_all_their_pages_hol
     assert len(fragments) == 90 and all(name.startswith("p_") for name in fragments)
 
 
+def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp_path):
+    """generator/_postings.c against the Python reference on the real binary's bundle (pages in
+    Pagefind's order, weighted title and hidden words, meta fields, images): every chunk's words,
+    every list's summary, its walk stopped anywhere, its pages renumbered; and every prefix of a
+    chunk, as a damaged file would be, is refused with ValueError rather than read wrong."""
+    import random
+
+    from generator import pagefind_bundle as bundle
+
+    assert bundle.COMPILED_READERS is not None, "generator/_postings.c was not built (pip install -e .)"
+    python, compiled = bundle.PYTHON_READERS, bundle.COMPILED_READERS
+    site, output = tmp_path / "site", tmp_path / "bundle"
+    vocabulary = ["الحكومة", "الوزارة", "مؤتمر", "انفجار", "بغداد", "10.7", "نفط", "مباراة", "Kadhimi", "الحكومه"]
+    for number in range(120):
+        text = " ".join(vocabulary[(number * k + k * k) % len(vocabulary)] for k in range(1, 30 + number % 50))
+        if number % 5 == 0:
+            text += '</p><p><img src="/assets/x.png" alt="صورة الوزارة"><span data-pagefind-weight="3">نفط بغداد</span>'
+        write_page(site, number, f"2015-07-{20 + number % 3}", text=text)
+    _pagefind(site, output)
+    contents = bundle.read_bundle(output)
+    order = sorted(range(len(contents.pages)), key=contents.urls.__getitem__)
+    assert order != list(range(len(order)))  # Pagefind's order, not the URLs': renumbering has work to do
+    numbers = [0] * len(order)
+    for new_number, old in enumerate(order):
+        numbers[old] = new_number
+    rng, lists = random.Random(4), 0
+    for chunk in sorted((output / "index").glob("*.pf_index")):
+        data = bundle.read_bytes(chunk)
+        words = python["chunk_words"](data)
+        assert compiled["chunk_words"](data) == words
+        for cut in sorted(rng.sample(range(len(data)), min(len(data), 40))):
+            with pytest.raises(ValueError):
+                compiled["chunk_words"](data[:cut])
+        at = 1 + len(bundle.head(4, len(words)))  # the chunk's 1-array, then its words' array
+        for _ in words:
+            entry, after = python["word_at"](data, at)
+            assert compiled["word_at"](data, at) == (entry, after)
+            at = after
+        for word, postings, variants in words:
+            for listed in [postings, *(found for _, found in variants)]:
+                lists += 1
+                assert compiled["postings_summary"](listed) == python["postings_summary"](listed)
+                assert compiled["_renumbered_pages"](listed, numbers) == python["_renumbered_pages"](listed, numbers)
+                for stop in {0, listed[1], listed[3], listed[3] + 1, rng.randint(0, listed[3] + 1)}:
+                    assert compiled["_walk"](listed, stop) == python["_walk"](listed, stop)
+    assert lists > 100
+
+
 def test_pagefind_searches_a_merged_bundle_as_it_searches_one_run(tmp_path):
     """Pagefind's own search module (the one the page runs) finds the same pages with the same
     scores in the merged bundle as in one run over the same pages."""

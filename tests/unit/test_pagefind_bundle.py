@@ -1,13 +1,26 @@
 """generator.pagefind_bundle without the Pagefind binary: the CBOR it writes, the postings walk and
-the shifting of page numbers (tests/test_search_index.py merges what the real binary wrote)."""
+the shifting of page numbers (tests/test_search_index.py merges what the real binary wrote). Every
+test runs with the Python readers of postings and with the compiled ones (generator/_postings.c)."""
 
 from __future__ import annotations
 
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator import pagefind_bundle as bundle
+
+
+@pytest.fixture(autouse=True, params=["python", "compiled"])
+def readers(request, monkeypatch):
+    """The module's hot loops as one implementation or the other (both are what a build may run)."""
+    if request.param == "compiled":
+        assert bundle.COMPILED_READERS is not None, "generator/_postings.c was not built (pip install -e .)"
+    for name, function in (bundle.COMPILED_READERS if request.param == "compiled" else bundle.PYTHON_READERS).items():
+        monkeypatch.setattr(bundle, name, function)
+    return request.param
 
 
 def _posting(page: int, locations: list[int], meta: list[int]) -> list:
@@ -170,3 +183,19 @@ def test_a_postings_summary_weighs_its_locations_and_counts_a_position_listed_tw
                 weights.setdefault(position, []).append(weight)
             assert (low, high) == (sum(min(w) for w in weights.values()), sum(max(w) for w in weights.values()))
             assert mask == sum(1 << (-1 - value) for value in meta if value < 0)
+
+
+@given(st.binary(max_size=300), st.integers(0, 2**64 - 1), st.integers(0, 2**62))
+@settings(max_examples=300, deadline=None)
+def test_the_compiled_readers_refuse_damaged_bytes_without_reading_past_them(data, count, first):
+    """Any bytes: an answer or ValueError (a read past the end would be a crash, not an error)."""
+    compiled = bundle.COMPILED_READERS
+    assert compiled is not None, "generator/_postings.c was not built (pip install -e .)"
+    for call in (lambda: compiled["chunk_words"](b"\x81" + data), lambda: compiled["word_at"](data, 0),
+                 lambda: compiled["postings_summary"]((count, first, data, 0)),
+                 lambda: compiled["_walk"]((count, first, data, 0)),
+                 lambda: compiled["_renumbered_pages"]((count % 4, first % 8, data, 0), list(range(8)))):
+        try:
+            call()
+        except (ValueError, IndexError):
+            pass

@@ -1,0 +1,8 @@
+"""The one compiled module, generator/_postings.c (the hot loops of reading Pagefind's postings).
+Optional: where it cannot be built (no C compiler), the generator runs the same code in Python,
+slower. Everything else about the package is in pyproject.toml."""
+
+from setuptools import Extension, setup
+
+setup(ext_modules=[Extension("generator._postings", ["generator/_postings.c"], optional=True,
+                             extra_compile_args=["-O2"])])

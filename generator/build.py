@@ -247,8 +247,8 @@ class _Unlinked:
     raw_texts: dict[str, str]
     content_pages: dict
     duplicates: object
-    staging: Path
-    present: set[str]
+    trusted: bool  # whether the spare version's record can be trusted (output.start)
+    started: tuple[Path, set[str]] | None  # what output.start answered, when it was called here
     # The index stage's records, loaded here rather than on the way to the index: 0.2 s of a 31k rebuild.
     head_state: object = None
     indexed_pages: object = None
@@ -264,13 +264,19 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         # The folder is about to change: a killed build must not leave it trusted (and when its
         # record cannot be dropped, the folder is made afresh rather than trusted).
         trusted = state.discard("spare") and staged.identity is not None
-        staging, present = output.start(config.paths.output, reuse=previous.outputs,
-                                        staged=staged.outputs if trusted else None, swept=sweep)
-        output_started.append(staging)
-        return _Unlinked(curated, raw_texts, content_pages, duplicates, staging, present,
+        # Here, while the linking runs, unless the spare is being made afresh (after a full build:
+        # 158,000 links): then just before the rendering, so that its process has the core that the
+        # settling, the model and the page list leave idle, rather than this process waiting for it.
+        started = None if isinstance(sweep, output.SpareMaking) else start_output(trusted)
+        return _Unlinked(curated, raw_texts, content_pages, duplicates, trusted, started,
                          state.load("search_head"), state.load("indexed_pages"), _trusted_pieces(state))
 
-    output_started: list[Path] = []  # the staging folder, once output.start has made it
+    def start_output(trusted: bool) -> tuple[Path, set[str]]:
+        output_started.append(True)
+        return output.start(config.paths.output, reuse=previous.outputs,
+                            staged=staged.outputs if trusted else None, swept=sweep)
+
+    output_started: list[bool] = []  # once output.start was called
     try:
         ingested, (search_forms, words, heads, forms_of), early = _ingested_and_search_forms(
             config, progress, jobs, state, sweep, unlinked)
@@ -283,8 +289,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         if output_started:  # (a build that fails before leaves the site's folders as they were)
             output.abandon(config.paths.output)
         raise
-    staging, raw_texts = early.staging, early.raw_texts
-    site = SiteWriter(staging, previous.outputs, early.present)
+    staging, raw_texts = output.staging_dir(config.paths.output), early.raw_texts
     try:
         # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
         with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
@@ -295,6 +300,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 searches.warm_up(config.paths.output)
             renderer = Renderer(config, archive, search_forms, forms_of, heads)
             pages = renderer.pages()
+            staging, present = early.started or start_output(early.trusted)
+            site = SiteWriter(staging, previous.outputs, present)
             with progress.stage("render", total=len(pages)) as advance:
                 rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
             fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
@@ -345,11 +352,13 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         state.save("search_head", first_pages)
         output.publish(config.paths.output)
     except OSError as error:
-        output.abandon(config.paths.output)
+        if output_started:
+            output.abandon(config.paths.output)
         raise output.OutputError(f"cannot write the site ({error.filename or staging}): "
                                  f"{error.strerror or error}; the previous site is unchanged") from None
     except BaseException:
-        output.abandon(config.paths.output)
+        if output_started:
+            output.abandon(config.paths.output)
         raise
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

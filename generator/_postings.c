@@ -375,10 +375,8 @@ static Py_ssize_t put_head(uint8_t *out, int major, uint64_t arg) {
     return 1 + width;
 }
 
-/* As pagefind_bundle._renumbered_pages: the postings with page p renumbered numbers[p], in the new order. */
-static PyObject *renumbered_pages(PyObject *self, PyObject *args) {
-    PyObject *postings, *numbers;
-    if (!PyArg_ParseTuple(args, "OO!", &postings, &PyList_Type, &numbers)) return NULL;
+/* The postings with page p renumbered numbers[p] (a list), in the new order. */
+static PyObject *renumber(PyObject *postings, PyObject *numbers) {
     Listed listed;
     if (unpack_postings(postings, &listed) < 0) return NULL;
     if (listed.count == 0) {
@@ -428,6 +426,59 @@ static PyObject *renumbered_pages(PyObject *self, PyObject *args) {
 done:
     PyMem_Free(walked);
     return result;
+}
+
+/* As pagefind_bundle._renumbered_pages. */
+static PyObject *renumbered_pages(PyObject *self, PyObject *args) {
+    PyObject *postings, *numbers;
+    if (!PyArg_ParseTuple(args, "OO!", &postings, &PyList_Type, &numbers)) return NULL;
+    return renumber(postings, numbers);
+}
+
+/* As pagefind_bundle._renumbered_words: each word's postings and its variants' renumbered. */
+static PyObject *renumbered_words(PyObject *self, PyObject *args) {
+    PyObject *words, *numbers;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &words, &PyList_Type, &numbers)) return NULL;
+    Py_ssize_t count = PyList_GET_SIZE(words);
+    PyObject *found = PyList_New(count);
+    if (found == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < count; k++) {
+        PyObject *item = PyList_GET_ITEM(words, k);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 || !PyTuple_Check(PyTuple_GET_ITEM(item, 2))) {
+            PyErr_SetString(PyExc_TypeError, "a word is a tuple (word, postings, variants)");
+            goto fail;
+        }
+        PyObject *variants = PyTuple_GET_ITEM(item, 2);
+        Py_ssize_t held = PyTuple_GET_SIZE(variants);
+        PyObject *renumbered = PyTuple_New(held);
+        if (renumbered == NULL) goto fail;
+        for (Py_ssize_t v = 0; v < held; v++) {
+            PyObject *pair = PyTuple_GET_ITEM(variants, v);
+            if (!PyTuple_Check(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                PyErr_SetString(PyExc_TypeError, "a variant is a tuple (variant, postings)");
+                Py_DECREF(renumbered);
+                goto fail;
+            }
+            PyObject *listed = renumber(PyTuple_GET_ITEM(pair, 1), numbers);
+            PyObject *new_pair = listed == NULL ? NULL : PyTuple_Pack(2, PyTuple_GET_ITEM(pair, 0), listed);
+            Py_XDECREF(listed);
+            if (new_pair == NULL) {
+                Py_DECREF(renumbered);
+                goto fail;
+            }
+            PyTuple_SET_ITEM(renumbered, v, new_pair);
+        }
+        PyObject *postings = renumber(PyTuple_GET_ITEM(item, 1), numbers);
+        PyObject *entry = postings == NULL ? NULL : PyTuple_Pack(3, PyTuple_GET_ITEM(item, 0), postings, renumbered);
+        Py_XDECREF(postings);
+        Py_DECREF(renumbered);
+        if (entry == NULL) goto fail;
+        PyList_SET_ITEM(found, k, entry);
+    }
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
 }
 
 typedef struct {
@@ -595,6 +646,7 @@ static PyMethodDef methods[] = {
     {"word_at", word_at, METH_VARARGS, "The word entry at an offset, and where the next starts."},
     {"walk", walk, METH_VARARGS, "(page, start, end) of each posting (pagefind_bundle._walk)."},
     {"renumbered_pages", renumbered_pages, METH_VARARGS, "Postings with their pages renumbered."},
+    {"renumbered_words", renumbered_words, METH_VARARGS, "Every word's postings with their pages renumbered."},
     {"postings_summary", postings_summary, METH_VARARGS, "Each posting's page, bounds, fields and start."},
     {NULL, NULL, 0, NULL},
 };

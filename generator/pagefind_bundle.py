@@ -516,6 +516,12 @@ def _renumbered_pages(postings: Postings, numbers: list[int]) -> Postings:
     return _from_walked(data, walked)
 
 
+def _renumbered_words(words: list[Word], numbers: list[int]) -> list[Word]:
+    return [(word, _renumbered_pages(postings, numbers),
+             tuple((variant, _renumbered_pages(found, numbers)) for variant, found in variants))
+            for word, postings, variants in words]
+
+
 def in_url_order(contents: Contents) -> Contents:
     """The bundle with its pages numbered in URL order (the same bundle when they are)."""
     order = sorted(range(len(contents.pages)), key=contents.urls.__getitem__)
@@ -524,9 +530,7 @@ def in_url_order(contents: Contents) -> Contents:
     numbers = [0] * len(order)
     for new, old in enumerate(order):
         numbers[old] = new
-    words = [(word, _renumbered_pages(postings, numbers),
-              tuple((variant, _renumbered_pages(found, numbers)) for variant, found in variants))
-             for word, postings, variants in contents.words]
+    words = _renumbered_words(contents.words, numbers)
     filters = {name: {value: sorted(numbers[page] for page in pages) for value, pages in values.items()}
                for name, values in contents.filters.items()}
     # A sort's ties stay in the old order: the merge orders them by the pages' values.
@@ -867,7 +871,8 @@ def _merged_sort(target: Path, name: str, bundles: list[tuple[Path, Contents]], 
 # The Python stays the reference, and is what runs where the extension was not built (it is
 # optional: no C compiler at install) or when ARCHIVE_PYTHON_POSTINGS is set (to compare the two).
 PYTHON_READERS = {"chunk_words": chunk_words, "word_at": word_at, "_walk": _walk,
-                  "_renumbered_pages": _renumbered_pages, "postings_summary": postings_summary}
+                  "_renumbered_pages": _renumbered_pages, "_renumbered_words": _renumbered_words,
+                  "postings_summary": postings_summary}
 try:
     from generator import _postings as compiled_readers
 except ImportError:

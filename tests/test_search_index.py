@@ -482,8 +482,9 @@ def test_a_bundle_merged_from_pieces_holds_what_one_run_over_all_their_pages_hol
 def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp_path):
     """generator/_postings.c against the Python reference on the real binary's bundle (pages in
     Pagefind's order, weighted title and hidden words, meta fields, images): every chunk's words,
-    every list's summary, its walk stopped anywhere, its pages renumbered; and every prefix of a
-    chunk, as a damaged file would be, is refused with ValueError rather than read wrong."""
+    every list's summary, its walk stopped anywhere, its pages renumbered (alone and word by word);
+    and every prefix of a chunk, as a damaged file would be, is refused with ValueError rather than
+    read wrong."""
     import random
 
     from generator import pagefind_bundle as bundle
@@ -517,6 +518,7 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
             entry, after = python["word_at"](data, at)
             assert compiled["word_at"](data, at) == (entry, after)
             at = after
+        assert compiled["_renumbered_words"](words, numbers) == python["_renumbered_words"](words, numbers)
         for word, postings, variants in words:
             for listed in [postings, *(found for _, found in variants)]:
                 lists += 1

@@ -325,3 +325,20 @@ def test_every_packed_part_of_a_memo_says_when_it_is_damaged():
             damaged.centroid
         with pytest.raises(DamagedMemo):
             damaged.profile
+
+
+def test_a_report_s_lead_counts_twice_in_its_vector_and_once_in_the_archive_s_sums():
+    """The body's first LEAD_TOKENS words tell the event; the rest is background (README: Linking
+    quality). A term there weighs more in the report's vector, and counts once in the archive."""
+    from generator import link
+    from generator.gazetteer import empty_gazetteer
+
+    background = " ".join(["سوق"] * (link.LEAD_TOKENS + 5))
+    report = Article(id="quake", title="خبر عاجل", language="ar", date="2021-01-21", date_precision="day",
+                     body=f"زلزال {background} بركان")
+    memo = link._analyse_archive([report], empty_gazetteer(), None)
+    analysis = memo.analyses["quake"]
+    terms = link._terms(["زلزال", "بركان"], memo.lexicon)
+    lead, later = terms["زلزال"], terms["بركان"]
+    assert (analysis.counts[lead], analysis.counts[later]) == (link.LEAD_WEIGHT, 1) and link.LEAD_WEIGHT > 1
+    assert analysis.occurrences[lead] == analysis.occurrences[later] == 1 == memo.occurrences[lead]

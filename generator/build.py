@@ -323,12 +323,19 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
 
             with progress.stage("index"):
                 # Each part of the index is searched for the first pages as soon as it is written.
+                # The parts it replaces are removed once the new ones are written: beside the merges,
+                # the removal of their thousands of files made each merge's file creations about
+                # twenty times slower (0.37-0.43 s in open() for 600 chunk files, 0.02 s alone).
+                replaced: list[Path | None] = []
                 index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
                                     file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                     stamp=code_version(), trusted=early.trusted_pieces,
-                                    discard=lambda folder: output.remove_in_background(folder, config.paths.output),
+                                    discard=lambda folder: replaced.append(output.put_aside(folder,
+                                                                                            config.paths.output)),
                                     meanwhile=write_the_rest, on_part=searches.part_written,
                                     word_offsets_dir=Path(word_offsets))
+                for folder in filter(None, replaced):
+                    output.start_removal(folder)
                 try:
                     first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
                 except pagefind_search.PagefindSearchError as error:

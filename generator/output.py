@@ -469,7 +469,7 @@ def _remove_leftovers(output: Path) -> None:
     prefix = glob.escape(output.name)
     for leftover in versions_dir(output).glob(f"{_DISCARDED_PREFIX}*"):
         if own not in leftover.name:
-            _start_removal(leftover)
+            start_removal(leftover)
     for leftover in [*output.parent.glob(prefix + PREVIOUS_SUFFIX), *output.parent.glob(f"{prefix}{PREVIOUS_SUFFIX}-*"),
                      *output.parent.glob(prefix + _OLD_STAGING_SUFFIX)]:
         shutil.rmtree(leftover, ignore_errors=True)
@@ -491,10 +491,12 @@ def _publish_by_renames(output: Path, staging: Path) -> None:
         _remove_in_background(previous, versions_dir(output))
 
 
-def remove_in_background(folder: Path, output: Path) -> None:
-    """Delete a folder of the output's staging version (a part of the search index that is being
-    replaced: a few thousand files) without making the build wait for it."""
-    _remove_in_background(folder, versions_dir(output))
+def put_aside(folder: Path, output: Path) -> Path | None:
+    """Free the name of a folder of the output's staging version at once, its removal to be started
+    later (start_removal): a removal of thousands of files beside the writing of thousands of others
+    makes each file's creation many times slower (the file system's journal). Returns where it was
+    put (None when it is gone already); one never removed is removed by the next publish."""
+    return _put_aside(folder, versions_dir(output))
 
 
 def _remove_in_background(folder: Path, aside: Path, owner: int | None = None) -> None:
@@ -502,20 +504,26 @@ def _remove_in_background(folder: Path, aside: Path, owner: int | None = None) -
     takes seconds. It is first renamed into `aside` (a folder on the same file system), so its
     name is free at once, under a name that holds the build's process id (`owner`, when this is
     another process); one left by an interrupted removal is removed by the next publish."""
+    discarded = _put_aside(folder, aside, owner)
+    if discarded is not None:
+        start_removal(discarded)
+
+
+def _put_aside(folder: Path, aside: Path, owner: int | None = None) -> Path | None:
     if folder.is_symlink() or folder.is_file():
         folder.unlink()
-        return
+        return None
     discarded = aside / f"{_DISCARDED_PREFIX}{folder.name}-{owner or os.getpid()}-{time.monotonic_ns()}"
     try:
         aside.mkdir(parents=True, exist_ok=True)
         os.rename(folder, discarded)
     except OSError:
         shutil.rmtree(folder)
-        return
-    _start_removal(discarded)
+        return None
+    return discarded
 
 
-def _start_removal(folder: Path) -> None:
+def start_removal(folder: Path) -> None:
     """`rm -rf` the folder in a process of its own that the build does not wait for (two at once
     on one folder do no harm: each passes over what the other removed)."""
     rm = shutil.which("rm") if os.name == "posix" else None

@@ -204,7 +204,7 @@ def test_the_spare_put_aside_by_the_process_making_it_afresh_is_named_as_the_bui
     def note_removal(folder):  # (in the spare-making process too: noted in a file)
         with started.open("a", encoding="utf-8") as noted:
             noted.write(folder.name + "\n")
-    monkeypatch.setattr(output, "_start_removal", note_removal)
+    monkeypatch.setattr(output, "start_removal", note_removal)
     files = {"index.html": output.content_digest(b"second")}
     making = output.SpareMaking(site, files)
     assert making._call.pid not in (None, os.getpid())  # (made by another process)
@@ -302,3 +302,24 @@ def test_a_file_written_where_a_shared_link_or_a_symbolic_link_is_replaces_it(tm
     assert (staging / "c.html").stat().st_ino == kept_inode
     assert (staging / "d" / "e" / "index.html").read_text() == "fresh"
     assert set(site.written) == {"a/index.html", "b.html", "c.html", "d/e/index.html"}
+
+
+def test_a_folder_put_aside_frees_its_name_at_once_and_is_removed_only_when_asked(tmp_path, monkeypatch):
+    """The search index's replaced parts: their names are free for the new parts at once, and their
+    thousands of files are removed after the new ones are written (not beside the writing)."""
+    site, _ = _two_versions(tmp_path)
+    staging, _ = output.start(site)
+    part = staging / "pagefind" / "20150802-4"
+    (part / "index").mkdir(parents=True)
+    (part / "index" / "chunk.pf_index").write_bytes(b"old")
+    started = []
+    monkeypatch.setattr(output, "start_removal", started.append)
+    aside = output.put_aside(part, site)
+    assert not part.exists() and (aside / "index" / "chunk.pf_index").read_bytes() == b"old" and started == []
+    assert aside.parent == output.versions_dir(site) and f"-{os.getpid()}-" in aside.name
+    monkeypatch.undo()
+    output.start_removal(aside)
+    deadline = time.monotonic() + 30
+    while aside.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not aside.exists()

@@ -145,59 +145,54 @@ static PyObject *postings_at(const Bytes *b, Py_ssize_t *i) {
                          (const char *)b->data + rest, (Py_ssize_t)(*i - rest), (unsigned long long)last);
 }
 
-static PyObject *text_at(const Bytes *b, Py_ssize_t *i) {
+/* A head counting the bytes or items that follow: more of them than bytes left is damage. */
+static int read_length(const Bytes *b, Py_ssize_t *i, uint64_t *length) {
     int major;
+    if (read_head(b, i, &major, length) < 0) return -1;
+    if (*length > (uint64_t)(b->size - *i)) return truncated();
+    return 0;
+}
+
+static PyObject *text_at(const Bytes *b, Py_ssize_t *i) {
     uint64_t length;
-    if (read_head(b, i, &major, &length) < 0) return NULL;
-    if (length > (uint64_t)(b->size - *i)) {
-        truncated();
-        return NULL;
-    }
+    if (read_length(b, i, &length) < 0) return NULL;
     PyObject *text = PyBytes_FromStringAndSize((const char *)b->data + *i, (Py_ssize_t)length);
     *i += (Py_ssize_t)length;
     return text;
 }
 
-/* As pagefind_bundle.word_at, without the tuple of the end: (word, postings, ((variant, postings), ...)). */
-static PyObject *word_entry(const Bytes *b, Py_ssize_t *i) {
+/* An array's head (`head`, else ValueError `refused`), then a text and a list of postings, as a
+ * word entry and each of its variants start: *text and *postings are new references. */
+static int text_and_postings(const Bytes *b, Py_ssize_t *i, uint8_t head, const char *refused, PyObject **text,
+                             PyObject **postings) {
     uint8_t byte;
-    if (byte_at(b, *i, &byte) < 0) return NULL;
-    if (byte != 0x83) {
-        PyErr_SetString(PyExc_ValueError, "a word entry is not a 3-array");
-        return NULL;
+    if (byte_at(b, *i, &byte) < 0) return -1;
+    if (byte != head) {
+        PyErr_SetString(PyExc_ValueError, refused);
+        return -1;
     }
     *i += 1;
-    PyObject *word = text_at(b, i);
-    if (word == NULL) return NULL;
-    PyObject *postings = postings_at(b, i);
-    if (postings == NULL) {
-        Py_DECREF(word);
-        return NULL;
+    *text = text_at(b, i);
+    if (*text == NULL) return -1;
+    *postings = postings_at(b, i);
+    if (*postings == NULL) {
+        Py_CLEAR(*text);
+        return -1;
     }
-    int major;
+    return 0;
+}
+
+/* As pagefind_bundle.word_at, without the tuple of the end: (word, postings, ((variant, postings), ...)). */
+static PyObject *word_entry(const Bytes *b, Py_ssize_t *i) {
+    PyObject *word, *postings, *variants = NULL;
+    if (text_and_postings(b, i, 0x83, "a word entry is not a 3-array", &word, &postings) < 0) return NULL;
     uint64_t count;
-    PyObject *variants = NULL;
-    if (read_head(b, i, &major, &count) < 0) goto fail;
-    if (count > (uint64_t)(b->size - *i)) {
-        truncated();
-        goto fail;
-    }
+    if (read_length(b, i, &count) < 0) goto fail;
     variants = PyTuple_New((Py_ssize_t)count);
     if (variants == NULL) goto fail;
     for (uint64_t k = 0; k < count; k++) {
-        if (byte_at(b, *i, &byte) < 0) goto fail;
-        if (byte != 0x82) {
-            PyErr_SetString(PyExc_ValueError, "a variant is not a 2-array");
-            goto fail;
-        }
-        *i += 1;
-        PyObject *variant = text_at(b, i);
-        if (variant == NULL) goto fail;
-        PyObject *found = postings_at(b, i);
-        if (found == NULL) {
-            Py_DECREF(variant);
-            goto fail;
-        }
+        PyObject *variant, *found;
+        if (text_and_postings(b, i, 0x82, "a variant is not a 2-array", &variant, &found) < 0) goto fail;
         PyObject *pair = PyTuple_Pack(2, variant, found);
         Py_DECREF(variant);
         Py_DECREF(found);
@@ -237,13 +232,8 @@ static PyObject *chunk_words(PyObject *self, PyObject *args) {
         goto done;
     }
     Py_ssize_t i = 1;
-    int major;
     uint64_t count;
-    if (read_head(&b, &i, &major, &count) < 0) goto done;
-    if (count > (uint64_t)b.size) {
-        truncated();
-        goto done;
-    }
+    if (read_length(&b, &i, &count) < 0) goto done;
     words = PyList_New((Py_ssize_t)count);
     if (words == NULL) goto done;
     for (uint64_t k = 0; k < count; k++) {

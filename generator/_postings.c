@@ -4,8 +4,9 @@
  * times (decoding each piece, putting its pages in URL order, cutting kept pieces, bounding the
  * scores of the first pages of results): in Python that was most of the stage's CPU. Each function
  * here gives exactly what the Python function of the same name in pagefind_bundle.py gives, which
- * stays the reference (used where this module is not built) and which tests/unit/test_postings_compiled.py
- * compares it with. Errors are ValueError, as there.
+ * stays the reference (used where this module is not built): tests/unit/test_pagefind_bundle.py runs
+ * its tests with both, tests/test_search_index.py compares them on the Pagefind binary's own bundle.
+ * Errors are ValueError, as there.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>

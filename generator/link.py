@@ -391,9 +391,10 @@ def _analyse(article: Article, key: str, title_tokens: list[str], body_tokens: l
     own = dict(zip(distinct, map(term_by_number.__getitem__, words)))
     title_terms = list(map(own.__getitem__, title_tokens))
     body_terms = list(map(own.__getitem__, body_tokens))
-    title_counts, body_counts, lead_counts = Counter(title_terms), Counter(body_terms), Counter(body_terms[:LEAD_TOKENS])
-    for counted in (title_counts, body_counts, lead_counts):
-        counted.pop(None, None)
+    title_counts, body_counts = Counter(title_terms), Counter(body_terms)
+    lead_counts = Counter(body_terms[:LEAD_TOKENS])
+    for in_part in (title_counts, body_counts, lead_counts):
+        in_part.pop(None, None)  # the function words'
     as_name: Counter = Counter()
     if article.language == "ar":
         name_evidence.count_cued(title_tokens, title_terms, cues, as_name)

@@ -494,7 +494,7 @@ def _publish_by_renames(output: Path, staging: Path) -> None:
 def put_aside(folder: Path, output: Path) -> Path | None:
     """Free the name of a folder of the output's staging version at once, its removal to be started
     later (start_removal): a removal of thousands of files beside the writing of thousands of others
-    makes each file's creation many times slower (the file system's journal). Returns where it was
+    slows each file's creation (about twice, for the search index's merges). Returns where it was
     put (None when it is gone already); one never removed is removed by the next publish."""
     return _put_aside(folder, versions_dir(output))
 

@@ -35,7 +35,7 @@ from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer, render_articles_ahead
 from generator.render.markdown import forget_rendered_ahead
-from generator.search import PiecePages, build_index
+from generator.search import PAGEFIND_DIR, PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
 from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
@@ -198,7 +198,7 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
     # The spare version is brought up to date, or made when there is none, while the build reads and links.
     sweep = None if not previous.outputs else \
         output.SpareSweep(config.paths.output, previous.outputs, staged.outputs, staged.written_at) \
-        if staged.identity else output.SpareMaking(config.paths.output, previous.outputs)
+        if staged.identity else output.SpareMaking(config.paths.output, previous.outputs, folders=(PAGEFIND_DIR,))
     try:
         return _build(config, progress, jobs, started, state, previous, staged, sweep)
     finally:
@@ -290,6 +290,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             output.abandon(config.paths.output)
         raise
     staging, raw_texts = output.staging_dir(config.paths.output), early.raw_texts
+    replaced: list[Path | None] = []  # the index's parts put aside, until their removal is started
     try:
         # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
         with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
@@ -326,7 +327,6 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 # The parts it replaces are removed once the new ones are written: beside the merges,
                 # the removal of their thousands of files doubled the time of each merge's file
                 # creations (0.37-0.43 s in open() for 600 chunk files, 0.17-0.24 s after them).
-                replaced: list[Path | None] = []
                 index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
                                     file_digests=site.written, pieces_dir=state.folder / "search-pieces",
                                     stamp=code_version(), trusted=early.trusted_pieces,
@@ -336,6 +336,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                     word_offsets_dir=Path(word_offsets))
                 for folder in filter(None, replaced):
                     output.start_removal(folder)
+                replaced.clear()  # (their removal is started: a failure from here leaves them to it)
                 try:
                     first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
                 except pagefind_search.PagefindSearchError as error:
@@ -360,12 +361,12 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         output.publish(config.paths.output)
     except OSError as error:
         if output_started:
-            output.abandon(config.paths.output)
+            output.abandon(config.paths.output, replaced)
         raise output.OutputError(f"cannot write the site ({error.filename or staging}): "
                                  f"{error.strerror or error}; the previous site is unchanged") from None
     except BaseException:
         if output_started:
-            output.abandon(config.paths.output)
+            output.abandon(config.paths.output, replaced)
         raise
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

@@ -323,3 +323,19 @@ def test_a_folder_put_aside_frees_its_name_at_once_and_is_removed_only_when_aske
     while aside.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not aside.exists()
+
+
+def test_a_spare_made_afresh_links_the_folders_it_is_asked_for_whole(tmp_path):
+    """The search index is not in the build's record of files; the spare made after a full build
+    links it whole, so that the index stage keeps its unchanged parts in place."""
+    site, spare = _two_versions(tmp_path)
+    live = output.live_dir(site)
+    (live / "pagefind" / "20150802-4" / "index").mkdir(parents=True)
+    (live / "pagefind" / "20150802-4" / "index" / "chunk.pf_index").write_bytes(b"chunk")
+    (live / "pagefind" / "parts.json").write_text("{}", encoding="utf-8")
+    making = output.SpareMaking(site, {"index.html": output.content_digest(b"second")}, folders=("pagefind",))
+    assert making.wait() and making.present == {"index.html"}
+    assert sorted(p.relative_to(spare).as_posix() for p in (spare / "pagefind").rglob("*") if p.is_file()) == \
+        ["pagefind/20150802-4/index/chunk.pf_index", "pagefind/parts.json"]  # (the spare's own part.pf is gone)
+    for name in ("20150802-4/index/chunk.pf_index", "parts.json"):
+        assert (spare / "pagefind" / name).stat().st_ino == (live / "pagefind" / name).stat().st_ino

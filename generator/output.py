@@ -547,15 +547,15 @@ def start_removal(folder: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def abandon(output: Path, put_aside: Iterable[Path | None] = ()) -> None:
-    """After a failed build: the half-written spare goes, and what the build put aside (put_aside)
-    without starting its removal yet (now, so that a full disk is free again)."""
+def abandon(output: Path, aside: Iterable[Path | None] = ()) -> None:
+    """After a failed build: the half-written spare goes, and the folders the build put aside
+    (put_aside) without starting their removal yet (now, so that a full disk is free again)."""
     staging = staging_dir(output)
     if staging.is_symlink():
         staging.unlink()
     else:
         shutil.rmtree(staging, ignore_errors=True)
-    for folder in filter(None, put_aside):
+    for folder in filter(None, aside):
         shutil.rmtree(folder, ignore_errors=True)
 
 

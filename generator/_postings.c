@@ -1,8 +1,9 @@
-/* The hot loops of pagefind_bundle.py, compiled: reading Pagefind's lists of postings.
+/* The hot loops of pagefind_bundle.py, compiled: reading, cutting and joining Pagefind's lists of postings.
  *
  * A bundle holds a posting per word per page, and the index stage reads every one of them several
- * times (decoding each piece, putting its pages in URL order, cutting kept pieces, bounding the
- * scores of the first pages of results): in Python that was most of the stage's CPU. Each function
+ * times (decoding each piece, putting its pages in URL order, cutting kept pieces and joining them
+ * into a part, bounding the scores of the first pages of results): in Python that was most of the
+ * stage's CPU. Each function
  * here gives exactly what the Python function of the same name in pagefind_bundle.py gives, which
  * stays the reference (used where this module is not built): tests/unit/test_pagefind_bundle.py runs
  * its tests with both, tests/test_search_index.py compares them on the Pagefind binary's own bundle.
@@ -419,6 +420,154 @@ done:
     return result;
 }
 
+/* A list's item as a C long (its pages and their new numbers are below 2^62). */
+static int long_at(PyObject *list, uint64_t index, long long *out) {
+    if (index >= (uint64_t)PyList_GET_SIZE(list)) {
+        PyErr_SetString(PyExc_IndexError, "a page past the list");
+        return -1;
+    }
+    *out = PyLong_AsLongLong(PyList_GET_ITEM(list, (Py_ssize_t)index));
+    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+}
+
+/* A cut: (count, first page, start, end, last page) of one run's postings. */
+typedef struct {
+    uint64_t count;
+    uint64_t first;
+    Py_ssize_t start;
+    Py_ssize_t end;
+    uint64_t last;
+} Cut;
+
+/* As pagefind_bundle._cut: the postings of the pages kept, one list per run, each with the number
+ * of the run's pages in the merged bundle minus their number here. */
+static PyObject *cut(PyObject *self, PyObject *args) {
+    PyObject *postings, *numbers, *runs;
+    int whole;
+    unsigned long long tail;
+    if (!PyArg_ParseTuple(args, "OO!O!pK", &postings, &PyList_Type, &numbers, &PyList_Type, &runs, &whole, &tail))
+        return NULL;
+    Listed listed;
+    if (unpack_postings(postings, &listed) < 0) return NULL;
+    if (!listed.count) return PyList_New(0);
+    uint64_t last = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(postings, 3));
+    if (PyErr_Occurred()) return NULL;
+    long long first_run, last_run, number;
+    if (long_at(runs, listed.first, &first_run) < 0 || long_at(runs, last, &last_run) < 0) return NULL;
+    if (whole || (first_run == last_run && first_run >= 0)) {
+        if (long_at(numbers, listed.first, &number) < 0) return NULL;
+        return Py_BuildValue("[(OL)]", postings, number - (long long)listed.first);
+    }
+    Walked *walked;
+    Py_ssize_t n = walk_postings(&listed, tail, &walked);
+    if (n < 0) return NULL;
+    PyObject *result = NULL;
+    Cut *cuts = PyMem_Malloc(sizeof(Cut) * (size_t)(n ? n : 1));
+    if (cuts == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t made = 0;
+    long long run = -1;
+    int open = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        long long own;
+        if (long_at(runs, walked[k].page, &own) < 0) goto done;
+        if (own != run) {
+            if (open) made++;
+            run = own;
+            open = run >= 0;
+            if (open) cuts[made] = (Cut){0, walked[k].page, walked[k].start, walked[k].end, walked[k].page};
+        }
+        if (open) {
+            cuts[made].count++;
+            cuts[made].end = walked[k].end;
+            cuts[made].last = walked[k].page;
+        }
+    }
+    if (open) made++;
+    if (n && walked[n - 1].end < 0) {  /* the rest of the postings, in the last run */
+        if (!made) {
+            PyErr_SetString(PyExc_ValueError, "postings past the tail outside any run");
+            goto done;
+        }
+        cuts[made - 1].count += listed.count - (uint64_t)n;
+        cuts[made - 1].end = listed.bytes.size;
+        cuts[made - 1].last = last;
+    }
+    result = PyList_New(made);
+    if (result == NULL) goto done;
+    for (Py_ssize_t k = 0; k < made; k++) {
+        if (long_at(numbers, cuts[k].first, &number) < 0) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyObject *data = cuts[k].start == 0 && cuts[k].end == listed.bytes.size ? Py_NewRef(listed.data) :
+            PyBytes_FromStringAndSize((const char *)listed.bytes.data + cuts[k].start, cuts[k].end - cuts[k].start);
+        PyObject *item = data == NULL ? NULL :
+            Py_BuildValue("((KKNK)L)", (unsigned long long)cuts[k].count, (unsigned long long)cuts[k].first, data,
+                          (unsigned long long)cuts[k].last, number - (long long)cuts[k].first);
+        if (item == NULL) {
+            Py_CLEAR(result);
+            goto done;
+        }
+        PyList_SET_ITEM(result, k, item);
+    }
+done:
+    PyMem_Free(cuts);
+    PyMem_Free(walked);
+    return result;
+}
+
+/* As pagefind_bundle._merged_postings: the CBOR of one list of postings made of the lists given
+ * (each with the number of its bundle's first page), in page order. */
+static PyObject *merged_postings(PyObject *self, PyObject *args) {
+    PyObject *found;
+    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &found)) return NULL;
+    Py_ssize_t n = PyList_GET_SIZE(found), size = 9;
+    uint64_t total = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PyList_GET_ITEM(found, k);
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
+            PyErr_SetString(PyExc_TypeError, "each list is a (postings, offset) pair");
+            return NULL;
+        }
+        Listed listed;
+        if (unpack_postings(PyTuple_GET_ITEM(item, 0), &listed) < 0) return NULL;
+        size += listed.bytes.size + 10;
+        total += listed.count;
+    }
+    PyObject *result = PyBytes_FromStringAndSize(NULL, size);
+    if (result == NULL) return NULL;
+    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+    Py_ssize_t at = put_head(out, 4, total);
+    long long last = 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        PyObject *item = PyList_GET_ITEM(found, k), *postings = PyTuple_GET_ITEM(item, 0);
+        Listed listed;
+        unpack_postings(postings, &listed);  /* (checked above) */
+        if (!listed.count) continue;
+        long long offset = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 1));
+        long long last_page = PyLong_AsLongLong(PyTuple_GET_ITEM(postings, 3));
+        if (PyErr_Occurred()) goto fail;
+        long long delta = offset + (long long)listed.first - last;
+        if (delta < 0) {
+            PyErr_SetString(PyExc_ValueError, "postings not in page order");
+            goto fail;
+        }
+        out[at++] = 0x83;
+        at += put_head(out + at, 0, (uint64_t)delta);
+        memcpy(out + at, listed.bytes.data, (size_t)listed.bytes.size);
+        at += listed.bytes.size;
+        last = offset + last_page;
+    }
+    if (_PyBytes_Resize(&result, at) < 0) return NULL;
+    return result;
+fail:
+    Py_DECREF(result);
+    return NULL;
+}
+
 /* As pagefind_bundle._renumbered_pages. */
 static PyObject *renumbered_pages(PyObject *self, PyObject *args) {
     PyObject *postings, *numbers;
@@ -638,6 +787,8 @@ static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS, "(page, start, end) of each posting (pagefind_bundle._walk)."},
     {"renumbered_pages", renumbered_pages, METH_VARARGS, "Postings with their pages renumbered."},
     {"renumbered_words", renumbered_words, METH_VARARGS, "Every word's postings with their pages renumbered."},
+    {"cut", cut, METH_VARARGS, "One list of postings per run of the pages kept (pagefind_bundle._cut)."},
+    {"merged_postings", merged_postings, METH_VARARGS, "The CBOR of lists of postings made one."},
     {"postings_summary", postings_summary, METH_VARARGS, "Each posting's page, bounds, fields and start."},
     {NULL, NULL, 0, NULL},
 };

@@ -260,17 +260,19 @@ def word_at(data: bytes, i: int) -> tuple[Word, int]:
 _SMALL = [head(0, n) for n in range(256)]
 
 
-def _merged_postings(found: list[tuple[Postings, int]]) -> tuple[int, list[bytes]]:
+def _merged_postings(found: list[tuple[Postings, int]]) -> bytes:
     """One list of postings from the bundles' lists (each with the number of its bundle's first
-    page): the CBOR of the count and the postings."""
+    page), in page order: the CBOR of the count and the postings."""
     total, blobs, last = 0, [], 0
     for (count, first, rest, last_page), offset in found:
         if count:
             delta = offset + first - last
+            if delta < 0:
+                raise ValueError("postings not in page order")
             blobs += [b"\x83", _SMALL[delta] if delta < 256 else head(0, delta), rest]
             total += count
             last = offset + last_page
-    return [head(4, total), *blobs]
+    return b"".join([head(4, total), *blobs])
 
 
 # A location's weight before any is given: Pagefind's module starts at 25 (24 is its weight 1.0,
@@ -693,32 +695,37 @@ class _Placed:
     def cut(self, postings: Postings) -> list[tuple[Postings, int]]:
         """The postings of the pages kept, one list per run, each with the number of the run's
         pages in the merged bundle minus their number here."""
-        count, first, data, last = postings
-        if not count:
-            return []
-        runs = self.runs
-        if self.whole or runs[first] == runs[last] >= 0:  # (a run is a span of pages: all between are in it)
-            return [(postings, self.numbers[first] - first)]
-        # The postings of one run follow each other, their differences unchanged: each run's are a
-        # slice of the data.
-        cut, run, group = [], -1, None
-        walked = _walk(postings, self.tail)
-        for page, start, end in walked:
-            if runs[page] != run:
-                if group is not None:
-                    cut.append(group)
-                run = runs[page]
-                group = None if run < 0 else [0, page, start, end, page]
+        return _cut(postings, self.numbers, self.runs, self.whole, self.tail)
+
+
+def _cut(postings: Postings, numbers: list[int], runs: list[int], whole: bool,
+         tail: int) -> list[tuple[Postings, int]]:
+    # (_Placed.cut's work, a function of its own: the merge's hot loop, compiled in _postings.c)
+    count, first, data, last = postings
+    if not count:
+        return []
+    if whole or runs[first] == runs[last] >= 0:  # (a run is a span of pages: all between are in it)
+        return [(postings, numbers[first] - first)]
+    # The postings of one run follow each other, their differences unchanged: each run's are a
+    # slice of the data.
+    cut, run, group = [], -1, None
+    walked = _walk(postings, tail)
+    for page, start, end in walked:
+        if runs[page] != run:
             if group is not None:
-                group[0] += 1
-                group[3:] = end, page
+                cut.append(group)
+            run = runs[page]
+            group = None if run < 0 else [0, page, start, end, page]
         if group is not None:
-            cut.append(group)
-        if walked and walked[-1][2] < 0:  # the rest of the postings, in the last run
-            cut[-1][0] += count - len(walked)
-            cut[-1][3:] = len(data), last
-        return [((number, first_page, data[start:end], last_page), self.numbers[first_page] - first_page)
-                for number, first_page, start, end, last_page in cut]
+            group[0] += 1
+            group[3:] = end, page
+    if group is not None:
+        cut.append(group)
+    if walked and walked[-1][2] < 0:  # the rest of the postings, in the last run
+        cut[-1][0] += count - len(walked)
+        cut[-1][3:] = len(data), last
+    return [((number, first_page, data[start:end], last_page), numbers[first_page] - first_page)
+            for number, first_page, start, end, last_page in cut]
 
 
 def _placed(numbers: list[int]) -> _Placed:
@@ -800,9 +807,9 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
         variants = {variant: _in_page_order(lists) for variant, lists in variants.items() if lists}
         if not postings and not variants:
             continue  # only on pages left out
-        blob = [b"\x83", head(3, len(word)), word, *_merged_postings(postings), head(4, len(variants))]
+        blob = [b"\x83", head(3, len(word)), word, _merged_postings(postings), head(4, len(variants))]
         for variant in sorted(variants):
-            blob += [b"\x82", head(3, len(variant)), variant, *_merged_postings(variants[variant])]
+            blob += [b"\x82", head(3, len(variant)), variant, _merged_postings(variants[variant])]
         entries.append((word.decode("utf-8"), b"".join(blob)))
     offsets: dict[str, tuple[list[bytes], array]] | None = {} if word_offsets is not None else None
     chunks = _write_word_index(target, lang, entries, offsets)
@@ -872,7 +879,7 @@ def _merged_sort(target: Path, name: str, bundles: list[tuple[Path, Contents]], 
 # optional: no C compiler at install) or when ARCHIVE_PYTHON_POSTINGS is set (to compare the two).
 PYTHON_READERS = {"chunk_words": chunk_words, "word_at": word_at, "_walk": _walk,
                   "_renumbered_pages": _renumbered_pages, "_renumbered_words": _renumbered_words,
-                  "postings_summary": postings_summary}
+                  "postings_summary": postings_summary, "_cut": _cut, "_merged_postings": _merged_postings}
 try:
     from generator import _postings as compiled_readers
 except ImportError:

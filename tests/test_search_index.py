@@ -482,9 +482,9 @@ def test_a_bundle_merged_from_pieces_holds_what_one_run_over_all_their_pages_hol
 def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp_path):
     """generator/_postings.c against the Python reference on the real binary's bundle (pages in
     Pagefind's order, weighted title and hidden words, meta fields, images): every chunk's words,
-    every list's summary, its walk stopped anywhere, its pages renumbered (alone and word by word);
-    and every prefix of a chunk, as a damaged file would be, is refused with ValueError rather than
-    read wrong."""
+    every list's summary, its walk stopped anywhere, its pages renumbered (alone and word by word),
+    cut around pages left out as a merge cuts it and joined again; and every prefix of a chunk, as a
+    damaged file would be, is refused with ValueError rather than read wrong."""
     import random
 
     from generator import pagefind_bundle as bundle
@@ -505,7 +505,14 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
     numbers = [0] * len(order)
     for new_number, old in enumerate(order):
         numbers[old] = new_number
-    rng, lists = random.Random(4), 0
+    # A merge's placing of the bundle: a page in seven left out, another piece's pages now and then
+    # between its own, and the last pages one run (the tail, not walked).
+    rng, lists, number, kept_numbers = random.Random(4), 0, 0, []
+    for page in range(len(order)):
+        number += 1 if rng.random() < 0.9 else 3
+        kept_numbers.append(-1 if page % 7 == 3 and page < len(order) - 10 else number)
+    place = bundle._placed(kept_numbers)
+    assert not place.whole and place.tail < len(order)
     for chunk in sorted((output / "index").glob("*.pf_index")):
         data = bundle.read_bytes(chunk)
         words = python["chunk_words"](data)
@@ -526,6 +533,9 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
                 assert compiled["_renumbered_pages"](listed, numbers) == python["_renumbered_pages"](listed, numbers)
                 for stop in {0, listed[1], listed[3], listed[3] + 1, rng.randint(0, listed[3] + 1)}:
                     assert compiled["_walk"](listed, stop) == python["_walk"](listed, stop)
+                cut = python["_cut"](listed, place.numbers, place.runs, place.whole, place.tail)
+                assert compiled["_cut"](listed, place.numbers, place.runs, place.whole, place.tail) == cut
+                assert compiled["_merged_postings"](cut) == python["_merged_postings"](cut)
     assert lists > 100
 
 

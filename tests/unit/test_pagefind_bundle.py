@@ -72,7 +72,7 @@ def test_merged_postings_move_each_list_by_the_pages_before_its_bundle():
         lists.append((postings, offset))
         expected += [(offset + page, page) for page in pages]
         offset += size
-    merged = b"".join(bundle._merged_postings(lists))
+    merged = bundle._merged_postings(lists)
     node, end = bundle.decode(merged)
     assert end == len(merged)
     walked, _ = bundle._postings(merged, 0)
@@ -103,7 +103,7 @@ def _random_postings(rng: random.Random, pages: list[int]) -> tuple[bundle.Posti
 
 def _decoded(found: list[tuple[bundle.Postings, int]]) -> dict[int, list[int]]:
     """Page -> locations of the merged postings of `found`, checking that the pages increase."""
-    node, _ = bundle.decode(b"".join(bundle._merged_postings(found)))
+    node, _ = bundle.decode(bundle._merged_postings(found))
     page, seen = 0, {}
     for posting in node[1]:
         page += posting[1][0][1]
@@ -194,7 +194,10 @@ def test_the_compiled_readers_refuse_damaged_bytes_without_reading_past_them(dat
     for call in (lambda: compiled["chunk_words"](b"\x81" + data), lambda: compiled["word_at"](data, 0),
                  lambda: compiled["postings_summary"]((count, first, data, 0)),
                  lambda: compiled["_walk"]((count, first, data, 0)),
-                 lambda: compiled["_renumbered_pages"]((count % 4, first % 8, data, 0), list(range(8)))):
+                 lambda: compiled["_renumbered_pages"]((count % 4, first % 8, data, 0), list(range(8))),
+                 lambda: compiled["_cut"]((count % 4, first % 8, data, 7), list(range(8)), [0, 0, -1, 1, 1, -1, 2, 2],
+                                          False, first % 9),
+                 lambda: compiled["_merged_postings"]([((count % 4, first % 8, data, 7), first % 3)])):
         try:
             call()
         except (ValueError, IndexError):

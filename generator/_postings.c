@@ -420,152 +420,382 @@ done:
     return result;
 }
 
-/* A list's item as a C long (its pages and their new numbers are below 2^62). */
-static int long_at(PyObject *list, uint64_t index, long long *out) {
-    if (index >= (uint64_t)PyList_GET_SIZE(list)) {
-        PyErr_SetString(PyExc_IndexError, "a page past the list");
+/* Where a bundle's pages go in a merge (pagefind_bundle._Placed): each page's new number (-1: left
+ * out) and run (-1: left out), whether it is one run of every page, and the first page of its tail. */
+typedef struct {
+    long long *numbers;
+    long long *runs;
+    Py_ssize_t pages;
+    int whole;
+    uint64_t tail;
+} Place;
+
+static int list_to_longs(PyObject *list, long long **out) {
+    Py_ssize_t n = PyList_GET_SIZE(list);
+    long long *values = PyMem_Malloc(sizeof(long long) * (size_t)(n ? n : 1));
+    if (values == NULL) {
+        PyErr_NoMemory();
         return -1;
     }
-    *out = PyLong_AsLongLong(PyList_GET_ITEM(list, (Py_ssize_t)index));
-    return *out == -1 && PyErr_Occurred() ? -1 : 0;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        values[k] = PyLong_AsLongLong(PyList_GET_ITEM(list, k));
+        if (values[k] == -1 && PyErr_Occurred()) {
+            PyMem_Free(values);
+            return -1;
+        }
+    }
+    *out = values;
+    return 0;
 }
 
-/* A cut: (count, first page, start, end, last page) of one run's postings. */
-typedef struct {
-    uint64_t count;
-    uint64_t first;
-    Py_ssize_t start;
-    Py_ssize_t end;
-    uint64_t last;
-} Cut;
-
-/* As pagefind_bundle._cut: the postings of the pages kept, one list per run, each with the number
- * of the run's pages in the merged bundle minus their number here. */
-static PyObject *cut(PyObject *self, PyObject *args) {
-    PyObject *postings, *numbers, *runs;
+/* A place from (numbers, runs, whole, tail), as write_merged passes it. */
+static int read_place(PyObject *given, Place *place) {
+    place->numbers = place->runs = NULL;
+    PyObject *numbers, *runs;
     int whole;
     unsigned long long tail;
-    if (!PyArg_ParseTuple(args, "OO!O!pK", &postings, &PyList_Type, &numbers, &PyList_Type, &runs, &whole, &tail))
-        return NULL;
-    Listed listed;
-    if (unpack_postings(postings, &listed) < 0) return NULL;
-    if (!listed.count) return PyList_New(0);
-    uint64_t last = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(postings, 3));
-    if (PyErr_Occurred()) return NULL;
-    long long first_run, last_run, number;
-    if (long_at(runs, listed.first, &first_run) < 0 || long_at(runs, last, &last_run) < 0) return NULL;
-    if (whole || (first_run == last_run && first_run >= 0)) {
-        if (long_at(numbers, listed.first, &number) < 0) return NULL;
-        return Py_BuildValue("[(OL)]", postings, number - (long long)listed.first);
+    if (!PyTuple_Check(given)) {
+        PyErr_SetString(PyExc_TypeError, "a place is a (numbers, runs, whole, tail) tuple");
+        return -1;
     }
-    Walked *walked;
-    Py_ssize_t n = walk_postings(&listed, tail, &walked);
-    if (n < 0) return NULL;
-    PyObject *result = NULL;
-    Cut *cuts = PyMem_Malloc(sizeof(Cut) * (size_t)(n ? n : 1));
-    if (cuts == NULL) {
-        PyErr_NoMemory();
-        goto done;
+    if (!PyArg_ParseTuple(given, "O!O!pK", &PyList_Type, &numbers, &PyList_Type, &runs, &whole, &tail)) return -1;
+    if (PyList_GET_SIZE(numbers) != PyList_GET_SIZE(runs)) {
+        PyErr_SetString(PyExc_ValueError, "a place's numbers and runs differ in length");
+        return -1;
     }
-    Py_ssize_t made = 0;
-    long long run = -1;
-    int open = 0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        long long own;
-        if (long_at(runs, walked[k].page, &own) < 0) goto done;
-        if (own != run) {
-            if (open) made++;
-            run = own;
-            open = run >= 0;
-            if (open) cuts[made] = (Cut){0, walked[k].page, walked[k].start, walked[k].end, walked[k].page};
-        }
-        if (open) {
-            cuts[made].count++;
-            cuts[made].end = walked[k].end;
-            cuts[made].last = walked[k].page;
-        }
+    if (list_to_longs(numbers, &place->numbers) < 0) return -1;
+    if (list_to_longs(runs, &place->runs) < 0) {
+        PyMem_Free(place->numbers);
+        place->numbers = NULL;
+        return -1;
     }
-    if (open) made++;
-    if (n && walked[n - 1].end < 0) {  /* the rest of the postings, in the last run */
-        if (!made) {
-            PyErr_SetString(PyExc_ValueError, "postings past the tail outside any run");
-            goto done;
-        }
-        cuts[made - 1].count += listed.count - (uint64_t)n;
-        cuts[made - 1].end = listed.bytes.size;
-        cuts[made - 1].last = last;
-    }
-    result = PyList_New(made);
-    if (result == NULL) goto done;
-    for (Py_ssize_t k = 0; k < made; k++) {
-        if (long_at(numbers, cuts[k].first, &number) < 0) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyObject *data = cuts[k].start == 0 && cuts[k].end == listed.bytes.size ? Py_NewRef(listed.data) :
-            PyBytes_FromStringAndSize((const char *)listed.bytes.data + cuts[k].start, cuts[k].end - cuts[k].start);
-        PyObject *item = data == NULL ? NULL :
-            Py_BuildValue("((KKNK)L)", (unsigned long long)cuts[k].count, (unsigned long long)cuts[k].first, data,
-                          (unsigned long long)cuts[k].last, number - (long long)cuts[k].first);
-        if (item == NULL) {
-            Py_CLEAR(result);
-            goto done;
-        }
-        PyList_SET_ITEM(result, k, item);
-    }
-done:
-    PyMem_Free(cuts);
-    PyMem_Free(walked);
-    return result;
+    place->pages = PyList_GET_SIZE(numbers);
+    place->whole = whole;
+    place->tail = tail;
+    return 0;
 }
 
-/* As pagefind_bundle._merged_postings: the CBOR of one list of postings made of the lists given
- * (each with the number of its bundle's first page), in page order. */
-static PyObject *merged_postings(PyObject *self, PyObject *args) {
-    PyObject *found;
-    if (!PyArg_ParseTuple(args, "O!", &PyList_Type, &found)) return NULL;
-    Py_ssize_t n = PyList_GET_SIZE(found), size = 9;
-    uint64_t total = 0;
-    for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *item = PyList_GET_ITEM(found, k);
-        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 2) {
-            PyErr_SetString(PyExc_TypeError, "each list is a (postings, offset) pair");
+/* One run's postings, its pages numbered as in the merged bundle: a slice of a list's data. A
+ * variant's pieces carry its name. */
+typedef struct {
+    uint64_t count;
+    long long first;
+    long long last;
+    const uint8_t *data;
+    Py_ssize_t size;
+    const uint8_t *name;
+    Py_ssize_t name_size;
+} Piece;
+
+typedef struct {
+    Piece *items;
+    Py_ssize_t n;
+    Py_ssize_t capacity;
+} Pieces;
+
+static int push_piece(Pieces *pieces, Piece piece) {
+    if (pieces->n == pieces->capacity) {
+        Py_ssize_t capacity = pieces->capacity ? 2 * pieces->capacity : 16;
+        Piece *grown = PyMem_Realloc(pieces->items, sizeof(Piece) * (size_t)capacity);
+        if (grown == NULL) {
+            PyErr_NoMemory();
+            return -1;
+        }
+        pieces->items = grown;
+        pieces->capacity = capacity;
+    }
+    pieces->items[pieces->n++] = piece;
+    return 0;
+}
+
+static int page_index(const Place *place, uint64_t page) {
+    if (page >= (uint64_t)place->pages) {
+        PyErr_SetString(PyExc_IndexError, "a page past the bundle's pages");
+        return -1;
+    }
+    return 0;
+}
+
+/* As pagefind_bundle._cut: the postings (a Postings tuple) of the pages kept, one piece per run,
+ * appended to `pieces` under the name given (a variant's, or none). */
+static int cut_into(PyObject *postings, const Place *place, const uint8_t *name, Py_ssize_t name_size,
+                    Pieces *pieces) {
+    Listed listed;
+    if (unpack_postings(postings, &listed) < 0) return -1;
+    if (!listed.count) return 0;
+    uint64_t last = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(postings, 3));
+    if (PyErr_Occurred() || page_index(place, listed.first) < 0 || page_index(place, last) < 0) return -1;
+    long long first_run = place->runs[listed.first], last_run = place->runs[last];
+    if (place->whole || (first_run == last_run && first_run >= 0)) {
+        long long offset = place->numbers[listed.first] - (long long)listed.first;
+        return push_piece(pieces, (Piece){listed.count, (long long)listed.first + offset, (long long)last + offset,
+                                          listed.bytes.data, listed.bytes.size, name, name_size});
+    }
+    Walked *walked;
+    Py_ssize_t n = walk_postings(&listed, place->tail, &walked);
+    if (n < 0) return -1;
+    /* the run being gathered: its count, first and last page (here), and where its data starts and ends */
+    uint64_t count = 0, run_first = 0, run_last = 0;
+    Py_ssize_t start = 0, end = 0;
+    long long run = -1;
+    int open = 0, failed = 0;
+    for (Py_ssize_t k = 0; k <= n && !failed; k++) {
+        int closing = k == n;
+        long long own = 0;
+        if (!closing) {
+            if (page_index(place, walked[k].page) < 0) {
+                failed = 1;
+                break;
+            }
+            own = place->runs[walked[k].page];
+            closing = own != run;
+        }
+        if (closing && open) {
+            if (k == n && walked[n - 1].end < 0) {  /* the rest of the postings, in the last run */
+                count += listed.count - (uint64_t)n;
+                end = listed.bytes.size;
+                run_last = last;
+            }
+            long long offset = place->numbers[run_first] - (long long)run_first;
+            failed = push_piece(pieces, (Piece){count, (long long)run_first + offset, (long long)run_last + offset,
+                                                listed.bytes.data + start, end - start, name, name_size}) < 0;
+            open = 0;
+        }
+        if (k == n || failed) break;
+        if (own != run) {
+            run = own;
+            open = run >= 0;
+            count = 0;
+            run_first = walked[k].page;
+            start = walked[k].start;
+        }
+        if (open) {
+            count++;
+            end = walked[k].end;
+            run_last = walked[k].page;
+        }
+    }
+    if (!failed && n && walked[n - 1].end < 0 && (n == 0 || place->runs[walked[n - 1].page] < 0)) {
+        PyErr_SetString(PyExc_ValueError, "postings past the tail outside any run");
+        failed = 1;
+    }
+    PyMem_Free(walked);
+    return failed ? -1 : 0;
+}
+
+static int by_name_then_page(const void *a, const void *b) {
+    const Piece *x = a, *y = b;
+    Py_ssize_t shorter = x->name_size < y->name_size ? x->name_size : y->name_size;
+    int order = shorter ? memcmp(x->name, y->name, (size_t)shorter) : 0;
+    if (order) return order;
+    if (x->name_size != y->name_size) return x->name_size < y->name_size ? -1 : 1;
+    return (x->first > y->first) - (x->first < y->first);
+}
+
+typedef struct {
+    uint8_t *data;
+    Py_ssize_t size;
+    Py_ssize_t capacity;
+} Buffer;
+
+static uint8_t *reserve(Buffer *buffer, Py_ssize_t more) {
+    if (buffer->size + more > buffer->capacity) {
+        Py_ssize_t capacity = buffer->capacity ? buffer->capacity : 256;
+        while (capacity < buffer->size + more) capacity *= 2;
+        uint8_t *grown = PyMem_Realloc(buffer->data, (size_t)capacity);
+        if (grown == NULL) {
+            PyErr_NoMemory();
             return NULL;
         }
-        Listed listed;
-        if (unpack_postings(PyTuple_GET_ITEM(item, 0), &listed) < 0) return NULL;
-        size += listed.bytes.size + 10;
-        total += listed.count;
+        buffer->data = grown;
+        buffer->capacity = capacity;
     }
-    PyObject *result = PyBytes_FromStringAndSize(NULL, size);
-    if (result == NULL) return NULL;
-    uint8_t *out = (uint8_t *)PyBytes_AS_STRING(result);
+    return buffer->data + buffer->size;
+}
+
+static int put_text(Buffer *buffer, uint8_t kind, const uint8_t *text, Py_ssize_t size) {
+    uint8_t *out = reserve(buffer, size + 10);
+    if (out == NULL) return -1;
+    out[0] = kind;
+    Py_ssize_t at = 1 + put_head(out + 1, 3, (uint64_t)size);
+    memcpy(out + at, text, (size_t)size);
+    buffer->size += at + size;
+    return 0;
+}
+
+/* As pagefind_bundle._merged_postings: the pieces (in page order) as one list of postings. */
+static int put_postings(Buffer *buffer, const Piece *pieces, Py_ssize_t n) {
+    uint64_t total = 0;
+    Py_ssize_t size = 9;
+    for (Py_ssize_t k = 0; k < n; k++) {
+        total += pieces[k].count;
+        size += pieces[k].size + 10;
+    }
+    uint8_t *out = reserve(buffer, size);
+    if (out == NULL) return -1;
     Py_ssize_t at = put_head(out, 4, total);
     long long last = 0;
     for (Py_ssize_t k = 0; k < n; k++) {
-        PyObject *item = PyList_GET_ITEM(found, k), *postings = PyTuple_GET_ITEM(item, 0);
-        Listed listed;
-        unpack_postings(postings, &listed);  /* (checked above) */
-        if (!listed.count) continue;
-        long long offset = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 1));
-        long long last_page = PyLong_AsLongLong(PyTuple_GET_ITEM(postings, 3));
-        if (PyErr_Occurred()) goto fail;
-        long long delta = offset + (long long)listed.first - last;
+        long long delta = pieces[k].first - last;
         if (delta < 0) {
             PyErr_SetString(PyExc_ValueError, "postings not in page order");
-            goto fail;
+            return -1;
         }
         out[at++] = 0x83;
         at += put_head(out + at, 0, (uint64_t)delta);
-        memcpy(out + at, listed.bytes.data, (size_t)listed.bytes.size);
-        at += listed.bytes.size;
-        last = offset + last_page;
+        memcpy(out + at, pieces[k].data, (size_t)pieces[k].size);
+        at += pieces[k].size;
+        last = pieces[k].last;
     }
-    if (_PyBytes_Resize(&result, at) < 0) return NULL;
-    return result;
+    buffer->size += at;
+    return 0;
+}
+
+static int word_of(PyObject *item, const uint8_t **word, Py_ssize_t *size) {
+    if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 || !PyBytes_Check(PyTuple_GET_ITEM(item, 0))
+            || !PyTuple_Check(PyTuple_GET_ITEM(item, 2))) {
+        PyErr_SetString(PyExc_TypeError, "a word is a (bytes, postings, variants) tuple");
+        return -1;
+    }
+    *word = (const uint8_t *)PyBytes_AS_STRING(PyTuple_GET_ITEM(item, 0));
+    *size = PyBytes_GET_SIZE(PyTuple_GET_ITEM(item, 0));
+    return 0;
+}
+
+static int compare_words(const uint8_t *a, Py_ssize_t a_size, const uint8_t *b, Py_ssize_t b_size) {
+    Py_ssize_t shorter = a_size < b_size ? a_size : b_size;
+    int order = shorter ? memcmp(a, b, (size_t)shorter) : 0;
+    return order ? order : (a_size > b_size) - (a_size < b_size);
+}
+
+/* As pagefind_bundle._merged_entries: each bundle's words (a list in byte order) cut by its place
+ * and joined, word by word in byte order: (word, the CBOR of its entry) for each word with a posting
+ * left. */
+static PyObject *merged_entries(PyObject *self, PyObject *args) {
+    PyObject *lists, *places;
+    if (!PyArg_ParseTuple(args, "O!O!", &PyList_Type, &lists, &PyList_Type, &places)) return NULL;
+    Py_ssize_t k_lists = PyList_GET_SIZE(lists);
+    if (PyList_GET_SIZE(places) != k_lists) {
+        PyErr_SetString(PyExc_ValueError, "as many places as lists of words");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < k_lists; k++) {
+        if (!PyList_Check(PyList_GET_ITEM(lists, k))) {
+            PyErr_SetString(PyExc_TypeError, "each bundle's words are a list");
+            return NULL;
+        }
+    }
+    PyObject *result = NULL;
+    Place *place = PyMem_Calloc((size_t)(k_lists ? k_lists : 1), sizeof(Place));
+    Py_ssize_t *at = PyMem_Calloc((size_t)(k_lists ? k_lists : 1), sizeof(Py_ssize_t));
+    Py_ssize_t *taken = PyMem_Calloc((size_t)(k_lists ? k_lists : 1), sizeof(Py_ssize_t));
+    Pieces pieces = {NULL, 0, 0}, variants = {NULL, 0, 0};
+    Buffer buffer = {NULL, 0, 0};
+    if (place == NULL || at == NULL || taken == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < k_lists; k++) {
+        if (read_place(PyList_GET_ITEM(places, k), &place[k]) < 0) goto done;
+    }
+    result = PyList_New(0);
+    if (result == NULL) goto done;
+    for (;;) {
+        /* the least word at the head of the lists, and the lists it heads */
+        const uint8_t *word = NULL;
+        Py_ssize_t word_size = 0, n_taken = 0;
+        PyObject *word_object = NULL;
+        for (Py_ssize_t k = 0; k < k_lists; k++) {
+            PyObject *list = PyList_GET_ITEM(lists, k);
+            if (at[k] >= PyList_GET_SIZE(list)) continue;
+            const uint8_t *own;
+            Py_ssize_t own_size;
+            if (word_of(PyList_GET_ITEM(list, at[k]), &own, &own_size) < 0) goto fail;
+            int order = word == NULL ? -1 : compare_words(own, own_size, word, word_size);
+            if (order < 0) {
+                n_taken = 0;
+                word = own;
+                word_size = own_size;
+                word_object = PyTuple_GET_ITEM(PyList_GET_ITEM(list, at[k]), 0);
+            }
+            if (order <= 0) taken[n_taken++] = k;
+        }
+        if (word == NULL) break;
+        pieces.n = variants.n = 0;
+        for (Py_ssize_t t = 0; t < n_taken; t++) {
+            Py_ssize_t k = taken[t];
+            PyObject *list = PyList_GET_ITEM(lists, k), *item = PyList_GET_ITEM(list, at[k]);
+            if (++at[k] < PyList_GET_SIZE(list)) {  /* each list in byte order, a word once */
+                const uint8_t *next;
+                Py_ssize_t next_size;
+                if (word_of(PyList_GET_ITEM(list, at[k]), &next, &next_size) < 0) goto fail;
+                if (compare_words(next, next_size, word, word_size) <= 0) {
+                    PyErr_SetString(PyExc_ValueError, "a bundle's words are not in byte order");
+                    goto fail;
+                }
+            }
+            if (cut_into(PyTuple_GET_ITEM(item, 1), &place[k], NULL, 0, &pieces) < 0) goto fail;
+            PyObject *own_variants = PyTuple_GET_ITEM(item, 2);
+            for (Py_ssize_t v = 0; v < PyTuple_GET_SIZE(own_variants); v++) {
+                PyObject *variant = PyTuple_GET_ITEM(own_variants, v);
+                if (!PyTuple_Check(variant) || PyTuple_GET_SIZE(variant) != 2
+                        || !PyBytes_Check(PyTuple_GET_ITEM(variant, 0))) {
+                    PyErr_SetString(PyExc_TypeError, "a variant is a (bytes, postings) pair");
+                    goto fail;
+                }
+                PyObject *name = PyTuple_GET_ITEM(variant, 0);
+                if (cut_into(PyTuple_GET_ITEM(variant, 1), &place[k], (const uint8_t *)PyBytes_AS_STRING(name),
+                             PyBytes_GET_SIZE(name), &variants) < 0) goto fail;
+            }
+        }
+        if (!pieces.n && !variants.n) continue;  /* only on pages left out */
+        /* in page order (pages differ from piece to piece), the variants by name */
+        qsort(pieces.items, (size_t)pieces.n, sizeof(Piece), by_name_then_page);
+        qsort(variants.items, (size_t)variants.n, sizeof(Piece), by_name_then_page);
+        Py_ssize_t named = 0;
+        for (Py_ssize_t v = 0; v < variants.n; v++) {
+            named += !v || compare_words(variants.items[v].name, variants.items[v].name_size,
+                                         variants.items[v - 1].name, variants.items[v - 1].name_size);
+        }
+        buffer.size = 0;
+        if (put_text(&buffer, 0x83, word, word_size) < 0 || put_postings(&buffer, pieces.items, pieces.n) < 0)
+            goto fail;
+        uint8_t *out = reserve(&buffer, 9);
+        if (out == NULL) goto fail;
+        buffer.size += put_head(out, 4, (uint64_t)named);
+        for (Py_ssize_t v = 0; v < variants.n;) {
+            Py_ssize_t end = v + 1;
+            while (end < variants.n && !compare_words(variants.items[end].name, variants.items[end].name_size,
+                                                      variants.items[v].name, variants.items[v].name_size))
+                end++;
+            if (put_text(&buffer, 0x82, variants.items[v].name, variants.items[v].name_size) < 0
+                    || put_postings(&buffer, variants.items + v, end - v) < 0)
+                goto fail;
+            v = end;
+        }
+        PyObject *entry = Py_BuildValue("(Oy#)", word_object, (const char *)buffer.data, buffer.size);
+        if (entry == NULL) goto fail;
+        int appended = PyList_Append(result, entry);
+        Py_DECREF(entry);
+        if (appended < 0) goto fail;
+    }
+    goto done;
 fail:
-    Py_DECREF(result);
-    return NULL;
+    Py_CLEAR(result);
+done:
+    if (place != NULL) {
+        for (Py_ssize_t k = 0; k < k_lists; k++) {
+            PyMem_Free(place[k].numbers);
+            PyMem_Free(place[k].runs);
+        }
+    }
+    PyMem_Free(place);
+    PyMem_Free(at);
+    PyMem_Free(taken);
+    PyMem_Free(pieces.items);
+    PyMem_Free(variants.items);
+    PyMem_Free(buffer.data);
+    return result;
 }
 
 /* As pagefind_bundle._renumbered_pages. */
@@ -787,8 +1017,7 @@ static PyMethodDef methods[] = {
     {"walk", walk, METH_VARARGS, "(page, start, end) of each posting (pagefind_bundle._walk)."},
     {"renumbered_pages", renumbered_pages, METH_VARARGS, "Postings with their pages renumbered."},
     {"renumbered_words", renumbered_words, METH_VARARGS, "Every word's postings with their pages renumbered."},
-    {"cut", cut, METH_VARARGS, "One list of postings per run of the pages kept (pagefind_bundle._cut)."},
-    {"merged_postings", merged_postings, METH_VARARGS, "The CBOR of lists of postings made one."},
+    {"merged_entries", merged_entries, METH_VARARGS, "The word entries of bundles merged (pagefind_bundle._merged_entries)."},
     {"postings_summary", postings_summary, METH_VARARGS, "Each posting's page, bounds, fields and start."},
     {NULL, NULL, 0, NULL},
 };

@@ -700,7 +700,7 @@ class _Placed:
 
 def _cut(postings: Postings, numbers: list[int], runs: list[int], whole: bool,
          tail: int) -> list[tuple[Postings, int]]:
-    # (_Placed.cut's work, a function of its own: the merge's hot loop, compiled in _postings.c)
+    # (_Placed.cut's work, a function of its own for _merged_entries, which _postings.c compiles)
     count, first, data, last = postings
     if not count:
         return []
@@ -790,27 +790,10 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
                      for field in (contents.fields if place.whole else
                                    (own for page, page_fields in enumerate(contents.page_fields)
                                     if place.numbers[page] >= 0 for own in page_fields))}, key=str.encode)
-    by_word: dict[bytes, list[tuple[Word, _Placed]]] = {}
-    for (_, contents), place in zip(bundles, placed):
-        if max(place.runs, default=-1) < 0:
-            continue  # no page taken from it
-        for item in _in_fields(contents, fields):
-            by_word.setdefault(item[0], []).append((item, place))
-    entries = []
-    for word in sorted(by_word):
-        found = by_word[word]
-        postings = _in_page_order([cut for item, place in found for cut in place.cut(item[1])])
-        variants: dict[bytes, list[tuple[Postings, int]]] = {}
-        for item, place in found:
-            for variant, listed in item[2]:
-                variants.setdefault(variant, []).extend(place.cut(listed))
-        variants = {variant: _in_page_order(lists) for variant, lists in variants.items() if lists}
-        if not postings and not variants:
-            continue  # only on pages left out
-        blob = [b"\x83", head(3, len(word)), word, _merged_postings(postings), head(4, len(variants))]
-        for variant in sorted(variants):
-            blob += [b"\x82", head(3, len(variant)), variant, _merged_postings(variants[variant])]
-        entries.append((word.decode("utf-8"), b"".join(blob)))
+    taken = [(contents, place) for (_, contents), place in zip(bundles, placed) if max(place.runs, default=-1) >= 0]
+    entries = [(word.decode("utf-8"), entry) for word, entry in
+               _merged_entries([_in_fields(contents, fields) for contents, _ in taken],
+                               [(place.numbers, place.runs, place.whole, place.tail) for _, place in taken])]
     offsets: dict[str, tuple[list[bytes], array]] | None = {} if word_offsets is not None else None
     chunks = _write_word_index(target, lang, entries, offsets)
 
@@ -847,6 +830,33 @@ def write_merged(target: Path, name: str, bundles: list[tuple[Path, Contents]],
     (target / ENTRY_FILE).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
+def _merged_entries(lists: list[list[Word]], places: list[tuple[list[int], list[int], bool, int]]) \
+        -> list[tuple[bytes, bytes]]:
+    """Each bundle's words (in byte order) cut by its place (a _Placed's numbers, runs, whole and
+    tail) and joined, word by word in byte order: (word, the CBOR of its entry in the merged index)
+    for each word with a posting on a page kept."""
+    by_word: dict[bytes, list[tuple[Word, tuple]]] = {}
+    for words, place in zip(lists, places):
+        for item in words:
+            by_word.setdefault(item[0], []).append((item, place))
+    entries = []
+    for word in sorted(by_word):
+        found = by_word[word]
+        postings = _in_page_order([cut for item, place in found for cut in _cut(item[1], *place)])
+        variants: dict[bytes, list[tuple[Postings, int]]] = {}
+        for item, place in found:
+            for variant, listed in item[2]:
+                variants.setdefault(variant, []).extend(_cut(listed, *place))
+        variants = {variant: _in_page_order(lists) for variant, lists in variants.items() if lists}
+        if not postings and not variants:
+            continue  # only on pages left out
+        blob = [b"\x83", head(3, len(word)), word, _merged_postings(postings), head(4, len(variants))]
+        for variant in sorted(variants):
+            blob += [b"\x82", head(3, len(variant)), variant, _merged_postings(variants[variant])]
+        entries.append((word, b"".join(blob)))
+    return entries
+
+
 def _in_page_order(lists: list[tuple[Postings, int]]) -> list[tuple[Postings, int]]:
     # Runs never overlap: ordered by their first page, their postings are in page order.
     return sorted(lists, key=lambda item: item[0][1] + item[1]) if len(lists) > 1 else lists
@@ -879,7 +889,7 @@ def _merged_sort(target: Path, name: str, bundles: list[tuple[Path, Contents]], 
 # optional: no C compiler at install) or when ARCHIVE_PYTHON_POSTINGS is set (to compare the two).
 PYTHON_READERS = {"chunk_words": chunk_words, "word_at": word_at, "_walk": _walk,
                   "_renumbered_pages": _renumbered_pages, "_renumbered_words": _renumbered_words,
-                  "postings_summary": postings_summary, "_cut": _cut, "_merged_postings": _merged_postings}
+                  "postings_summary": postings_summary, "_merged_entries": _merged_entries}
 try:
     from generator import _postings as compiled_readers
 except ImportError:

@@ -483,7 +483,7 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
     """generator/_postings.c against the Python reference on the real binary's bundle (pages in
     Pagefind's order, weighted title and hidden words, meta fields, images): every chunk's words,
     every list's summary, its walk stopped anywhere, its pages renumbered (alone and word by word),
-    cut around pages left out as a merge cuts it and joined again; and every prefix of a chunk, as a
+    its words cut around pages left out and joined again as a merge does; and every prefix of a chunk, as a
     damaged file would be, is refused with ValueError rather than read wrong."""
     import random
 
@@ -513,6 +513,11 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
         kept_numbers.append(-1 if page % 7 == 3 and page < len(order) - 10 else number)
     place = bundle._placed(kept_numbers)
     assert not place.whole and place.tail < len(order)
+    kept = [(place.numbers, place.runs, place.whole, place.tail)]
+    # and the bundle twice, its pages taking turns (each a run of one page), a page in five left out
+    interleaved = [(placed.numbers, placed.runs, placed.whole, placed.tail) for placed in
+                   (bundle._placed([2 * page + side if page % 5 else -1 for page in range(len(order))])
+                    for side in (0, 1))]
     for chunk in sorted((output / "index").glob("*.pf_index")):
         data = bundle.read_bytes(chunk)
         words = python["chunk_words"](data)
@@ -526,6 +531,8 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
             assert compiled["word_at"](data, at) == (entry, after)
             at = after
         assert compiled["_renumbered_words"](words, numbers) == python["_renumbered_words"](words, numbers)
+        for merged, places in (([words], kept), ([words, words], interleaved)):
+            assert compiled["_merged_entries"](merged, places) == python["_merged_entries"](merged, places)
         for word, postings, variants in words:
             for listed in [postings, *(found for _, found in variants)]:
                 lists += 1
@@ -533,9 +540,6 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
                 assert compiled["_renumbered_pages"](listed, numbers) == python["_renumbered_pages"](listed, numbers)
                 for stop in {0, listed[1], listed[3], listed[3] + 1, rng.randint(0, listed[3] + 1)}:
                     assert compiled["_walk"](listed, stop) == python["_walk"](listed, stop)
-                cut = python["_cut"](listed, place.numbers, place.runs, place.whole, place.tail)
-                assert compiled["_cut"](listed, place.numbers, place.runs, place.whole, place.tail) == cut
-                assert compiled["_merged_postings"](cut) == python["_merged_postings"](cut)
     assert lists > 100
 
 

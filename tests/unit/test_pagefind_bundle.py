@@ -195,9 +195,9 @@ def test_the_compiled_readers_refuse_damaged_bytes_without_reading_past_them(dat
                  lambda: compiled["postings_summary"]((count, first, data, 0)),
                  lambda: compiled["_walk"]((count, first, data, 0)),
                  lambda: compiled["_renumbered_pages"]((count % 4, first % 8, data, 0), list(range(8))),
-                 lambda: compiled["_cut"]((count % 4, first % 8, data, 7), list(range(8)), [0, 0, -1, 1, 1, -1, 2, 2],
-                                          False, first % 9),
-                 lambda: compiled["_merged_postings"]([((count % 4, first % 8, data, 7), first % 3)])):
+                 lambda: compiled["_merged_entries"](
+                     [[(b"w", (count % 4, first % 8, data, 7), ((b"v", (count % 3, first % 8, data, 5)),))]],
+                     [(list(range(8)), [0, 0, -1, 1, 1, -1, 2, 2], False, first % 9)])):
         try:
             call()
         except (ValueError, IndexError):

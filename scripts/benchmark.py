@@ -16,7 +16,9 @@ tree); its stage timings come from the build's own progress lines.
            which also makes the site's spare version; "rebuild 2": a later one).
 --limit-gb stops any run whose process tree passes that much memory, and says so.
 
-Prints Markdown tables for the README; --json FILE keeps every measurement.
+Prints Markdown tables for the README; --json FILE keeps every measurement. Each run first times
+three small fixed tasks (the machine reference: pure Python, creating and removing files, touching
+fresh memory), so that runs on machines, or days, of different speed can be told apart.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ import re
 import shutil
 import sys
 import tempfile
+import time
 import zipfile
 from dataclasses import asdict
 from datetime import date, timedelta
@@ -197,6 +200,37 @@ def _load() -> str:
         return "?"
 
 
+def machine_reference(folder: Path) -> dict[str, float]:
+    """Milliseconds of three fixed tasks, each the best of three: a pure-Python loop, 2,000 small
+    files created and removed, 256 MB of fresh memory touched page by page (on a virtual machine
+    the first touch of a page can cost several times what it costs elsewhere)."""
+    def best(task) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            task()
+            times.append(time.perf_counter() - started)
+        return round(min(times) * 1000, 1)
+
+    def python_loop() -> None:
+        counts: dict[int, int] = {}
+        for number in range(1_000_000):
+            counts[number & 1023] = counts.get(number & 1023, 0) + len(str(number))
+
+    def files() -> None:
+        where = folder / "machine-reference"
+        where.mkdir()
+        for number in range(2000):
+            (where / f"{number}.txt").write_bytes(b"x" * 2048)
+        shutil.rmtree(where)
+
+    def memory() -> None:
+        block = bytearray(256 << 20)
+        block[::4096] = b"\1" * (len(block) // 4096)
+
+    return {"python_ms": best(python_loop), "files_ms": best(files), "memory_ms": best(memory)}
+
+
 def _record(measured: Measurement) -> dict:
     record = asdict(measured) | {"outside_seconds": measured.outside_seconds()}
     record["stdout"], record["stderr"] = measured.stdout[-20_000:], measured.stderr[-20_000:]
@@ -233,6 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             label = f"{args.articles or 'all'} SaudiNewsNet records"
             count, last_day = make_corpus_project(project, args.corpus, args.articles)
         print(f"project with {count} records in {project}", flush=True)
+        reference = machine_reference(workdir)
+        print(f"machine reference: Python loop {reference['python_ms']} ms, 2,000 files {reference['files_ms']} ms, "
+              f"256 MB of fresh memory {reference['memory_ms']} ms", flush=True)
 
         load_before = _load()
         runs: dict[str, Measurement] = {}
@@ -256,7 +293,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs[name] = run_archive(project, "build", limit_mb, args.verbose)
                 print(runs[name].stdout.strip(), flush=True)
 
-        print(f"\n### {label}: {count} records (load average before/after: {load_before} / {_load()})\n")
+        print(f"\n### {label}: {count} records (load average before/after: {load_before} / {_load()}; machine "
+              f"reference: {reference['python_ms']} / {reference['files_ms']} / {reference['memory_ms']} ms)\n")
         print(stage_table(runs))
         print("\nLargest single process (kernel peak RSS): "
               + ", ".join(f"{name} {m.largest_process_mb:.0f} MB" for name, m in runs.items()))
@@ -270,6 +308,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.json:
             args.json.write_text(json.dumps({
                 "label": label, "records": count, "site_pages": site_pages, "load": [load_before, _load()],
+                "machine_reference": reference,
                 "runs": {name: _record(m) for name, m in runs.items()},
                 "others": {name: {"pages": r["pages"], "bytes": r["bytes"], "measurement": _record(r["measurement"])}
                            for name, r in others.items()},

@@ -692,15 +692,12 @@ class _Placed:
     # is cut where a page was edited or a new page falls among its pages in URL order.
     tail: int = _NO_PAGE
 
-    def cut(self, postings: Postings) -> list[tuple[Postings, int]]:
-        """The postings of the pages kept, one list per run, each with the number of the run's
-        pages in the merged bundle minus their number here."""
-        return _cut(postings, self.numbers, self.runs, self.whole, self.tail)
-
 
 def _cut(postings: Postings, numbers: list[int], runs: list[int], whole: bool,
          tail: int) -> list[tuple[Postings, int]]:
-    # (_Placed.cut's work, a function of its own for _merged_entries, which _postings.c compiles)
+    """The postings of the pages a bundle placed as `numbers`, `runs`, `whole` and `tail` (a
+    _Placed's) keeps, one list per run, each with the number of the run's pages in the merged
+    bundle minus their number here."""
     count, first, data, last = postings
     if not count:
         return []

@@ -139,7 +139,7 @@ def test_a_bundle_cut_around_pages_left_out_and_pages_between_keeps_every_postin
         assert place.whole == (kept == list(range(size)) and numbers == list(range(numbers[0], numbers[0] + size)))
         pages = sorted(rng.sample(range(size), rng.randint(1, min(size, 40))))
         postings, held = _random_postings(rng, pages)
-        cut = bundle._in_page_order(place.cut(postings))
+        cut = bundle._in_page_order(bundle._cut(postings, place.numbers, place.runs, place.whole, place.tail))
         assert _decoded(cut) == {numbers[page]: held[page] for page in pages if numbers[page] >= 0}
 
 

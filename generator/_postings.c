@@ -1,13 +1,13 @@
-/* The hot loops of pagefind_bundle.py, compiled: reading, cutting and joining Pagefind's lists of postings.
+/* The hot loops of pagefind_bundle.py, compiled: reading, cutting and joining Pagefind's postings.
  *
  * A bundle holds a posting per word per page, and the index stage reads every one of them several
  * times (decoding each piece, putting its pages in URL order, cutting kept pieces and joining them
  * into a part, bounding the scores of the first pages of results): in Python that was most of the
- * stage's CPU. Each function
- * here gives exactly what the Python function of the same name in pagefind_bundle.py gives, which
- * stays the reference (used where this module is not built): tests/unit/test_pagefind_bundle.py runs
- * its tests with both, tests/test_search_index.py compares them on the Pagefind binary's own bundle.
- * Errors are ValueError, as there.
+ * stage's CPU. Each function here gives exactly what the Python function of the same name in
+ * pagefind_bundle.py gives, which stays the reference (used where this module is not built):
+ * tests/unit/test_pagefind_bundle.py runs its tests with both, tests/test_search_index.py compares
+ * them on the Pagefind binary's own bundle. Errors are ValueError, as there (IndexError for a page
+ * past a merge's place, TypeError for arguments of the wrong kind).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -575,7 +575,7 @@ static int cut_into(PyObject *postings, const Place *place, const uint8_t *name,
             run_last = walked[k].page;
         }
     }
-    if (!failed && n && walked[n - 1].end < 0 && (n == 0 || place->runs[walked[n - 1].page] < 0)) {
+    if (!failed && n && walked[n - 1].end < 0 && place->runs[walked[n - 1].page] < 0) {
         PyErr_SetString(PyExc_ValueError, "postings past the tail outside any run");
         failed = 1;
     }
@@ -583,13 +583,17 @@ static int cut_into(PyObject *postings, const Place *place, const uint8_t *name,
     return failed ? -1 : 0;
 }
 
+/* Bytes in Python's order: byte by byte, a prefix first. */
+static int compare_words(const uint8_t *a, Py_ssize_t a_size, const uint8_t *b, Py_ssize_t b_size) {
+    Py_ssize_t shorter = a_size < b_size ? a_size : b_size;
+    int order = shorter ? memcmp(a, b, (size_t)shorter) : 0;
+    return order ? order : (a_size > b_size) - (a_size < b_size);
+}
+
 static int by_name_then_page(const void *a, const void *b) {
     const Piece *x = a, *y = b;
-    Py_ssize_t shorter = x->name_size < y->name_size ? x->name_size : y->name_size;
-    int order = shorter ? memcmp(x->name, y->name, (size_t)shorter) : 0;
-    if (order) return order;
-    if (x->name_size != y->name_size) return x->name_size < y->name_size ? -1 : 1;
-    return (x->first > y->first) - (x->first < y->first);
+    int order = compare_words(x->name, x->name_size, y->name, y->name_size);
+    return order ? order : (x->first > y->first) - (x->first < y->first);
 }
 
 typedef struct {
@@ -660,12 +664,6 @@ static int word_of(PyObject *item, const uint8_t **word, Py_ssize_t *size) {
     *word = (const uint8_t *)PyBytes_AS_STRING(PyTuple_GET_ITEM(item, 0));
     *size = PyBytes_GET_SIZE(PyTuple_GET_ITEM(item, 0));
     return 0;
-}
-
-static int compare_words(const uint8_t *a, Py_ssize_t a_size, const uint8_t *b, Py_ssize_t b_size) {
-    Py_ssize_t shorter = a_size < b_size ? a_size : b_size;
-    int order = shorter ? memcmp(a, b, (size_t)shorter) : 0;
-    return order ? order : (a_size > b_size) - (a_size < b_size);
 }
 
 /* As pagefind_bundle._merged_entries: each bundle's words (a list in byte order) cut by its place

@@ -436,7 +436,8 @@ def read_bundle(folder: Path) -> Contents:
         words: list[Word] = []
         for _first, _last, chunk in chunks:
             found = chunk_words(read_bytes(folder / "index" / f"{chunk}.pf_index"))
-            if words and found and found[0][0] <= words[-1][0]:
+            ordered = [word for word, _, _ in words[-1:] + found]  # (a merge relies on byte order)
+            if any(after <= before for before, after in zip(ordered, ordered[1:])):
                 raise ValueError(f"index chunk {chunk}: words out of order")
             words += found
         filters = {}
@@ -834,6 +835,8 @@ def _merged_entries(lists: list[list[Word]], places: list[tuple[list[int], list[
     for each word with a posting on a page kept."""
     by_word: dict[bytes, list[tuple[Word, tuple]]] = {}
     for words, place in zip(lists, places):
+        if any(after[0] <= before[0] for before, after in zip(words, words[1:])):
+            raise ValueError("a bundle's words are not in byte order")  # (as the compiled one checks)
         for item in words:
             by_word.setdefault(item[0], []).append((item, place))
     entries = []

@@ -483,8 +483,8 @@ def test_the_compiled_readers_read_what_pagefind_wrote_as_the_python_ones_do(tmp
     """generator/_postings.c against the Python reference on the real binary's bundle (pages in
     Pagefind's order, weighted title and hidden words, meta fields, images): every chunk's words,
     every list's summary, its walk stopped anywhere, its pages renumbered (alone and word by word),
-    its words cut around pages left out and joined again as a merge does; and every prefix of a chunk, as a
-    damaged file would be, is refused with ValueError rather than read wrong."""
+    its words cut around pages left out and joined again as a merge does; and every prefix of a
+    chunk, as a damaged file would be, is refused with ValueError rather than read wrong."""
     import random
 
     from generator import pagefind_bundle as bundle

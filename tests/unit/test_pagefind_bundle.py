@@ -202,3 +202,14 @@ def test_the_compiled_readers_refuse_damaged_bytes_without_reading_past_them(dat
             call()
         except (ValueError, IndexError):
             pass
+
+
+def test_merged_entries_refuse_a_bundle_whose_words_are_not_in_byte_order():
+    """A merge walks the bundles' word lists in step (read_bundle refuses a chunk out of order)."""
+    postings = (1, 0, b"\x80\x80", 0)
+    place = ([0], [0], True, 1 << 62)
+    assert [word for word, _ in bundle._merged_entries([[(b"a", postings, ()), (b"b", postings, ())]], [place])] \
+        == [b"a", b"b"]
+    for words in ([(b"b", postings, ()), (b"a", postings, ())], [(b"a", postings, ()), (b"a", postings, ())]):
+        with pytest.raises(ValueError, match="byte order"):
+            bundle._merged_entries([words], [place])

@@ -7,10 +7,12 @@
  * pagefind_bundle.py gives, which stays the reference (used where this module is not built):
  * tests/unit/test_pagefind_bundle.py runs its tests with both, tests/test_search_index.py compares
  * them on the Pagefind binary's own bundle. Errors are ValueError, as there (IndexError for a page
- * past a merge's place, TypeError for arguments of the wrong kind).
+ * past a merge's place, TypeError for arguments of the wrong kind). `contenders` is
+ * pagefind_ranking.PartRanking.contenders's numpy, compiled the same way (tests/test_pagefind_ranking.py).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -859,30 +861,27 @@ static int by_position(const void *a, const void *b) {
     return (x->position > y->position) - (x->position < y->position);
 }
 
-static int append_integer(PyObject *list, long long value) {
-    PyObject *number = PyLong_FromLongLong(value);
-    if (number == NULL) return -1;
-    int failed = PyList_Append(list, number);
-    Py_DECREF(number);
-    return failed;
-}
+/* One posting as pagefind_bundle.postings_summary reads it. */
+typedef struct {
+    int64_t page, low, high, mask;
+    Py_ssize_t start;
+} Summary;
 
-/* As pagefind_bundle.postings_summary: (pages, lows, highs, fields, starts). */
-static PyObject *postings_summary(PyObject *self, PyObject *args) {
-    PyObject *postings;
-    if (!PyArg_ParseTuple(args, "O", &postings)) return NULL;
-    Listed listed;
-    if (unpack_postings(postings, &listed) < 0) return NULL;
-    const Bytes *b = &listed.bytes;
-    PyObject *lists[5] = {NULL, NULL, NULL, NULL, NULL};
+/* Each posting's summary (pagefind_bundle.postings_summary) into *found (listed->count of them, to
+ * be freed with PyMem_Free); 0, or -1 with an exception set. */
+static int summarise(const Listed *listed, Summary **found) {
+    if (listed->count > (uint64_t)listed->bytes.size + 1) return truncated();  /* each takes a byte or more */
+    const Bytes *b = &listed->bytes;
+    Summary *summaries = PyMem_Malloc(sizeof(Summary) * (listed->count ? (size_t)listed->count : 1));
     Location *locations = NULL;
     size_t capacity = 0;
-    for (int k = 0; k < 5; k++) {
-        if ((lists[k] = PyList_New(0)) == NULL) goto fail;
+    if (summaries == NULL) {
+        PyErr_NoMemory();
+        return -1;
     }
-    int64_t page = (int64_t)listed.first;
+    int64_t page = (int64_t)listed->first;
     Py_ssize_t i = 0;
-    for (uint64_t number = 0; number < listed.count; number++) {
+    for (uint64_t number = 0; number < listed->count; number++) {
         if (number) {
             uint64_t difference;
             if (page_difference(b, &i, &difference) < 0) goto fail;
@@ -997,16 +996,441 @@ static PyObject *postings_summary(PyObject *self, PyObject *args) {
                 }
             }
         }
-        if (append_integer(lists[0], page) < 0 || append_integer(lists[1], low) < 0
-            || append_integer(lists[2], high) < 0 || append_integer(lists[3], mask) < 0
-            || append_integer(lists[4], start) < 0) goto fail;
+        summaries[number] = (Summary){page, low, high, mask, start};
     }
     PyMem_Free(locations);
-    return Py_BuildValue("(NNNNN)", lists[0], lists[1], lists[2], lists[3], lists[4]);
+    *found = summaries;
+    return 0;
 fail:
     PyMem_Free(locations);
+    PyMem_Free(summaries);
+    return -1;
+}
+
+/* As pagefind_bundle.postings_summary: (pages, lows, highs, fields, starts). */
+static PyObject *postings_summary(PyObject *self, PyObject *args) {
+    PyObject *postings;
+    if (!PyArg_ParseTuple(args, "O", &postings)) return NULL;
+    Listed listed;
+    Summary *summaries;
+    if (unpack_postings(postings, &listed) < 0 || summarise(&listed, &summaries) < 0) return NULL;
+    PyObject *lists[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int k = 0; k < 5; k++) {
+        if ((lists[k] = PyList_New((Py_ssize_t)listed.count)) == NULL) goto fail;
+    }
+    for (uint64_t number = 0; number < listed.count; number++) {
+        const Summary *s = &summaries[number];
+        long long values[5] = {s->page, s->low, s->high, s->mask, (long long)s->start};
+        for (int k = 0; k < 5; k++) {
+            PyObject *value = PyLong_FromLongLong(values[k]);
+            if (value == NULL) goto fail;
+            PyList_SET_ITEM(lists[k], (Py_ssize_t)number, value);
+        }
+    }
+    PyMem_Free(summaries);
+    return Py_BuildValue("(NNNNN)", lists[0], lists[1], lists[2], lists[3], lists[4]);
+fail:
+    PyMem_Free(summaries);
     for (int k = 0; k < 5; k++) Py_XDECREF(lists[k]);
     return NULL;
+}
+
+/* -- the first pages' contenders (pagefind_ranking.PartRanking.contenders) ----------------------
+ *
+ * The same bounds as the numpy reference there, computed in the same order so that they are the same
+ * numbers: a form's bounds took about 2 ms there, most of it numpy's cost per call on small arrays
+ * (a part's 550 frequent forms: 1.2 of its 2.6 s of searching). */
+
+typedef struct {
+    int64_t page, low, high, mask;
+    Py_ssize_t start;
+    Py_ssize_t listed;  /* which of the matched lists it is in */
+    int64_t word;       /* the matched word's number */
+    double bonus, diacritic;
+} Row;
+
+typedef struct {
+    int64_t position, weight;
+    Py_ssize_t word;  /* the word's number among the page's words */
+    Py_ssize_t seq;   /* the order the locations were read in */
+    Py_ssize_t group; /* (once grouped) the order its position was first read in */
+} Located;
+
+static double term(int64_t count, double bonus, double diacritic, double norm, double scale) {
+    /* BM25 of a word on a page, as PartRanking._terms: the order of its operations is kept */
+    double weighted = (double)count / 24.0 * bonus;
+    return scale * weighted / (norm + weighted) * diacritic;
+}
+
+static int by_position_then_seq(const void *a, const void *b) {
+    const Located *x = a, *y = b;
+    if (x->position != y->position) return (x->position > y->position) - (x->position < y->position);
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+static int by_group_then_seq(const void *a, const void *b) {
+    const Located *x = a, *y = b;
+    if (x->group != y->group) return (x->group > y->group) - (x->group < y->group);
+    return (x->seq > y->seq) - (x->seq < y->seq);
+}
+
+/* The page's rows (row numbers, ascending) sorted by word, then row: insertion sort, a page has few. */
+static void by_word(const Row *rows, Py_ssize_t *order, Py_ssize_t n) {
+    for (Py_ssize_t k = 1; k < n; k++) {
+        Py_ssize_t row = order[k], j = k;
+        while (j > 0 && rows[order[j - 1]].word > rows[row].word) {
+            order[j] = order[j - 1];
+            j--;
+        }
+        order[j] = row;
+    }
+}
+
+/* The first-best of the found pages' lower bounds (there are more than `first`). */
+static double first_best(const double *lows, const Py_ssize_t *on, Py_ssize_t total, Py_ssize_t first,
+                         double *heap) {
+    Py_ssize_t size = 0;
+    for (Py_ssize_t page = 0; page < total; page++) {
+        if (!on[page]) continue;
+        double value = lows[page];
+        if (size < first) {  /* a min-heap of the best `first` so far */
+            Py_ssize_t k = size++;
+            while (k > 0 && heap[(k - 1) / 2] > value) {
+                heap[k] = heap[(k - 1) / 2];
+                k = (k - 1) / 2;
+            }
+            heap[k] = value;
+        } else if (value > heap[0]) {
+            Py_ssize_t k = 0;
+            for (;;) {
+                Py_ssize_t child = 2 * k + 1;
+                if (child >= size) break;
+                if (child + 1 < size && heap[child + 1] < heap[child]) child++;
+                if (heap[child] >= value) break;
+                heap[k] = heap[child];
+                k = child;
+            }
+            heap[k] = value;
+        }
+    }
+    return heap[0];
+}
+
+/* As PartRanking._located_bounds for one page: its bounds from its locations. */
+static int locate(const Row *rows, const Py_ssize_t *page_rows, Py_ssize_t n, PyObject **data, double norm,
+                  double scale, double *low, double *high) {
+    Py_ssize_t words = 0, located = 0, capacity = 64;
+    int64_t *word_of = PyMem_Malloc(sizeof(int64_t) * n);     /* page's word number -> matched word */
+    double *bonus = PyMem_Malloc(sizeof(double) * n), *diacritic = PyMem_Malloc(sizeof(double) * n);
+    int64_t *certain = PyMem_Calloc(n, sizeof(int64_t)), *uncertain = PyMem_Calloc(n, sizeof(int64_t));
+    int64_t *most = PyMem_Calloc(n, sizeof(int64_t));
+    Py_ssize_t *certain_order = PyMem_Malloc(sizeof(Py_ssize_t) * n);
+    char *in_certain = PyMem_Calloc(n, 1);
+    Located *at = PyMem_Malloc(sizeof(Located) * capacity);
+    int result = -1;
+    if (!word_of || !bonus || !diacritic || !certain || !uncertain || !most || !certain_order || !in_certain || !at) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < n; k++) {
+        const Row *row = &rows[page_rows[k]];
+        Py_ssize_t word = 0;
+        while (word < words && word_of[word] != row->word) word++;
+        if (word == words) {  /* its first row gives the word's bonuses */
+            word_of[words] = row->word;
+            bonus[words] = row->bonus;
+            diacritic[words] = row->diacritic;
+            words++;
+        }
+        Bytes b = {(const uint8_t *)PyBytes_AS_STRING(data[row->listed]), PyBytes_GET_SIZE(data[row->listed])};
+        Py_ssize_t i = row->start;
+        int major;
+        uint64_t length, value;
+        if (read_head(&b, &i, &major, &length) < 0) goto done;
+        if (length > (uint64_t)b.size) {
+            truncated();
+            goto done;
+        }
+        int64_t weight = DEFAULT_WEIGHT, position = 0;
+        for (uint64_t item = 0; item < length; item++) {
+            if (read_head(&b, &i, &major, &value) < 0) goto done;
+            if (major == 1) {
+                weight = value < 255 ? (int64_t)value : 255;
+                position = 0;
+                continue;
+            }
+            position += (int64_t)value;
+            if (located == capacity) {
+                capacity *= 2;
+                Located *grown = PyMem_Realloc(at, sizeof(Located) * capacity);
+                if (grown == NULL) {
+                    PyErr_NoMemory();
+                    goto done;
+                }
+                at = grown;
+            }
+            at[located] = (Located){position, weight, word, located, 0};
+            located++;
+        }
+    }
+    /* The locations by position, the positions in the order first read (the reference's dict). */
+    qsort(at, located, sizeof(Located), by_position_then_seq);
+    for (Py_ssize_t k = 0; k < located;) {
+        Py_ssize_t next = k + 1;
+        while (next < located && at[next].position == at[k].position) next++;
+        for (Py_ssize_t j = k; j < next; j++) at[j].group = at[k].seq;
+        k = next;
+    }
+    qsort(at, located, sizeof(Located), by_group_then_seq);
+    Py_ssize_t certain_words = 0;
+    int64_t least = 0;
+    for (Py_ssize_t k = 0; k < located;) {
+        Py_ssize_t next = k + 1;
+        int one_word = 1;
+        int64_t lightest = at[k].weight, heaviest = at[k].weight;
+        while (next < located && at[next].group == at[k].group) {
+            if (at[next].word != at[k].word) one_word = 0;
+            if (at[next].weight < lightest) lightest = at[next].weight;
+            if (at[next].weight > heaviest) heaviest = at[next].weight;
+            next++;
+        }
+        if (next - k == 1 || (one_word && lightest == heaviest)) {
+            Py_ssize_t word = at[k].word;
+            if (!in_certain[word]) {
+                in_certain[word] = 1;
+                certain_order[certain_words++] = word;
+            }
+            certain[word] += at[k].weight;
+        } else {  /* credited to one of the words there, at one of its own weights there */
+            for (Py_ssize_t j = k; j < next; j++) most[at[j].word] = -1;
+            for (Py_ssize_t j = k; j < next; j++) {
+                if (at[j].weight > most[at[j].word]) most[at[j].word] = at[j].weight;
+            }
+            for (Py_ssize_t j = k; j < next; j++) {
+                if (most[at[j].word] >= 0) {
+                    uncertain[at[j].word] += most[at[j].word];
+                    most[at[j].word] = -1;
+                }
+            }
+        }
+        least += lightest;
+        k = next;
+    }
+    double most_of = 0.0, certain_sum = 0.0, least_bonus = bonus[0], least_diacritic = diacritic[0];
+    for (Py_ssize_t word = 0; word < words; word++) {
+        most_of += term(certain[word] + uncertain[word], bonus[word], diacritic[word], norm, scale);
+        if (bonus[word] < least_bonus) least_bonus = bonus[word];
+        if (diacritic[word] < least_diacritic) least_diacritic = diacritic[word];
+    }
+    for (Py_ssize_t k = 0; k < certain_words; k++) {
+        Py_ssize_t word = certain_order[k];
+        certain_sum += term(certain[word], bonus[word], diacritic[word], norm, scale);
+    }
+    double from_least = term(least, least_bonus, least_diacritic, norm, scale);
+    *low = from_least > certain_sum ? from_least : certain_sum;
+    *high = most_of;
+    result = 0;
+done:
+    PyMem_Free(word_of);
+    PyMem_Free(bonus);
+    PyMem_Free(diacritic);
+    PyMem_Free(certain);
+    PyMem_Free(uncertain);
+    PyMem_Free(most);
+    PyMem_Free(certain_order);
+    PyMem_Free(in_certain);
+    PyMem_Free(at);
+    return result;
+}
+
+/* The pages (ascending) whose upper bound reaches the first-best lower bound; returns how many. */
+static Py_ssize_t zone_of(const double *lows, const double *highs, const Py_ssize_t *on, Py_ssize_t total,
+                          Py_ssize_t first, double floor_factor, double *heap, Py_ssize_t *zone) {
+    double floor = first_best(lows, on, total, first, heap) * floor_factor;
+    Py_ssize_t n = 0;
+    for (Py_ssize_t page = 0; page < total; page++) {
+        if (on[page] && highs[page] >= floor) zone[n++] = page;
+    }
+    return n;
+}
+
+/* contenders(listed, norms, field_weights, first, saturation_plus_one, floor_factor) -> (count,
+ * {page: (low, high)} or None), as PartRanking.contenders with its numpy reference: `listed` holds
+ * (postings, word, length bonus, diacritic bonus) for each matched list in the module's order,
+ * `norms` each page's length normalisation (float64 bytes). None where every page must be scored. */
+static PyObject *contenders(PyObject *self, PyObject *args) {
+    PyObject *listed_items, *weights_given;
+    Py_buffer norms_buffer;
+    Py_ssize_t first;
+    double saturation_plus_one, floor_factor;
+    if (!PyArg_ParseTuple(args, "O!y*Ondd", &PyList_Type, &listed_items, &norms_buffer, &weights_given, &first,
+                          &saturation_plus_one, &floor_factor)) return NULL;
+    PyObject *result = NULL, *weights = NULL, *bounds = NULL;
+    Py_ssize_t n_listed = PyList_GET_SIZE(listed_items), total = norms_buffer.len / (Py_ssize_t)sizeof(double);
+    const double *norms = norms_buffer.buf;
+    Row *rows = NULL;
+    PyObject **data = PyMem_Calloc(n_listed ? n_listed : 1, sizeof(PyObject *));
+    Py_ssize_t *on = PyMem_Calloc(total + 1, sizeof(Py_ssize_t)), *begin = PyMem_Calloc(total + 1, sizeof(Py_ssize_t));
+    double *lows = PyMem_Malloc(sizeof(double) * (total + 1)), *highs = PyMem_Malloc(sizeof(double) * (total + 1));
+    double *heap = NULL, *field_weights = NULL;
+    Py_ssize_t *page_rows = NULL, *zone = PyMem_Malloc(sizeof(Py_ssize_t) * (total + 1)), *order = NULL;
+    if (!data || !on || !begin || !lows || !highs || !zone) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    if (norms_buffer.len % (Py_ssize_t)sizeof(double) || first < 1) {
+        PyErr_SetString(PyExc_ValueError, "norms are float64 bytes, and a first page holds a page or more");
+        goto done;
+    }
+    if ((weights = PySequence_Fast(weights_given, "the fields' weights are a sequence")) == NULL) goto done;
+    Py_ssize_t fields = PySequence_Fast_GET_SIZE(weights);
+    if ((field_weights = PyMem_Malloc(sizeof(double) * (fields ? fields : 1))) == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t f = 0; f < fields; f++) {
+        field_weights[f] = PyFloat_AsDouble(PySequence_Fast_GET_ITEM(weights, f));
+        if (field_weights[f] == -1.0 && PyErr_Occurred()) goto done;
+    }
+    if (fields > MAX_FIELDS) fields = MAX_FIELDS;  /* (a summary tells no more apart) */
+
+    /* Every matched list's postings, one row each, in the module's order. */
+    Py_ssize_t n_rows = 0, capacity = 0;
+    for (Py_ssize_t k = 0; k < n_listed; k++) {
+        PyObject *item = PyList_GET_ITEM(listed_items, k);
+        PyObject *postings;
+        long long word;
+        double bonus, diacritic;
+        if (!PyArg_ParseTuple(item, "OLdd", &postings, &word, &bonus, &diacritic)) goto done;
+        Listed listed;
+        Summary *summaries;
+        if (unpack_postings(postings, &listed) < 0 || summarise(&listed, &summaries) < 0) goto done;
+        data[k] = listed.data;
+        if (n_rows + (Py_ssize_t)listed.count > capacity) {
+            Py_ssize_t more = (n_rows + (Py_ssize_t)listed.count) * 2;
+            Row *grown = PyMem_Realloc(rows, sizeof(Row) * (more ? more : 1));
+            if (grown == NULL) {
+                PyMem_Free(summaries);
+                PyErr_NoMemory();
+                goto done;
+            }
+            rows = grown;
+            capacity = more;
+        }
+        for (uint64_t number = 0; number < listed.count; number++) {
+            const Summary *s = &summaries[number];
+            if (s->page < 0 || s->page >= total) {
+                PyMem_Free(summaries);
+                PyErr_Format(PyExc_ValueError, "a posting's page %lld is not among the part's %zd pages",
+                             (long long)s->page, total);
+                goto done;
+            }
+            rows[n_rows++] = (Row){s->page, s->low, s->high, s->mask, s->start, k, word, bonus, diacritic};
+        }
+        PyMem_Free(summaries);
+    }
+    Py_ssize_t count = 0;
+    for (Py_ssize_t row = 0; row < n_rows; row++) count += !on[rows[row].page]++;
+    if (count <= first) {
+        result = Py_BuildValue("(nO)", count, Py_None);
+        goto done;
+    }
+    double idf = log(((double)(total - count) + 0.5) / ((double)count + 0.5) + 1.0);
+    double scale = idf * saturation_plus_one;
+
+    /* Each page's rows, in row order. */
+    if ((page_rows = PyMem_Malloc(sizeof(Py_ssize_t) * n_rows)) == NULL ||
+        (order = PyMem_Malloc(sizeof(Py_ssize_t) * n_rows)) == NULL ||
+        (heap = PyMem_Malloc(sizeof(double) * first)) == NULL) {  /* (first < count <= rows) */
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t page = 0; page < total; page++) begin[page + 1] = begin[page] + on[page];
+    for (Py_ssize_t page = 0; page <= total; page++) zone[page] = begin[page];  /* (as fill positions) */
+    for (Py_ssize_t row = 0; row < n_rows; row++) page_rows[zone[rows[row].page]++] = row;
+
+    /* As PartRanking._counted_bounds: a page with one posting is scored, one with several bounded
+     * by crediting each word all its postings' count; the meta boost added to both. */
+    for (Py_ssize_t page = 0; page < total; page++) {
+        lows[page] = highs[page] = -INFINITY;
+        if (!on[page]) continue;
+        Py_ssize_t n = on[page];
+        Py_ssize_t *mine = order + begin[page];
+        memcpy(mine, page_rows + begin[page], sizeof(Py_ssize_t) * n);
+        by_word(rows, mine, n);
+        double boost = 0.0;
+        for (Py_ssize_t f = 0; f < fields; f++) {
+            int64_t holding = 0;  /* words with a posting here in the field */
+            for (Py_ssize_t k = 0; k < n;) {
+                Py_ssize_t next = k;
+                int64_t held = 0;
+                while (next < n && rows[mine[next]].word == rows[mine[k]].word) held |= rows[mine[next++]].mask;
+                holding += (held >> f) & 1;
+                k = next;
+            }
+            double cubed = (double)holding * (double)holding * (double)holding;
+            boost += field_weights[f] * idf * cubed;
+        }
+        double norm = norms[page];
+        if (n == 1) {
+            const Row *row = &rows[mine[0]];
+            lows[page] = term(row->low, row->bonus, row->diacritic, norm, scale) + boost;
+            highs[page] = term(row->high, row->bonus, row->diacritic, norm, scale) + boost;
+            continue;
+        }
+        double high = 0.0;
+        for (Py_ssize_t k = 0; k < n;) {
+            Py_ssize_t next = k;
+            int64_t counted = 0;
+            while (next < n && rows[mine[next]].word == rows[mine[k]].word) counted += rows[mine[next++]].high;
+            high += term(counted, rows[mine[k]].bonus, rows[mine[k]].diacritic, norm, scale);
+            k = next;
+        }
+        lows[page] = 0.0 + boost;
+        highs[page] = high + boost;
+    }
+    Py_ssize_t zone_size = zone_of(lows, highs, on, total, first, floor_factor, heap, zone);
+    int refined = 0;
+    for (Py_ssize_t k = 0; k < zone_size; k++) {
+        Py_ssize_t page = zone[k];
+        if (on[page] < 2) continue;
+        double low, high, boost = lows[page];
+        if (locate(rows, page_rows + begin[page], on[page], data, norms[page], scale, &low, &high) < 0) goto done;
+        lows[page] = low + boost;
+        if (high + boost < highs[page]) highs[page] = high + boost;
+        refined = 1;
+    }
+    if (refined) zone_size = zone_of(lows, highs, on, total, first, floor_factor, heap, zone);
+    if (zone_size >= count) {
+        result = Py_BuildValue("(nO)", count, Py_None);
+        goto done;
+    }
+    if ((bounds = PyDict_New()) == NULL) goto done;
+    for (Py_ssize_t k = 0; k < zone_size; k++) {
+        PyObject *key = PyLong_FromSsize_t(zone[k]);
+        PyObject *value = Py_BuildValue("(dd)", lows[zone[k]], highs[zone[k]]);
+        int failed = key == NULL || value == NULL || PyDict_SetItem(bounds, key, value) < 0;
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+        if (failed) goto done;
+    }
+    result = Py_BuildValue("(nO)", count, bounds);
+done:
+    PyBuffer_Release(&norms_buffer);
+    Py_XDECREF(weights);
+    Py_XDECREF(bounds);
+    PyMem_Free(rows);
+    PyMem_Free(data);
+    PyMem_Free(on);
+    PyMem_Free(begin);
+    PyMem_Free(lows);
+    PyMem_Free(highs);
+    PyMem_Free(heap);
+    PyMem_Free(field_weights);
+    PyMem_Free(page_rows);
+    PyMem_Free(zone);
+    PyMem_Free(order);
+    return result;
 }
 
 static PyMethodDef methods[] = {
@@ -1017,6 +1441,7 @@ static PyMethodDef methods[] = {
     {"renumbered_words", renumbered_words, METH_VARARGS, "Every word's postings with their pages renumbered."},
     {"merged_entries", merged_entries, METH_VARARGS, "The word entries of bundles merged (pagefind_bundle._merged_entries)."},
     {"postings_summary", postings_summary, METH_VARARGS, "Each posting's page, bounds, fields and start."},
+    {"contenders", contenders, METH_VARARGS, "The pages that may be on a search's first page (pagefind_ranking)."},
     {NULL, NULL, 0, NULL},
 };
 

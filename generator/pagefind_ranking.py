@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import pickle
 from bisect import bisect_left
 from dataclasses import dataclass
@@ -44,6 +45,16 @@ STEMMERS = {"ar": "arabic", "en": "english"}
 
 # The module computes in 32-bit floats, this in 64-bit: the two agree to a few parts in a million.
 TOLERANCE = 1e-4
+
+# The contenders' bounds compiled (generator/_postings.c), unless the Python readers are asked for
+# (ARCHIVE_PYTHON_POSTINGS, as in pagefind_bundle.py): numpy's cost per call on small arrays was most
+# of a form's 2 ms. The numpy below stays the reference, and gives the same numbers.
+COMPILED_CONTENDERS = getattr(pagefind_bundle.compiled_readers, "contenders", None)
+_compiled_contenders = None if os.environ.get("ARCHIVE_PYTHON_POSTINGS") else COMPILED_CONTENDERS
+
+# A matched list of postings: (its place: chunk, word, variant), its postings, the word's number,
+# its length bonus, its diacritic bonus.
+_Listed = tuple[tuple[str, int, int], "pagefind_bundle.Postings", int, float, float]
 
 
 @dataclass(frozen=True)
@@ -135,6 +146,7 @@ class PartRanking:
         average = lengths.mean() if len(lengths) else 1.0
         # BM25's length normalisation of each page: k1 (1 - b + b x length / average length)
         self._norms = TERM_SATURATION * (1 - PAGE_LENGTH + PAGE_LENGTH * lengths / average)
+        self._norm_bytes = self._norms.tobytes()  # (for the compiled contenders)
         # the meta fields' weights, by field number: the module boosts only the fields it names
         self._field_weights = [META_WEIGHTS.get(name, 1.0) for name in fields]
         algorithm = STEMMERS.get(language.split("-")[0].lower())
@@ -149,7 +161,15 @@ class PartRanking:
         be scored anyway, or when the word index cannot be read here (the module, scoring every
         page, then says what is wrong with it)."""
         try:
-            matched = self._matched(term, chunks)
+            listed = self._listed(term, chunks)
+            if listed is None:
+                return None
+            if _compiled_contenders is not None:
+                count, bounds = _compiled_contenders([item[1:] for item in listed], self._norm_bytes,
+                                                     self._field_weights, first, TERM_SATURATION + 1,
+                                                     1 - 3 * TOLERANCE)
+                return None if bounds is None else Contenders(count, bounds)
+            matched = self._matched(listed)
             if matched is None or matched.count <= first:
                 return None
             lows, highs, several = self._counted_bounds(matched)
@@ -167,7 +187,8 @@ class PartRanking:
     def bounds(self, term: str, chunks: tuple[str, ...]) -> dict[int, tuple[float, float]] | None:
         """The bounds of the score of every page that `term` finds, by page number, as close as
         the locations tell (`contenders` works them out so only for the pages it must)."""
-        matched = self._matched(term, chunks)
+        listed = self._listed(term, chunks)
+        matched = None if listed is None else self._matched(listed)
         if matched is None:
             return None
         lows, highs, several = self._counted_bounds(matched)
@@ -200,26 +221,33 @@ class PartRanking:
 
     # -- the matched words' postings ---------------------------------------------------------------
 
-    def _matched(self, term: str, chunks: tuple[str, ...]) -> _Matched | None:
-        """The postings of the words that `term` matches in the loaded `chunks`: the words that its
-        stem begins, or else the longest word that begins its stem. None when this cannot tell (a
-        language without a stemmer here, a query of several words)."""
+    def _listed(self, term: str, chunks: tuple[str, ...]) -> list[_Listed] | None:
+        """The lists of postings that `term` matches in the loaded `chunks`: those of the words that
+        its stem begins, or else of the longest word that begins its stem, each word's own list
+        before its variants' (the module's order). None when this cannot tell (a language without
+        a stemmer here, a query of several words)."""
         if self._stem is None or not term or " " in term:
             return None
         stem = self._stem(term).encode("utf-8")
         if not stem:
             return None
-        found = self._found(stem, chunks)
         query = term.encode("utf-8")
-        postings, words, bonuses, diacritics = [], [], [], []
-        for word, (chunk, at) in enumerate(found):
+        listed = []
+        for word, (chunk, at) in enumerate(self._found(stem, chunks)):
             key, own, variants = self._chunk(chunk)[1][at]
             bonus = _length_bonus(min(abs(len(key) - len(stem)) + 1, 255))
-            for number, (form, listed) in enumerate(((key, own), *variants)):
-                postings.append(self._summary(chunk, at, number, listed))
-                words.append(word)
-                bonuses.append(bonus)
-                diacritics.append(1 + DIACRITIC_SIMILARITY if _diacritics_match(query, form) else 1.0)
+            for number, (form, postings) in enumerate(((key, own), *variants)):
+                listed.append(((chunk, at, number), postings, word, bonus,
+                               1 + DIACRITIC_SIMILARITY if _diacritics_match(query, form) else 1.0))
+        return listed
+
+    def _matched(self, lists: list[_Listed]) -> _Matched | None:
+        """The matched lists' postings as rows (the numpy reference of the compiled contenders);
+        None when the search finds nothing."""
+        postings = [self._summary(*place, found) for place, found, _, _, _ in lists]
+        words = [word for _, _, word, _, _ in lists]
+        bonuses = [bonus for _, _, _, bonus, _ in lists]
+        diacritics = [diacritic for _, _, _, _, diacritic in lists]
         if not postings:
             return None  # the search finds nothing
         sizes = numpy.array([len(listed.pages) for listed in postings])

@@ -2,14 +2,17 @@
 out hold every score that Pagefind's own search module gives, also where two matched words share a
 location (10.7 is indexed as 10 and 107 at one position, a compound as its parts and the whole),
 which the module credits to either; and the first results found by scoring only the pages whose
-bound reaches the first page are those of the whole search."""
+bound reaches the first page are those of the whole search. Every test runs with the contenders'
+numpy reference and with the compiled ones (generator/_postings.c)."""
 
 from __future__ import annotations
 
 import random
 
+import pytest
 from test_search_index import _pagefind, write_page
 
+from generator import pagefind_ranking
 from generator.pagefind_ranking import PartRanking
 from generator.pagefind_search import BundleSearch, best_first
 from generator.search_head import HEAD_RESULTS, _answer, _search_part
@@ -17,14 +20,26 @@ from generator.search_head import HEAD_RESULTS, _answer, _search_part
 QUERIES = ["مطار", "10", "بغداد", "حكوم", "2015", "كتب", "طيران"]
 
 
-def _site(tmp_path):
+@pytest.fixture(autouse=True, params=["numpy", "compiled"])
+def contenders_of(request, monkeypatch):
+    """PartRanking.contenders as one implementation or the other (both are what a build may run)."""
+    if request.param == "compiled":
+        assert pagefind_ranking.COMPILED_CONTENDERS is not None, "generator/_postings.c was not built (pip install -e .)"
+    monkeypatch.setattr(pagefind_ranking, "_compiled_contenders",
+                        pagefind_ranking.COMPILED_CONTENDERS if request.param == "compiled" else None)
+    return request.param
+
+
+def _site(tmp_path, titles: tuple[str, ...] = ()):
+    """`titles`: the first pages' titles (else "مقال رقم N")."""
     chance = random.Random(4)
     pieces = ["مطار", "مطار بغداد", "مطار-بغداد", "10.7", "10-10", "2015-08-02", "الحكومة", "حكومة-بغداد",
               "وزير", "قال", "الخبر", "عن", "في", "كتب", "كَتَبَ", "كُتُب", "طيران"]
     site = tmp_path / "site"
     for number in range(60):
         words = [chance.choice(pieces) for _ in range(chance.randint(5, 60))]
-        write_page(site, number, "2015-08-02", text=" ".join(words))
+        write_page(site, number, "2015-08-02", text=" ".join(words),
+                   title=titles[number] if number < len(titles) else "")
     for number in range(60, 64):  # the same report twice, twice: pages of equal score
         write_page(site, number, "2015-08-02", text="مطار بغداد 10.7 مطار-بغداد قال الوزير عن الحكومة")
     for number in range(64, 88):  # 24 pages of equal score, more than a first page, for طيران
@@ -179,3 +194,27 @@ def test_word_offsets_that_cannot_be_written_leave_the_merge_whole(tmp_path):
     assert all((with_offsets / name).read_bytes() == (without / name).read_bytes() for name in files)
     assert PartRanking(with_offsets, missing)._offsets == {}
     assert _search_part((str(with_offsets), QUERIES, str(missing))) == _search_part((str(without), QUERIES))
+
+
+@pytest.mark.parametrize("contenders_of", ["compiled"], indirect=True)  # (it runs both)
+def test_the_compiled_contenders_are_the_numpy_ones_to_the_last_bit(tmp_path):
+    """The same pages with the same bounds (the same floating-point operations in the same order),
+    for words, prefixes that match many words (a location of two words, variants with and without
+    diacritics), first pages of several sizes, and a word that finds no page; both leave the
+    choice to the module's whole search (None) in the same cases."""
+    # titles holding one, two or three of the words a prefix matches (the title's boost grows with their cube)
+    titles = tuple(["مطار", "مطار المطارات", "مطار المطارات مطارنا", "كتب كتاب", "حكومة حكومات"][number % 5]
+                   for number in range(30))
+    bundle = _site(tmp_path, titles)
+    ranking, engine = PartRanking(bundle), BundleSearch(bundle)
+    answered = 0
+    for query in [*QUERIES, "م", "مط", "ال", "1", "20", "ك", "كت", "حكوم", "طير", "غائب"]:
+        chunks = engine.chunks_for(query)
+        for first in (1, 2, 5, 20, 40, 200):
+            pagefind_ranking._compiled_contenders = pagefind_ranking.COMPILED_CONTENDERS
+            compiled = ranking.contenders(query, chunks, first)
+            pagefind_ranking._compiled_contenders = None
+            reference = ranking.contenders(query, chunks, first)
+            assert compiled == reference, (query, first)
+            answered += compiled is not None
+    assert answered >= 20

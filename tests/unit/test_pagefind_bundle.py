@@ -197,7 +197,10 @@ def test_the_compiled_readers_refuse_damaged_bytes_without_reading_past_them(dat
                  lambda: compiled["_renumbered_pages"]((count % 4, first % 8, data, 0), list(range(8))),
                  lambda: compiled["_merged_entries"](
                      [[(b"w", (count % 4, first % 8, data, 7), ((b"v", (count % 3, first % 8, data, 5)),))]],
-                     [(list(range(8)), [0, 0, -1, 1, 1, -1, 2, 2], False, first % 9)])):
+                     [(list(range(8)), [0, 0, -1, 1, 1, -1, 2, 2], False, first % 9)]),
+                 lambda: bundle.compiled_readers.contenders(  # (pagefind_ranking's: it reads the same lists)
+                     [((count % 4, first % 8, data, 0), 0, 1.0, 1.0), ((count % 3, first % 5, data, 0), 1, 0.9, 1.8)],
+                     bytes(8 * 8), (5.0, 1.0), 1 + first % 3, 2.4, 0.9997)):
         try:
             call()
         except (ValueError, IndexError):

@@ -24,7 +24,8 @@ QUERIES = ["مطار", "10", "بغداد", "حكوم", "2015", "كتب", "طير
 def contenders_of(request, monkeypatch):
     """PartRanking.contenders as one implementation or the other (both are what a build may run)."""
     if request.param == "compiled":
-        assert pagefind_ranking.COMPILED_CONTENDERS is not None, "generator/_postings.c was not built (pip install -e .)"
+        assert pagefind_ranking.COMPILED_CONTENDERS is not None, \
+            "generator/_postings.c was not built (pip install -e .)"
     monkeypatch.setattr(pagefind_ranking, "_compiled_contenders",
                         pagefind_ranking.COMPILED_CONTENDERS if request.param == "compiled" else None)
     return request.param

@@ -28,7 +28,8 @@ PAGE = """<!doctype html>
 def write_page(site: Path, number: int, day: str, text: str = "", neighbour: str = "a0000", title: str = "") -> None:
     path = site / f"articles/a{number:04d}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(PAGE.format(title=title or f"مقال رقم {number}", text=text or f"نص المقال {number} عن الحكومة والوزارة",
+    path.write_text(PAGE.format(title=title or f"مقال رقم {number}",
+                                text=text or f"نص المقال {number} عن الحكومة والوزارة",
                                 neighbour=neighbour, year=day[:4], day=day), encoding="utf-8")
 
 

@@ -1301,6 +1301,10 @@ static PyObject *contenders(PyObject *self, PyObject *args) {
         PyObject *postings;
         long long word;
         double bonus, diacritic;
+        if (!PyTuple_Check(item)) {
+            PyErr_SetString(PyExc_TypeError, "a matched list is a tuple (postings, word, bonus, diacritic)");
+            goto done;
+        }
         if (!PyArg_ParseTuple(item, "OLdd", &postings, &word, &bonus, &diacritic)) goto done;
         Listed listed;
         Summary *summaries;

@@ -1,6 +1,6 @@
 """Benchmark the archive: wall time and peak memory per stage, against Hugo + Pagefind and Pelican.
 
-    python scripts/benchmark.py [--articles N | --synthetic N [--seed S]] [--compare] [--rebuild]
+    python scripts/benchmark.py [--articles N | --synthetic N [--seed S]] [--compare] [--rebuild [--rebuilds N]]
 
 A fresh project is made in a temporary folder, its seeds either the SaudiNewsNet day files of
 `--corpus` (default ../shared/corpora/saudinewsnet; the first `--articles N` records) or N
@@ -13,7 +13,9 @@ tree); its stage timings come from the build's own progress lines.
            (scripts/other_generators.py); install both with `pip install -e '.[bench]'`.
 --rebuild  then adds 10 new articles (a new seed file dated in the archive's last days) to the
            built project and builds it again, twice ("rebuild": the first after a full build,
-           which also makes the site's spare version; "rebuild 2": a later one).
+           which also makes the site's spare version; "rebuild 2": a later one), or `--rebuilds N`
+           times: the later rebuilds' times and their median are printed too (one run of a
+           rebuild says little on a machine whose speed wanders by a second or two).
 --limit-gb stops any run whose process tree passes that much memory, and says so.
 
 Prints Markdown tables for the README; --json FILE keeps every measurement. Each run first times
@@ -27,6 +29,7 @@ import argparse
 import json
 import re
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -231,6 +234,19 @@ def machine_reference(folder: Path) -> dict[str, float]:
     return {"python_ms": best(python_loop), "files_ms": best(files), "memory_ms": best(memory)}
 
 
+def rebuild_name(batch: int) -> str:
+    return "rebuild" if batch == 1 else f"rebuild {batch}"
+
+
+def later_rebuilds(runs: dict[str, Measurement]) -> list[float]:
+    """The wall times of the rebuilds after the first (which also makes the spare version), in order."""
+    found, batch = [], 2
+    while rebuild_name(batch) in runs and runs[rebuild_name(batch)].ok:
+        found.append(runs[rebuild_name(batch)].wall)
+        batch += 1
+    return found
+
+
 def _record(measured: Measurement) -> dict:
     record = asdict(measured) | {"outside_seconds": measured.outside_seconds()}
     record["stdout"], record["stderr"] = measured.stdout[-20_000:], measured.stderr[-20_000:]
@@ -247,6 +263,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--command", choices=("ingest", "build"), default="build")
     parser.add_argument("--compare", action="store_true", help="also build the articles with Hugo + Pagefind and Pelican")
     parser.add_argument("--rebuild", action="store_true", help=f"then add {ADDED_ARTICLES} articles and build again, twice")
+    parser.add_argument("--rebuilds", type=int, default=2, metavar="N",
+                        help=f"with --rebuild: add {ADDED_ARTICLES} articles and rebuild N times (default 2)")
     parser.add_argument("--limit-gb", type=float, default=None, help="stop a run whose memory passes this")
     parser.add_argument("--workdir", type=Path, default=None, help="where to make the projects (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the projects and sites, and print where")
@@ -255,6 +273,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if (args.compare or args.rebuild) and args.command != "build":
         parser.error("--compare and --rebuild need --command build")
+    if args.rebuilds < 1:
+        parser.error("--rebuilds must be 1 or more")
     limit_mb = args.limit_gb * 1024 if args.limit_gb else None
 
     workdir = Path(tempfile.mkdtemp(prefix="archive-bench-", dir=args.workdir))
@@ -287,15 +307,23 @@ def main(argv: list[str] | None = None) -> int:
         if args.rebuild and built.ok:
             # The first rebuild after a full build makes the spare version of the site (hard links
             # to every file); the second shows what each later one costs.
-            for batch, name in ((1, "rebuild"), (2, "rebuild 2")):
+            for batch in range(1, args.rebuilds + 1):
+                name = rebuild_name(batch)
                 added = add_articles(project, last_day, batch)
                 print(f"added {added} articles; rebuilding ...", flush=True)
                 runs[name] = run_archive(project, "build", limit_mb, args.verbose)
                 print(runs[name].stdout.strip(), flush=True)
+                if not runs[name].ok:
+                    break
 
         print(f"\n### {label}: {count} records (load average before/after: {load_before} / {_load()}; machine "
               f"reference: {reference['python_ms']} / {reference['files_ms']} / {reference['memory_ms']} ms)\n")
-        print(stage_table(runs))
+        print(stage_table({name: m for name, m in runs.items() if name in (args.command, *map(rebuild_name, (1, 2)))}))
+        later = later_rebuilds(runs)
+        if len(later) > 1:
+            print(f"\nLater rebuilds ({len(later)}, each after {ADDED_ARTICLES} more articles): "
+                  + " / ".join(f"{seconds:.1f}" for seconds in later)
+                  + f" s; median **{statistics.median(later):.1f} s**, least {min(later):.1f} s")
         print("\nLargest single process (kernel peak RSS): "
               + ", ".join(f"{name} {m.largest_process_mb:.0f} MB" for name, m in runs.items()))
         print("Of the CPU time, the kernel's (system time): " + "; ".join(

@@ -1362,17 +1362,17 @@ static PyObject *contenders(PyObject *self, PyObject *args) {
         Py_ssize_t *mine = order + begin[page];
         memcpy(mine, page_rows + begin[page], sizeof(Py_ssize_t) * n);
         by_word(rows, mine, n);
+        int64_t holding[MAX_FIELDS] = {0};  /* by field: the words with a posting here in it */
+        for (Py_ssize_t k = 0; k < n;) {
+            Py_ssize_t next = k;
+            int64_t held = 0;
+            while (next < n && rows[mine[next]].word == rows[mine[k]].word) held |= rows[mine[next++]].mask;
+            for (Py_ssize_t f = 0; f < fields; f++) holding[f] += (held >> f) & 1;
+            k = next;
+        }
         double boost = 0.0;
         for (Py_ssize_t f = 0; f < fields; f++) {
-            int64_t holding = 0;  /* words with a posting here in the field */
-            for (Py_ssize_t k = 0; k < n;) {
-                Py_ssize_t next = k;
-                int64_t held = 0;
-                while (next < n && rows[mine[next]].word == rows[mine[k]].word) held |= rows[mine[next++]].mask;
-                holding += (held >> f) & 1;
-                k = next;
-            }
-            double cubed = (double)holding * (double)holding * (double)holding;
+            double cubed = (double)holding[f] * (double)holding[f] * (double)holding[f];
             boost += field_weights[f] * idf * cubed;
         }
         double norm = norms[page];

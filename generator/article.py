@@ -78,6 +78,16 @@ class Article:
             state["text_digest"] = known  # (an event given: the text is the same)
         return changed
 
+    def adopt_digests(self, equal: "Article") -> "Article":
+        """This article, with the digests worked out for an article equal to it (the same values)."""
+        if equal != self:
+            raise ValueError(f"the digests of another article than {self.id}")
+        for name in _DIGESTS:
+            known = equal.__dict__.get(name)
+            if known is not None:
+                self.__dict__[name] = known
+        return self
+
     def translated_title(self, lang: str) -> str | None:
         """An archivist's title in `lang`, when `lang` is not the article's own language."""
         return getattr(self, f"title_{lang}", None) if lang != self.language else None
@@ -106,6 +116,7 @@ class Article:
 
 
 _TEXT_FIELDS = frozenset(("language", "kicker", "title", "body"))
+_DIGESTS = ("text_digest", "_digest")  # the cached properties
 _FIELD_NAMES = tuple(f.name for f in fields(Article))
 _FIELD_SET = frozenset(_FIELD_NAMES)
 _ALL_BUT_BODY = operator.attrgetter(*(f.name for f in fields(Article) if f.name != "body"))

@@ -217,7 +217,21 @@ class ArticleWriter:
         for article in pending:
             if article.id in done:
                 self._remember(article, self.table[article_digest(article)])
+            else:
+                self._hold(article)
         return written_first + written
+
+    def _hold(self, article: Article) -> None:
+        """When the article's file holds what this writer makes of it, the cache's value for the
+        file is `article` itself, not another article equal to it (read from the file: a body
+        string apart from its seed's; see build._settled)."""
+        if self._files is None:
+            return
+        name = f"{self._folder_name}/{article.id}.md"
+        cached = self._files.value(name)
+        if cached is not None and cached[0] is not article and \
+                self._files.digest(name) == self.table.get(article_digest(article)):
+            self._files.renew(name, (article, True))
 
     def _unchanged(self, article: Article) -> bool:
         """The article's file is as this writer made it of the same article (the table says so)."""
@@ -225,6 +239,7 @@ class ArticleWriter:
         now = self._files.digest(f"{self._folder_name}/{article.id}.md") if self._files else None
         if now is not None and self._previous.get(source) == now:
             self.table[source] = now
+            self._hold(article)
             return True
         return False
 

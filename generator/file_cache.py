@@ -73,6 +73,16 @@ class FileCache(Generic[T]):
         by its bytes next time, as any racily clean one is."""
         self._entries[name] = _Entry(key, None, digest, value)
 
+    def value(self, name: str) -> T | None:
+        """The value recorded for `name` in this build (None when it was not looked up or put)."""
+        entry = self._entries.get(name)
+        return entry.value if entry else None
+
+    def renew(self, name: str, value: T) -> None:
+        """Record `value` for `name` in place of the value this build looked up: one equal to it."""
+        entry = self._entries[name]
+        self._entries[name] = _Entry(entry.key, entry.stat, entry.digest, value)
+
     def is_unchanged(self, path: str | Path, name: str, key: object) -> bool:
         """Whether get() would return the recorded value without computing (by the file's
         status alone; a file whose status changed counts as changed, even if its bytes did not)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from generator.search_head import HEAD_RESULTS, PartAnswer, head_file, head_forms, ranked_first_page
@@ -48,3 +49,25 @@ def test_frequent_forms_except_function_words_and_single_letters_get_a_first_pag
     assert {"و", "ب", "في"} <= set(forms.document_frequency)
     assert head_forms(forms, 2) == ["انفجار", "بغداد"]
     assert head_forms(forms, 5) == []
+
+
+def test_a_first_pages_file_is_the_json_of_its_results_encoded_once_each():
+    # Each result's shown part is kept encoded from one build to the next; the file joined from
+    # those is byte for byte what encoding the whole page at once gives.
+    from generator.search_head import _result, _shown, head_json
+    fragments = [
+        {"url": "/articles/a.html", "content": 'نص "مقتبس" \\ وسطر\nجديد\t⁜ forms', "meta": {"title": "عنوان <b>"},
+         "filters": {"source": ["spa"], "year": ["2015"]}},
+        {"url": "/articles/b.html", "content": "\u2067RTL\u2069 \u0000 \ud800 text", "meta": {}, "filters": {}},
+        {},
+    ]
+    results = [(f"p_{n}", (n, 7), fragment) for n, fragment in enumerate(fragments)]
+    shown = [{"url": "/articles/a.html", "content": 'نص "مقتبس" \\ وسطر\nجديد\t', "meta": {"title": "عنوان <b>"},
+              "filters": {"source": ["spa"], "year": ["2015"]}},
+             {"url": "/articles/b.html", "content": "\u2067RTL\u2069 \u0000 \ud800 text", "meta": {}, "filters": {}},
+             {"url": "", "content": "", "meta": {}, "filters": {}}]
+    whole = [{"id": page, "locations": list(locations), **part} for (page, locations, _), part in zip(results, shown)]
+    for total, chosen in ((3, results), (0, [])):
+        expected = json.dumps({"total": total, "results": whole[:len(chosen)]}, ensure_ascii=False,
+                              separators=(",", ":"))
+        assert head_json(total, [_result(page, loc, _shown(fragment)) for page, loc, fragment in chosen]) == expected

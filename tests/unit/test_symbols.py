@@ -14,3 +14,12 @@ def test_a_number_is_given_once_and_survives_the_build_state():
     assert kept.decode([2, 0, 1]) == ["كربلاء", "بغداد", "وبغداد"]
     assert kept.known(["بغداد", "الموصل"]) == {0}                 # only those with a number
     assert len(kept) == 3 and len(symbols) == 2                  # the copy grew, not the original
+
+
+def test_strings_of_any_kind_survive_the_build_state():
+    # Kept as one string split on a separator; a string holding the separator keeps them apart.
+    for strings in ([], [""], ["", ""], ["a", "", "ب"], ["a\0b", "c"], ["\0"], ["x", "\0", ""]):
+        symbols = Symbols(strings)
+        kept = pickle.loads(pickle.dumps(symbols))
+        assert kept.strings == strings and len(kept) == len(strings)
+        assert list(kept.numbers(strings)) == list(symbols.numbers(strings))

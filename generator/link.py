@@ -36,7 +36,7 @@ from generator.model import sort_instant
 from generator import collector, names as name_evidence
 from generator.link_statistics import LinkStatistics, counted
 from generator.stopwords import STOPWORDS as _STOPWORDS
-from generator.symbols import Symbols
+from generator.symbols import Symbols, holding_any
 
 SAME_EVENT_THRESHOLD = 0.25  # measured on the dev labels: see README (Linking quality)
 DATE_WINDOW = timedelta(days=3)
@@ -465,10 +465,10 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
     if kept:
         affected = _with_prefixes(lexicon.symmetric_difference(previous_lexicon))
         affected_words = symbols.known(affected)
-        for article in articles:
-            known = kept.get(article.id)
-            if known is not None and not (affected_words.isdisjoint(known.words)
-                                          and affected.isdisjoint(known.also_looked_up)):
+        holders = [article for article in articles if article.id in kept]
+        for article, meets in zip(holders, holding_any([kept[a.id].words for a in holders], affected_words)):
+            known = kept[article.id]
+            if meets or not affected.isdisjoint(known.also_looked_up):
                 del kept[article.id]
                 token_lists[article.id] = (tokens(article.title), tokens(article.body))
                 words[article.id] = known.words  # the same text: the same words
@@ -805,7 +805,8 @@ def _changed_articles(ordered: list[Article], placed: dict[str, tuple[Span | Non
     moved |= unlisted_names ^ previous.unlisted_names
     if moved:
         moved_terms = analysed.symbols.known(moved)
-        changed.update(article.id for article in ordered if not moved_terms.isdisjoint(analyses[article.id].terms))
+        meeting = holding_any([analyses[article.id].terms for article in ordered], moved_terms)
+        changed.update(article.id for article, meets in zip(ordered, meeting) if meets)
     return changed
 
 

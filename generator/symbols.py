@@ -59,3 +59,21 @@ def _joined(text: str, count: int) -> Symbols:
     symbols.strings = text.split(_SEPARATOR) if count else []
     symbols._numbers = dict(zip(symbols.strings, range(count)))
     return symbols
+
+
+def holding_any(records: list[array], numbers: set[int]) -> list[bool]:
+    """For each record (an array of numbers, all of one type), whether it holds any of `numbers`,
+    in one pass over all of them: a rebuild asks it of every article's words and terms, where
+    set.isdisjoint over each of 31,000 arrays took 0.4 s of the linking (numbers asked about: a
+    few hundred; numbers held: 9 million)."""
+    if not numbers or not records or not any(records):
+        return [False] * len(records)
+    import numpy  # (60 ms to import: not by the builds that never get here)
+
+    held = numpy.frombuffer(b"".join(records), dtype=numpy.dtype(records[0].typecode))
+    wanted = numpy.zeros(max(int(held.max()), max(numbers)) + 1, dtype=bool)
+    wanted[list(numbers)] = True
+    found = numpy.concatenate(([0], numpy.cumsum(wanted[held], dtype=numpy.int64)))
+    ends = numpy.cumsum(numpy.fromiter(map(len, records), dtype=numpy.int64, count=len(records)))
+    starts = numpy.concatenate(([0], ends[:-1]))
+    return (found[ends] > found[starts]).tolist()

@@ -23,3 +23,16 @@ def test_strings_of_any_kind_survive_the_build_state():
         kept = pickle.loads(pickle.dumps(symbols))
         assert kept.strings == strings and len(kept) == len(strings)
         assert list(kept.numbers(strings)) == list(symbols.numbers(strings))
+
+
+def test_which_records_hold_any_of_some_numbers():
+    import random
+    from array import array
+
+    from generator.symbols import holding_any
+    rng = random.Random(7)
+    for _ in range(300):
+        records = [array("I", [rng.randrange(50) for _ in range(rng.randrange(6))]) for _ in range(rng.randrange(8))]
+        numbers = set(rng.sample(range(60), rng.randrange(4)))
+        assert holding_any(records, numbers) == [not numbers.isdisjoint(record) for record in records]
+    assert holding_any([array("I", [3, 9]), array("I"), array("I", [4])], {9, 400}) == [True, False, False]

@@ -76,6 +76,8 @@ def _folded(text: str, steps: tuple[tuple[str, str], ...]) -> str:
 @lru_cache(maxsize=500_000)  # called for every word of an archive; the vocabulary is far smaller
 def strip_article(token: str) -> str:
     """Remove the article with its proclitics from a folded token, keeping >= MIN_STEM letters."""
+    if not token.startswith(ARTICLE_PREFIXES):  # (most words: one call instead of one per prefix)
+        return token
     for prefix in ARTICLE_PREFIXES:
         if token.startswith(prefix) and len(token) - len(prefix) >= MIN_STEM:
             return token[len(prefix):]

@@ -79,9 +79,8 @@ class Article:
         return changed
 
     def adopt_digests(self, equal: "Article") -> "Article":
-        """This article, with the digests worked out for an article equal to it (the same values)."""
-        if equal != self:
-            raise ValueError(f"the digests of another article than {self.id}")
+        """This article, with the digests worked out for `equal`, which the caller has found equal
+        to it (the same values; comparing them again would read both bodies once more)."""
         for name in _DIGESTS:
             known = equal.__dict__.get(name)
             if known is not None:

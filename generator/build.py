@@ -146,9 +146,11 @@ _FORMER_RECORDS = ("seeds.base", "seeds.delta", "content.base", "content.delta")
 
 
 def _load_file_caches(state: BuildState) -> tuple[FileCache, FileCache]:
-    entries = state.load_entries(_FILE_CACHES) or {}
-    return (FileCache({name: entry for (kind, name), entry in entries.items() if kind == _SEEDS}),
-            FileCache({name: entry for (kind, name), entry in entries.items() if kind == _CONTENT}))
+    caches: dict[str, dict] = {_SEEDS: {}, _CONTENT: {}}
+    for key, entry in (state.load_entries(_FILE_CACHES) or {}).items():
+        if isinstance(key, tuple) and len(key) == 2 and key[0] in caches:  # (a record of another shape: ignored)
+            caches[key[0]][key[1]] = entry
+    return FileCache(caches[_SEEDS]), FileCache(caches[_CONTENT])
 
 
 def _save_file_caches(read: _Read) -> None:

@@ -835,13 +835,14 @@ def _relations_again(events: dict[str, _Event], changed: set[str], before: dict[
     relations = {pair: score for pair, score in before.items() if pair[0] not in changed and pair[1] not in changed}
     # The events whose profile keys hold a changed event's blocking keys (only those keys: every
     # profile key of the 18,000 events of the 31k archive took 0.25 s to list).
-    looked_up = {key for event_id in changed & events.keys() for key in events[event_id].keys}
+    present = sorted(changed & events.keys())
+    looked_up = {key for event_id in present for key in events[event_id].keys}
     by_profile_key: dict[str, set[str]] = defaultdict(set)
     for event_id, event in events.items():
         for term in looked_up.intersection(event.profile_keys):
             by_profile_key[term].add(event_id)
-    holding = index.holding({term for event_id in changed & events.keys() for term in events[event_id].profile_keys})
-    for event_id in sorted(changed & events.keys()):
+    holding = index.holding({term for event_id in present for term in events[event_id].profile_keys})
+    for event_id in present:
         event = events[event_id]
         later: Counter = Counter()
         for term in event.profile_keys:

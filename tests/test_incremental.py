@@ -424,3 +424,11 @@ def test_linking_counts_are_kept_in_content_until_the_archive_grows_by_a_quarter
     damaged = _build(project)
     assert [p.message for p in damaged.problems.items if p.path == "content/link-statistics.tsv:1"]
     assert f"\narticles\t{grown.articles}\n" in counts.read_text(encoding="utf-8")
+
+
+def test_file_caches_of_another_shape_are_read_as_far_as_they_go(tmp_path):
+    # A state is only a cache: entries under keys this version does not write are ignored.
+    BuildState(tmp_path / "site").save_entries("file_caches", {"seeds/a.json": 1, ("content", "content/x.md"): 2,
+                                                               ("other", "y"): 3, ("seeds", "s", "t"): 4})
+    seeds, content = build_module._load_file_caches(BuildState(tmp_path / "site"))
+    assert seeds._previous == {} and content._previous == {"content/x.md": 2}

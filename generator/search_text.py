@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from generator.output import SiteWriter
-from generator.arabic import MIN_STEM, SEATS, WORD, fold_keeping_seats, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
+from generator.arabic import ARTICLE_PREFIXES, MIN_STEM, SEATS, WORD, fold_keeping_seats, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
 
 PROCLITICS = frozenset("وفبلك")
 MAX_PROCLITICS = 2
@@ -202,6 +202,29 @@ class SearchForms:
         if removed:
             word = strip_article(word[removed:])
         return word
+
+    def form_frequency(self) -> dict[str, int]:
+        """How many articles hold each search form, counted by the archive's words (the words that
+        share a form added up; an article with two of them counts twice, as the words' counts do).
+        Most words are their own form: only those that begin with an article or had a proclitic
+        decided are worked out, the decided ones as `_form` does without its calls (the 31k
+        archive's 226,000 words: 0.46 s when each was, 69,000 of them decided)."""
+        frequency = self.document_frequency
+        counts = Counter(frequency)
+
+        def move(word: str, form: str) -> None:
+            if form != word:
+                articles = frequency[word]
+                counts[word] -= articles
+                counts[form] += articles
+        for word, removed in self._stripped.items():
+            if word in frequency and not word.startswith(ARTICLE_PREFIXES):
+                move(word, strip_article(word[removed:]))
+        for word in frequency:
+            if word.startswith(ARTICLE_PREFIXES):
+                move(word, self.form(word))
+        # (A word whose articles all went to its form is no form of any.)
+        return {form: articles for form, articles in counts.items() if articles}
 
     def article_forms(self, article) -> str:
         """The index forms of an article's page: those of the text search indexes (article_text).

@@ -60,6 +60,28 @@ def test_lone_proclitic_is_stripped_only_before_a_word_at_least_as_common():
                                                                                        shard_key("وبغداد")])
 
 
+def test_form_frequency_adds_up_the_articles_of_the_words_that_share_a_form():
+    # Words that are their own form, words with a lone proclitic decided (all their articles go to
+    # the form), words still written with an article after the text's stripping (الالتزام is
+    # counted as التزام's word... and its form strips again), a decision recorded by an earlier
+    # build (فقالت; and والدين, counted for الوالدين, whose form strips its article first) and words
+    # decided but never written (the other seat's spelling of مسؤول).
+    import random
+    vocabulary = ["بغداد", "وبغداد", "لبغداد", "وزير", "زير", "لجنة", "جنة", "الالتزام", "التزام",
+                  "قالت", "فقالت", "مسؤول", "مسئول", "وللمدينة", "مدينة", "الله", "والد", "الوالدين"]
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(vocabulary) for _ in range(rng.randint(1, 6))) for _ in range(300)]
+    forms = SearchForms(texts, recorded={"فقالت": 1, "والدين": 2})
+    expected: dict[str, int] = {}
+    for word, articles in forms.document_frequency.items():
+        expected[forms.form(word)] = expected.get(forms.form(word), 0) + articles
+    assert forms.form_frequency() == expected
+    # (the cases above are there: a decided word, a word still with an article, a recorded one)
+    moved = {word for word in forms.document_frequency if forms.form(word) != word}
+    assert forms.form("والدين") == "دين" and {"فقالت", "والدين"} < moved
+    assert any(word.startswith("ال") for word in moved) and len(moved) > 3
+
+
 def test_index_forms_skip_words_already_spelled_that_way_and_repeat_nothing():
     forms = SearchForms(["الحكومة والحكومة بغداد مستشفى Baghdad"])
     indexed = forms.forms_for_index("الحكومة والحكومة بغداد مستشفى Baghdad")

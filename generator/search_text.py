@@ -148,8 +148,13 @@ class SearchForms:
         # The other seat's spelling of a word may be no word of the archive: it is decided too, so
         # that the forms of a text depend on nothing but decisions.
         other_spellings = {strip_article(token) for pair in seated for token in pair} - self.document_frequency.keys()
+        # The recorded decisions taken as they are, and only the other words decided (a rebuild of
+        # the 31k archive: 226,000 words, all but a few hundred recorded).
+        recorded = self._recorded
         for word in [*self.document_frequency, *sorted(other_spellings)]:
-            removed = self._decision(word)
+            removed = recorded.get(word)
+            if removed is None and _may_have_proclitic(word):
+                removed = self.decided[word] = self._proclitics(word)
             if removed:
                 self._stripped[word] = removed
         # The other seat's form of each form that the archive also writes with a hamza, so that an
@@ -160,12 +165,6 @@ class SearchForms:
             if waw_form and ya_form and waw_form != ya_form:
                 self._other_seat.setdefault(waw_form, ya_form)
                 self._other_seat.setdefault(ya_form, waw_form)
-
-    def _decision(self, word: str) -> int:
-        removed = self._recorded.get(word)
-        if removed is None and _may_have_proclitic(word):
-            removed = self.decided[word] = self._proclitics(word)
-        return removed or 0
 
     @classmethod
     def from_decisions(cls, stripped: dict[str, int]) -> "SearchForms":

@@ -113,8 +113,6 @@ class Renderer:
             older, newer = archive.source_neighbours(article)
             add("article", "article.html", lambda lang, a=article: urls.article(lang, a.id),
                 article=article, event=archive.event_of(article),
-                other_coverage=archive.other_coverage(article),
-                same_report=archive.same_report(article),
                 related_events=archive.related_events(article), older=older, newer=newer)
 
         # Browse by date: years -> months -> a month's calendar -> a day's articles.
@@ -233,6 +231,12 @@ class Renderer:
         )
         citation = CitationFacts(article, source_name, self.config.site.title(lang), canonical)
         return {
+            # Worked out for the pages rendered only, not put in every article page's context: they
+            # follow from the article and its event, whose fingerprints cover every report of the
+            # event and its copies (walking each page's list of the event's other reports cost more
+            # than the rest of its context: a report of an event of 200 lists 199).
+            "other_coverage": self.archive.other_coverage(article),
+            "same_report": self.archive.same_report(article),
             "description": description(article),
             "json_ld": json_ld(facts),
             "open_graph": open_graph(facts),
@@ -339,7 +343,7 @@ class Renderer:
             key = (id(page.context), id(page.alternates), page.template)
             context = contexts.get(key)
             if context is None:
-                context = contexts[key] = walker.of((page.template, page.alternates, page.context))
+                context = contexts[key] = walker.of_page(page.template, page.alternates, page.context)
             # The parts joined rather than a tuple's repr digested (two pages for each context): the
             # digests have a fixed length, and a URL and a language cannot hold the separator.
             result.append(hashlib.blake2b("\0".join((shared, context, page.lang, page.url, extra)).encode(

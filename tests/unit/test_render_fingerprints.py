@@ -63,3 +63,37 @@ def test_a_changed_article_changes_the_pages_that_show_it_and_no_other(tmp_path)
 def test_a_context_value_of_an_unknown_type_is_refused():
     with pytest.raises(TypeError, match="object"):
         ContextFingerprints().of({"kind": "page", "value": object()})
+
+
+def test_an_article_pages_context_is_digested_from_its_articles_and_events_and_changes_with_each():
+    from generator.model import Event
+
+    articles = _articles(6)
+    event, related = Event("ev0", articles[:3]), Event("ev1", articles[3:5])
+    alternates = {"ar": "/articles/a0000.html", "en": "/en/articles/a0000.html"}
+
+    def page(**changes) -> str:
+        context = {"kind": "article", "article": articles[0], "event": event, "related_events": [related],
+                   "older": None, "newer": articles[1]}
+        context.update(changes.pop("context", {}))
+        arguments = {"template": "article.html", "alternates": alternates, "context": context, **changes}
+        return ContextFingerprints().of_page(**arguments)
+
+    assert page() == page()
+    variants = [
+        page(context={"article": articles[0].with_changes(title="آخر")}),
+        page(context={"event": Event("ev0", articles[:2])}),          # the event lost a report
+        page(context={"event": Event("ev0", articles[:3], related=("ev1",))}),
+        page(context={"related_events": []}),
+        page(context={"related_events": [Event("ev1", articles[3:6])]}),  # a related event grew
+        page(context={"older": articles[1], "newer": None}),           # the neighbours swapped
+        page(context={"newer": articles[1].with_changes(title="آخر")}),
+        page(context={"kind": "event_redirect"}),
+        page(template="other.html"),
+        page(alternates={"ar": "/articles/a0000.html", "en": "/en/articles/other.html"}),
+    ]
+    assert len({page(), *variants}) == len(variants) + 1
+    # Any other context is walked, as `of` walks it.
+    other = {"kind": "source", "source_id": "one", "items": articles}
+    assert ContextFingerprints().of_page("source.html", alternates, other) == \
+        ContextFingerprints().of(("source.html", alternates, other))

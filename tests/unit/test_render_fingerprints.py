@@ -93,7 +93,20 @@ def test_an_article_pages_context_is_digested_from_its_articles_and_events_and_c
         page(alternates={"ar": "/articles/a0000.html", "en": "/en/articles/other.html"}),
     ]
     assert len({page(), *variants}) == len(variants) + 1
+    # A list's page: its items, its pager (a dataclass), a string and a number.
+    from generator.render.pagination import paginate
+
+    (first, _), (second, _) = paginate(articles, lambda lang: "/sources/one/", page_size=3)
+
+    def listing(**changes) -> str:
+        context = {"kind": "source", "source_id": "one", "items": articles[:3], "pager": first, "count": 6}
+        context.update(changes)
+        return ContextFingerprints().of_page("source.html", alternates, context)
+
+    variants = [listing(source_id="two"), listing(items=articles[:2]), listing(items=articles[3:6]),
+                listing(pager=second), listing(count=7), listing(items=[])]
+    assert listing() == listing() and len({listing(), *variants}) == len(variants) + 1
     # Any other context is walked, as `of` walks it.
-    other = {"kind": "source", "source_id": "one", "items": articles}
-    assert ContextFingerprints().of_page("source.html", alternates, other) == \
-        ContextFingerprints().of(("source.html", alternates, other))
+    other = {"kind": "dates", "years": (2021, 2020), "counts": {"2021": 3}}
+    assert ContextFingerprints().of_page("dates.html", alternates, other) == \
+        ContextFingerprints().of(("dates.html", alternates, other))

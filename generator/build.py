@@ -7,6 +7,7 @@ when every stage has succeeded.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -96,7 +97,8 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     read = _read(config, progress, force, jobs, BuildState(config.paths.output))
     with progress.stage("link"):
         linked = _linked(read.state, read.articles(), *_link_inputs(config, read))
-    return _settled(config, read, linked, force, jobs)
+        linked.then()
+    return _settled(config, read, linked.value, force, jobs)
 
 
 def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, state: BuildState) -> _Read:
@@ -168,13 +170,15 @@ def _link_inputs(config: Config, read: _Read) -> tuple[Gazetteer, LinkStatistics
 
 
 def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
-            kept_statistics: LinkStatistics | None) -> Linking:
-    """The events, with the link memo kept for the next build; `statistics` is None when the kept
-    counts were used (a Linking small enough to send from another process: no memo)."""
+            kept_statistics: LinkStatistics | None) -> parallel.AnswerFirst:
+    """The events, then the link memo kept for the next build: the build goes on with the events
+    while the linking process saves it (0.3 s of a 31k rebuild, more than a second of a full
+    build). `statistics` is None when the kept counts were used (a Linking small enough to send
+    from another process: no memo)."""
     linking = link_articles(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
-    state.save_parts("link", linking.memo, LinkMemo.ENTRIES)
     counted = None if linking.statistics is kept_statistics else linking.statistics
-    return Linking(linking.events, linking.related, counted)
+    return parallel.AnswerFirst(Linking(linking.events, linking.related, counted),
+                                lambda: state.save_parts("link", linking.memo, LinkMemo.ENTRIES))
 
 
 def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset(),
@@ -230,7 +234,8 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         output.SpareSweep(config.paths.output, previous.outputs, staged.outputs, staged.written_at) \
         if staged.identity else output.SpareMaking(config.paths.output, previous.outputs, folders=(PAGEFIND_DIR,))
     try:
-        return _build(config, progress, jobs, started, state, previous, staged, sweep)
+        with contextlib.ExitStack() as background:  # (processes the build may leave working for a while)
+            return _build(config, progress, jobs, started, state, previous, staged, sweep, background)
     finally:
         forget_rendered_ahead()
         if sweep is not None:
@@ -238,22 +243,26 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
 
 
 def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
-                               sweep: output.SpareWork | None, meanwhile: Callable[[_Read], T]) \
-        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]], T]:
+                               sweep: output.SpareWork | None, meanwhile: Callable[[_Read], T],
+                               background: contextlib.ExitStack) \
+        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]], T,
+                 parallel.ForkedCall]:
     """The ingested articles, and the archive's search forms, its frequent forms and each article's
     index forms: worked out while another process links (they need only the articles' text),
     instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
     9 s of CPU, were worked out while rendering). Then `meanwhile(the articles as read)`, for the
     rest of what needs no events; then, until the linking answers, the bodies that pages and feeds
     will render are rendered (render_articles_ahead), unless the spare version's process (`sweep`)
-    still wants the other core."""
+    still wants the other core. The linking process goes on to save the link memo: the call it is
+    returned last, for its finish(), and ends with `background` (what it saves then is not kept)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
     articles = read.articles()
     gazetteer, kept_statistics = _link_inputs(config, read)
-    with progress.stage("link"), \
-            parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics, fork=jobs > 1) as linking:
+    linking = background.enter_context(
+        parallel.ForkedCall(_linked, read.state, articles, gazetteer, kept_statistics, fork=jobs > 1))
+    with progress.stage("link"):
         search_forms, words = archive_search_forms(articles, config.paths.content, config.root, read.problems,
                                                    state.load_parts("search_words", SearchWordsState.ENTRIES),
                                                    jobs, record=False)
@@ -265,7 +274,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         linked = linking.result()
     ingested = _settled(config, read, linked, jobs=jobs)
     record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
-    return ingested, (search_forms, words, heads, forms_of), early
+    return ingested, (search_forms, words, heads, forms_of), early, linking
 
 
 @dataclass
@@ -286,7 +295,7 @@ class _Unlinked:
 
 
 def _build(config: Config, progress: Progress, jobs: int, started: float, state: BuildState, previous: SiteRecord,
-           staged: SiteRecord, sweep: output.SpareWork | None) -> BuildSummary:
+           staged: SiteRecord, sweep: output.SpareWork | None, background: contextlib.ExitStack) -> BuildSummary:
     def unlinked(read: _Read) -> _Unlinked:
         curated = load_curated_events(config.paths.content, config.root, read.problems)
         raw_texts = collect_raw_texts(config.root, read.articles())
@@ -308,8 +317,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
 
     output_started: list[bool] = []  # once output.start was called
     try:
-        ingested, (search_forms, words, heads, forms_of), early = _ingested_and_search_forms(
-            config, progress, jobs, state, sweep, unlinked)
+        ingested, (search_forms, words, heads, forms_of), early, linking = _ingested_and_search_forms(
+            config, progress, jobs, state, sweep, unlinked, background)
         merges = resolve_merges(early.curated, ingested.problems)
         archive: Archive = build_archive(ingested.articles, ingested.sources, early.curated, merges,
                                          ingested.related_events, frozenset(early.raw_texts), early.content_pages,
@@ -376,6 +385,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 # Last: the first pages of results are written again by now (removed before, each
                 # would be written again; unchanged, none is).
                 site.remove_stale()
+        linking.finish()  # the link memo saved (long since, beside the rendering)
         state.save("site", SiteRecord(folder_identity(staging), site.written,
                                       {**rendered.fingerprints, **fingerprinted}, time.time_ns()))
         # The version about to be replaced:

@@ -63,6 +63,15 @@ class WorkerError(RuntimeError):
     """A worker process could not start, died, or sent back what cannot be read."""
 
 
+class AnswerFirst:
+    """What a ForkedCall's function returns to answer with `value` at once and then do `then()`:
+    the caller goes on with the value while the child finishes (saving what it made, say), and
+    `finish()` waits for that part."""
+
+    def __init__(self, value: object, then: Callable[[], object]):
+        self.value, self.then = value, then
+
+
 class ForkedCall:
     """function(*arguments) in a forked process while the caller goes on with other work: for a
     long step whose result is small, beside Python work of the parent that does not need it (two
@@ -75,14 +84,19 @@ class ForkedCall:
     result() waits for the result; what the function raised is raised there (with the child's
     traceback as a note), and a child that died raises WorkerError. With `fork` false (a build
     asked to use one process), without fork, or when no process can be had, the call is made by
-    result() itself. Used as a context manager: leaving the block ends a child whose result was
-    not asked for, or whose wait was interrupted."""
+    result() itself. A function that returns AnswerFirst(value, then) answers `value`, then does
+    `then()`; finish() waits for that and raises what it raised. Used as a context manager: leaving
+    the block ends a child whose result was not asked for, or whose wait was interrupted, or whose
+    `then` was not waited for."""
 
     def __init__(self, function: Callable[..., R], *arguments, fork: bool = True):
         self._call = (function, arguments)
         self.pid: int | None = None     # the child's, when one was forked
         self._read: int | None = None   # the pipe's end the child's answer comes through, until read
         self._answer: tuple | None = None
+        self._then: Callable[[], object] | None = None  # the part after the answer, made by finish()
+        self._stream = None  # the pipe's end as a file, while the child still has a part to tell of
+        self._reaped = False  # once the child's process is waited for
         if not fork or not hasattr(os, "fork"):
             return
         read, write = os.pipe()
@@ -97,7 +111,14 @@ class ForkedCall:
                 os.close(read)
                 try:
                     with os.fdopen(write, "wb") as stream:
-                        stream.write(_pickled_answer(function.__qualname__, _answer_of(function, arguments)))
+                        answer, then = _answer_of(function, arguments), None
+                        if answer[0] and isinstance(answer[1], AnswerFirst):
+                            answer, then = (True, answer[1].value), answer[1].then
+                        # Whether a second answer follows, then the answer.
+                        stream.write(pickle.dumps(then is not None) + _pickled_answer(function.__qualname__, answer))
+                        if then is not None:
+                            stream.flush()  # (the answer goes now; the rest is told when done)
+                            stream.write(_pickled_answer(function.__qualname__, _answer_of(then, ())))
                 finally:
                     os._exit(0)
         os.close(write)  # (else the parent's own copy would keep the pipe open: no end of file)
@@ -106,29 +127,67 @@ class ForkedCall:
     def result(self):
         if self._answer is None:
             if self.pid is None:
-                self._answer = _answer_of(*self._call)
+                answer = _answer_of(*self._call)
+                if answer[0] and isinstance(answer[1], AnswerFirst):
+                    answer, self._then = (True, answer[1].value), answer[1].then
+                self._answer = answer
             elif self._read is None:
                 raise WorkerError(f"the process of {self._call[0].__qualname__} was ended before it answered")
             else:
+                self._stream = os.fdopen(self._read, "rb")
+                self._read = None  # closed with the stream, whatever happens
                 try:
-                    with os.fdopen(self._read, "rb") as stream:
-                        self._read = None  # closed with the stream, whatever happens
-                        data = stream.read()
-                    _, status = os.waitpid(self.pid, 0)
+                    more = self._next_frame()
+                    answer = self._next_frame() if more is not None else None
                 except BaseException:  # interrupted while waiting: the child is ended, not left behind
                     self._end()
                     raise
-                try:
-                    self._answer = pickle.loads(data)
-                except Exception:  # noqa: BLE001 - it died before it could tell (killed, out of memory)
-                    self._answer = (False, WorkerError(f"the process of {self._call[0].__qualname__} died "
-                                                       f"(exit code {os.waitstatus_to_exitcode(status)})"))
-        ok, value, *where = self._answer
-        if not ok:
-            if where and where[0] not in getattr(value, "__notes__", ()):
-                value.add_note(where[0])
-            raise value
-        return value
+                self._answer = answer if answer is not None else self._died()
+                if not more:
+                    self._close()
+        return _returned(self._answer)
+
+    def finish(self) -> None:
+        """Wait for what the function does after its answer (AnswerFirst), and raise what that
+        raised; nothing when it answered without one. Waits for the answer first."""
+        self.result()
+        if self._then is not None:
+            then, self._then = self._then, None
+            _returned(_answer_of(then, ()))
+        elif self._stream is not None:
+            try:
+                frame = self._next_frame()
+            except BaseException:
+                self._end()
+                raise
+            answer = frame if frame is not None else self._died()
+            self._close()
+            _returned(answer)
+
+    def _next_frame(self):
+        """The child's next message (a pickle on the pipe), or None when it died before sending it."""
+        try:
+            return pickle.load(self._stream)
+        except (EOFError, pickle.UnpicklingError, ValueError, TypeError, AttributeError, IndexError):
+            return None
+
+    def _died(self) -> tuple:
+        # It died before it could tell (killed, out of memory): its exit code says how.
+        self._stream.close()
+        self._stream = None
+        _, status = os.waitpid(self.pid, 0)
+        self._reaped = True
+        return (False, WorkerError(f"the process of {self._call[0].__qualname__} died "
+                                   f"(exit code {os.waitstatus_to_exitcode(status)})"))
+
+    def _close(self) -> None:
+        """The child has told all: its pipe closed, the process reaped."""
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        if not self._reaped:
+            os.waitpid(self.pid, 0)
+            self._reaped = True
 
     def busy(self) -> bool:
         """Whether result() would wait for the child (it has not answered yet). False when no
@@ -143,18 +202,32 @@ class ForkedCall:
         if self._read is not None:
             os.close(self._read)
             self._read = None
-        if self.pid is not None and self._answer is None:
+        if self._stream is not None:
+            self._stream.close()
+            self._stream = None
+        if self.pid is not None and not self._reaped:  # it has not told all it had to (or was never asked)
             try:
                 os.kill(self.pid, signal.SIGKILL)
                 os.waitpid(self.pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass  # reaped already
+            self._reaped = True
+        self._then = None
 
     def __enter__(self) -> "ForkedCall":
         return self
 
     def __exit__(self, *exc_info) -> None:
         self._end()
+
+
+def _returned(answer: tuple):
+    ok, value, *where = answer
+    if not ok:
+        if where and where[0] not in getattr(value, "__notes__", ()):
+            value.add_note(where[0])
+        raise value
+    return value
 
 
 def _answer_of(function: Callable, arguments: tuple) -> tuple:

@@ -283,6 +283,27 @@ def test_while_the_linking_process_works_the_build_renders_the_bodies_ahead(tmp_
     assert _tree(project / "site") == single
 
 
+def test_the_link_memo_saved_after_the_linking_answered_is_there_for_the_next_build(tmp_path, monkeypatch):
+    """The linking process answers with the events, then saves its memo while the build renders;
+    the build waits for that save before it ends (held back here for a second: a build that did not
+    wait would end the process first, and the next build would analyse every article again)."""
+    from generator.link import LinkMemo
+
+    real_save_parts = BuildState.save_parts
+
+    def saved_later(self, name, value, fields):
+        if name == "link":
+            time.sleep(1)
+        return real_save_parts(self, name, value, fields)
+
+    monkeypatch.setattr(BuildState, "save_parts", saved_later)
+    project = copy_project(tmp_path / "project")
+    _build(project, jobs=2)
+    memo = BuildState(project / "site").load_parts("link", LinkMemo.ENTRIES)
+    articles = {path.stem for path in (project / "content/articles").glob("*.md")}
+    assert memo is not None and set(memo.analyses) == articles and len(articles) > 2
+
+
 def test_a_project_moved_and_built_from_a_relative_path_renders_nothing(tmp_path, monkeypatch):
     """Where the project lies is not an input: a checkout moved with its site and build state, or
     built as `--project moved` from its parent rather than from inside, reuses every page."""

@@ -9,7 +9,7 @@ import pytest
 
 from concurrent.futures import CancelledError, ThreadPoolExecutor
 
-from generator.parallel import ForkedCall, WorkerError, Workers, in_new_processes
+from generator.parallel import AnswerFirst, ForkedCall, WorkerError, Workers, in_new_processes
 
 SET_BY_THE_PARENT = None
 
@@ -269,3 +269,58 @@ def test_a_call_not_forked_is_never_busy():
     call = ForkedCall(_where_and_what, [1, 2], fork=False)
     assert not call.busy()  # nothing runs meanwhile: result() makes the call
     assert call.result()[1] == 3
+
+
+def _answers_then_waits_for(go: str, done: str, how: str = "writes") -> AnswerFirst:
+    def then() -> None:
+        deadline = time.monotonic() + 30  # (the answer never reached the caller: it never says go)
+        while not os.path.exists(go) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if how == "fails":
+            raise ValueError("could not save")
+        if how == "dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        with open(done, "w", encoding="utf-8") as stream:
+            stream.write(str(os.getpid()))
+    return AnswerFirst(("answered", os.getpid()), then)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_answer_first_reaches_the_caller_before_the_rest_is_done_and_finish_waits_for_the_rest(tmp_path, fork):
+    go, done = tmp_path / "go", tmp_path / "done"
+    with ForkedCall(_answers_then_waits_for, str(go), str(done), fork=fork) as call:
+        answer, where = call.result()
+        assert answer == "answered" and not done.exists()  # told before its rest (which waits for go)
+        go.touch()
+        call.finish()
+        assert done.read_text(encoding="utf-8") == str(where)  # the rest made where the answer was
+        call.finish()  # (once is enough: nothing more to wait for)
+    assert (where != os.getpid()) == fork
+
+
+@pytest.mark.parametrize("how, error", [("fails", "could not save"), ("dies", "died")])
+def test_what_goes_wrong_after_an_answer_first_is_raised_by_finish(tmp_path, how, error):
+    go = tmp_path / "go"
+    go.touch()
+    with ForkedCall(_answers_then_waits_for, str(go), str(tmp_path / "done"), how) as call:
+        assert call.result()[0] == "answered"
+        with pytest.raises((ValueError, WorkerError), match=error):
+            call.finish()
+        assert call.result()[0] == "answered"  # the answer stands
+
+
+def test_leaving_the_block_before_the_rest_of_an_answer_first_ends_the_process(tmp_path):
+    go, done = tmp_path / "go", tmp_path / "done"
+    with ForkedCall(_answers_then_waits_for, str(go), str(done)) as call:
+        _, pid = call.result()
+    go.touch()  # too late: the process was ended with the block
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    time.sleep(0.5)
+    assert not done.exists()
+
+
+def test_finish_after_a_call_without_answer_first_waits_for_nothing():
+    with ForkedCall(_where_and_what, [1, 2]) as call:
+        call.finish()
+        assert call.result()[1] == 3

@@ -46,14 +46,11 @@ def near_duplicate_groups(event_articles: list[Article]) -> list[list[Article]]:
 
 
 def timeline_key(event_articles: list[Article]) -> str:
-    """A digest of the articles' ids and bodies in order: what near_duplicate_groups depends on."""
-    hasher = hashlib.blake2b(digest_size=16)
-    for article in event_articles:
-        for part in (article.id, article.body):
-            data = part.encode("utf-8", "surrogatepass")
-            hasher.update(len(data).to_bytes(8, "little"))
-            hasher.update(data)
-    return hasher.hexdigest()
+    """A digest of the articles' ids and texts in order: what near_duplicate_groups depends on (their
+    bodies), from the digests of their texts that each article keeps (hashing the 31k archive's
+    bodies again took 0.2 s of every build). An id holds no NUL, a digest is hexadecimal."""
+    return hashlib.blake2b("\0".join([f"{article.id}\0{article.text_digest}" for article in event_articles])
+                           .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
 def near_duplicate_ids(event_articles: list[Article], known: dict[str, tuple[tuple[str, ...], ...]],

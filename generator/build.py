@@ -253,8 +253,9 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
     9 s of CPU, were worked out while rendering). Then `meanwhile(the articles as read)`, for the
     rest of what needs no events; then, until the linking answers, the bodies that pages and feeds
     will render are rendered (render_articles_ahead), unless the spare version's process (`sweep`)
-    still wants the other core. The linking process goes on to save the link memo: the call it is
-    returned last, for its finish(), and ends with `background` (what it saves then is not kept)."""
+    still wants the other core. The linking process then saves the link memo: its call is returned
+    last, for the caller's finish(); leaving `background` ends it (a save cut short is not read
+    back: BuildState.load_parts)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))

@@ -66,14 +66,14 @@ class ContextFingerprints:
         pages of articles, events, lists: all but a few of a 31k archive's 52,000 contexts) is
         digested from their digests joined, without a walk of it and the repr of what the walk
         gives; any other is walked."""
-        joined = self._joined_articles_and_events(context)
+        joined = self._joined_values(context)
         if joined is None:
             return self.of((template, alternates, context))
         # (A URL, a template's name and a context's keys hold no NUL; digests are of fixed length.)
         return hashlib.blake2b("\0".join(("page", template, *alternates.keys(), *alternates.values(), joined))
                                .encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
-    def _joined_articles_and_events(self, context: dict) -> str | None:
+    def _joined_values(self, context: dict) -> str | None:
         parts = []
         for key, value in context.items():
             kind = type(value)

@@ -357,7 +357,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 fingerprinted.update(write_feeds(
                     site, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
                     previous.pages, jobs=1 if running or searches.searching() else jobs,
-                    article_fingerprint=renderer.article_fingerprint))
+                    article_fingerprint=renderer.article_fingerprint, event_fingerprint=renderer.event_fingerprint))
                 forget_rendered_ahead()  # the feeds were the last to ask for bodies
                 fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
                 renderer.search_forms.write_clitic_tables(site)

@@ -15,7 +15,7 @@ from generator import parallel
 from generator import feeds  # (module import: feeds itself imports generator.render.markdown)
 from generator.date_archive import article_day
 from generator.build_state import code_version
-from generator.model import Archive, lead, newest_first, reading_minutes, word_count
+from generator.model import Archive, Event, lead, newest_first, reading_minutes, word_count
 from generator.output import SiteWriter
 from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
@@ -303,6 +303,10 @@ class Renderer:
         """Everything a page may show of one article (each digested once per build, here or by
         the pages' fingerprints)."""
         return self._walker().article(article)
+
+    def event_fingerprint(self, event: Event) -> str:
+        """Everything a page may show of one event, its reports included (each digested once per build)."""
+        return self._walker().event(event)
 
     def fingerprints(self, pages: list[Page], jobs: int = 1) -> list[str]:
         """The fingerprint of everything each page is rendered from, in the order of `pages`. With

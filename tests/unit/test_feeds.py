@@ -335,3 +335,42 @@ def test_text_that_needs_no_escaping_is_returned_as_it_is_and_the_rest_escaped_a
             "\t", "&#9;"), repr(text)
     url = "https://example.org/أرشيف/articles/ab12.html"
     assert feeds.xml_text(url) is url and feeds.xml_attr(url) is url
+
+
+def test_an_events_feed_is_known_by_its_events_digest_and_written_again_when_the_event_changes(tmp_path):
+    from generator.render.fingerprints import ContextFingerprints
+
+    class Counting(SiteWriter):
+        def write(self, relative, data):
+            self.rendered.append(relative)
+            super().write(relative, data)
+
+    def feeds_of(articles: list[Article], previous: tuple[dict, dict] = ({}, {})):
+        walker = ContextFingerprints()
+        site = Counting(tmp_path / "one", previous[1])
+        site.rendered = []
+        made = write_feeds(site, build_archive(articles, REGISTRY), URLS, TITLES, LANGUAGES, "ar", previous[0],
+                           article_fingerprint=walker.article, event_fingerprint=walker.event)
+        return made, site
+
+    event_feed = "events/ev-ar-minute.xml"
+    first, site = feeds_of(ARTICLES)
+    assert event_feed in site.rendered
+    # The same articles again: every feed kept, none written.
+    again, site = feeds_of(ARTICLES, (first, site.written))
+    assert again == first and site.rendered == []
+    # One of its reports edited (not the first, whose headline is the feed's title): written again.
+    event = build_archive(ARTICLES, REGISTRY).events["ev-ar-minute"]
+    later = next(a.id for a in event.articles[1:] if a.date)
+    lead = blocks_to_markdown([("p", "a corrected lead"), ("p", "second")])
+    edited = [a.with_changes(body=lead) if a.id == later else a for a in ARTICLES]
+    changed, site = feeds_of(edited, (first, site.written))
+    assert changed[event_feed] != first[event_feed] and event_feed in site.rendered
+    assert "a corrected lead" in (tmp_path / "one" / event_feed).read_text(encoding="utf-8")
+    # A report added to it: written again, with the new entry.
+    edited.append(_article("joined", "ar", "2021-01-23", source="aljazeera", event="ev-ar-minute"))
+    changed, site = feeds_of(edited, (changed, site.written))
+    assert event_feed in site.rendered and "joined" in _entry_ids(_parse(tmp_path / "one" / event_feed))
+    # The event's feed written without the digests is the same file.
+    write_feeds(SiteWriter(tmp_path / "two"), build_archive(edited, REGISTRY), URLS, TITLES, LANGUAGES, "ar")
+    assert (tmp_path / "two" / event_feed).read_bytes() == (tmp_path / "one" / event_feed).read_bytes()

@@ -21,7 +21,7 @@ from generator.config import Config
 from generator.content import ArticleWriter, article_path, load_articles
 from generator.curated_events import CuratedEvent, load_curated_events, resolve_merges
 from generator.content_pages import load_pages
-from generator.export import write_export
+from generator.export import EXPORT_PATH, export_text
 from generator.feeds import write_feeds
 from generator.file_cache import FileCache
 from generator.ingest import ingest_seeds
@@ -35,6 +35,7 @@ from generator.parallel import default_jobs
 from generator.progress import Progress
 from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer, render_articles_ahead
+from generator.render.urls import UrlScheme
 from generator.render.markdown import forget_rendered_ahead
 from generator.search import PAGEFIND_DIR, PiecePages, build_index
 from generator.search_head import PartSearches, head_forms, write_head_results
@@ -325,6 +326,11 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                          ingested.related_events, frozenset(early.raw_texts), early.content_pages,
                                          early.duplicates)
         state.save("duplicates", archive.duplicates)
+        # Made from the model alone: in another process while this one lists and fingerprints the
+        # pages with a core to spare, rather than beside the index, where both cores are busy.
+        exported = background.enter_context(parallel.ForkedCall(
+            export_text, archive, UrlScheme(config.site.base_url, config.site.default_language),
+            config.site.default_language, fork=jobs > 1))
     except BaseException:
         if output_started:  # (a build that fails before leaves the site's folders as they were)
             output.abandon(config.paths.output)
@@ -351,7 +357,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
                 # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
                 # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
-                write_export(site, archive, renderer.urls, config.site.default_language)
+                site.write(EXPORT_PATH, exported.result())
                 write_raw_texts(site, raw_texts, renderer.urls)
                 titles = {lang: config.site.title(lang) for lang in config.interface_languages}
                 fingerprinted.update(write_feeds(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from generator.output import SiteWriter
 from generator.model import Archive
 from generator.render.urls import UrlScheme
 
@@ -42,5 +41,6 @@ def records_json(records: list[dict]) -> str:
         for record in records) + "\n]"
 
 
-def write_export(site: SiteWriter, archive: Archive, urls: UrlScheme, default_language: str) -> None:
-    site.write(EXPORT_PATH, records_json(article_records(archive, urls, default_language)) + "\n")
+def export_text(archive: Archive, urls: UrlScheme, default_language: str) -> str:
+    """The text of the export file (EXPORT_PATH in the site)."""
+    return records_json(article_records(archive, urls, default_language)) + "\n"

@@ -574,6 +574,35 @@ def test_pagefind_searches_a_merged_bundle_as_it_searches_one_run(tmp_path):
         assert found[0] == found[1] and found[0], term
 
 
+def test_the_search_module_answers_the_same_through_wasmtime_s_unchecked_call(tmp_path, monkeypatch):
+    """The module's functions are called through wasmtime's unchecked call where the installed
+    wasmtime has it (this one does), with the answers and first results of its checked call."""
+    import generator.pagefind_search as pagefind_search
+    from generator.search_head import _search_part
+
+    site, bundle = tmp_path / "site", tmp_path / "bundle"
+    for number in range(30):
+        topic, other = "الحكومة" if number % 3 else "الوزارة", "النفط" if number % 2 else "المياه"
+        write_page(site, number, f"2015-07-2{number // 10}", text=f"نص المقال {number} عن {topic} {other} {number}")
+    _pagefind(site, bundle)
+    terms = ["الحكومة", "حكوم", "الوزارة", "النفط", "نص", "المقال", "1", "2", "غائبة"]
+    called: list[str] = []
+    unchecked = pagefind_search._unchecked_caller
+    monkeypatch.setattr(pagefind_search, "_unchecked_caller",
+                        lambda store, function: called.append("unchecked") or unchecked(store, function))
+    fast = pagefind_search.BundleSearch(bundle)
+    answers = {term: fast.search(term) for term in terms}
+    first = _search_part((str(bundle), terms))
+    assert called and all(caller.__qualname__ == "_unchecked_caller.<locals>.caller"
+                          for caller in fast._exports._callers.values())
+    monkeypatch.setattr(pagefind_search, "UNCHECKED_CALLS", False)
+    checked = pagefind_search.BundleSearch(bundle)
+    assert {term: checked.search(term) for term in terms} == answers
+    assert all(caller.__qualname__ != "_unchecked_caller.<locals>.caller" for caller in checked._exports._callers.values())
+    assert _search_part((str(bundle), terms)) == first
+    assert answers["الحكومة"]["results"] and not answers["غائبة"]["results"]
+
+
 def test_a_second_build_reuses_the_index_and_changes_no_byte(tmp_path):
     from conftest import copy_project, run_archive
 

@@ -38,7 +38,7 @@ from generator.render import Renderer, render_articles_ahead
 from generator.render.urls import UrlScheme
 from generator.render.markdown import forget_rendered_ahead
 from generator.search import PAGEFIND_DIR, PiecePages, build_index
-from generator.search_head import PartSearches, head_forms, write_head_results
+from generator.search_head import HeadState, PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
 from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
 from generator.sitemap import write_sitemap
@@ -310,7 +310,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         # settling, the model and the page list leave idle, rather than this process waiting for it.
         started = None if isinstance(sweep, output.SpareMaking) else start_output(trusted)
         return _Unlinked(curated, raw_texts, content_pages, duplicates, trusted, started,
-                         state.load("search_head"), state.load("indexed_pages"), _trusted_pieces(state))
+                         state.load_parts("search_head", HeadState.ENTRIES), state.load("indexed_pages"),
+                         _trusted_pieces(state))
 
     def start_output(trusted: bool) -> tuple[Path, set[str]]:
         output_started.append(True)
@@ -404,7 +405,10 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         state.save_parts("search_words", words, SearchWordsState.ENTRIES)
         state.save("indexed_pages", index.read)
         state.save("search_pieces", index.kept)
-        state.save("search_head", first_pages)
+        if first_pages is None:
+            state.discard("search_head")
+        else:
+            state.save_parts("search_head", first_pages, HeadState.ENTRIES)
         output.publish(config.paths.output)
     except OSError as error:
         if output_started:

@@ -77,6 +77,11 @@ class HeadState:
     answers: dict[tuple[tuple[str, str], str], PartAnswer] = field(default_factory=dict)
     shown: dict[tuple[tuple[str, str], str], str] = field(default_factory=dict)  # encoded by _shown
 
+    # Kept entry by entry in the build state (BuildState.save_parts): a rebuild changes the answers
+    # of the parts it indexed, and saving the 31k archive's 4,400 answers and 39 MB of results
+    # whole took 0.14 s at its end.
+    ENTRIES = ("answers", "shown")
+
 
 def _identity(part: dict) -> tuple[str, str]:
     return part["name"], part["key"]

@@ -99,6 +99,17 @@ def test_a_rebuild_with_nothing_changed_writes_no_file_but_the_index_list_of_par
     assert [name for name in sorted(after) if after[name] != before[name]] == ["pagefind/parts.json"]
 
 
+def test_a_rebuild_with_nothing_changed_searches_no_part_of_the_index_for_first_pages(project, monkeypatch):
+    # The parts' answers are kept in the build state from one build to the next (entry by entry).
+    import generator.search_head as search_head
+
+    asked: list[list[str]] = []
+    real = search_head._in_tasks
+    monkeypatch.setattr(search_head, "_in_tasks", lambda todo, jobs: asked.append(list(todo)) or real(todo, jobs))
+    _build(project)
+    assert asked and not any(asked)
+
+
 def test_added_articles(project, tmp_path):
     for seed in sorted(SEARCH_SEEDS.iterdir())[12:]:
         shutil.copy2(seed, project / "seeds" / seed.name)
@@ -149,11 +160,12 @@ def test_rebuilds_that_keep_their_state_as_deltas_give_the_clean_site(project, t
         summary = _build(project)
         assert 0 < summary.rendered < summary.pages
     deltas = {p.name for p in state_dir(project / "site").glob("*.delta.pickle")}
-    assert {"file_caches.delta.pickle", "link.analyses.delta.pickle", "search_words.words.delta.pickle"} <= deltas
+    assert {"file_caches.delta.pickle", "link.analyses.delta.pickle", "search_words.words.delta.pickle",
+            "search_head.answers.delta.pickle"} <= deltas
     records = [json.loads(line) for line in record.read_text(encoding="utf-8").splitlines()]
     loaded = [(name, found) for kind, name, found in records if kind == "parts"]
     stamps = {name: stamp for kind, name, stamp in records if kind == "entries"}
-    assert sorted(loaded[-2:]) == [("link", True), ("search_words", True)]
+    assert sorted(loaded[-3:]) == [("link", True), ("search_head", True), ("search_words", True)]
     # The last build read every collection back as a base with a delta over it.
     assert all(stamp and not stamp.endswith(":") for stamp in stamps.values()), stamps
     _assert_same_site(project, tmp_path / "clean")

@@ -19,6 +19,7 @@ limit per file) is cut into `sitemap-<group>-part1.xml`, `-part2` and so on.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable, NamedTuple, Protocol, Sequence
 
 from generator.build_state import code_version
@@ -51,8 +52,11 @@ class SitemapEntry(NamedTuple):  # a tuple: one per page, every build
     alternates: tuple[tuple[str, str], ...]   # (hreflang, absolute URL), x-default last
 
 
+_NOT_FOUND = "404.html"
+
+
 def _is_not_found(url_path: str) -> bool:
-    return url_path.endswith("404.html")
+    return url_path.endswith(_NOT_FOUND)
 
 
 def _lastmod(page: PageLike) -> str | None:
@@ -153,7 +157,12 @@ def sitemap_group(page: PageLike) -> str:
         when = event.first_date
     else:
         return OTHER_PAGES
-    known = _DATE.match(when) if when else None
+    return _date_group(when) if when else UNDATED
+
+
+@lru_cache(maxsize=4096)  # (an article's date: the same few days for thousands of pages)
+def _date_group(when: str) -> str:
+    known = _DATE.match(when)
     return known.group() if known else UNDATED
 
 
@@ -179,17 +188,20 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
     """
     previous = previous or {}
     groups: dict[str, list[int]] = {}
-    by_context: dict[int, str] = {}  # a page's language versions share one context, and so a group
+    # The members of the group of each context, by its id: a page's language versions share one
+    # context, and so a group (every page, every build: the 31k archive's 102,000).
+    by_context: dict[int, list[int]] = {}
     for index, page in enumerate(pages):
-        if _is_not_found(page.url):
+        if page.url.endswith(_NOT_FOUND):
             continue
         context = getattr(page, "context", None)
-        group = by_context.get(id(context)) if context else None
-        if group is None:
-            group = sitemap_group(page)
-            if context:
-                by_context[id(context)] = group
-        groups.setdefault(group, []).append(index)
+        if context:
+            members = by_context.get(id(context))
+            if members is None:
+                members = by_context[id(context)] = groups.setdefault(sitemap_group(page), [])
+        else:
+            members = groups.setdefault(sitemap_group(page), [])
+        members.append(index)
     shared = digest(code_version(), repr(urls))
     made: dict[str, str] = {}
     listed: list[str] = []  # every sitemap file, for the index
@@ -197,8 +209,9 @@ def write_sitemap(site: SiteWriter, pages: Sequence[PageLike], urls: UrlScheme,
         files = group_files(group, len(members))
         listed += files
         if fingerprints is not None:
-            # (A page's fingerprint covers its URL; pages listed in another order only cost a rewrite.)
-            fingerprint = digest(shared, group, [fingerprints[i] for i in members])
+            # (A page's fingerprint covers its URL; pages listed in another order only cost a rewrite.
+            # Fingerprints are digests, of one length: joined, not the repr of their list digested.)
+            fingerprint = digest(shared, group, "\0".join([fingerprints[i] for i in members]))
             recorded = [previous.get(name, "").split(":") for name in files]
             if all(len(record) == 3 and record[0] == fingerprint for record in recorded):
                 listing = recorded[0][1]  # the same pages, the same listing

@@ -341,7 +341,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     try:
         # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
         with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
-                PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets)) as searches:
+                PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets),
+                             state.folder / "search-module") as searches:
             if heads:
                 # Beside the page list and the fingerprints, with a core to spare, rather than beside
                 # the index's first merges (a search process takes 0.35 s of CPU to start).

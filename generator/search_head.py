@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING, Callable
 from generator import pagefind_search, parallel
 from generator.search import PAGEFIND_DIR, PARTS_FILE, part_keys, word_offsets_file
 from generator.search_text import FORMS_MARKER, SearchForms, hex_name
-from generator.stopwords import FUNCTION_WORDS
 
 if TYPE_CHECKING:  # imported where the searching is done (numpy, 60 ms): not by every build
     from generator import pagefind_ranking
@@ -52,6 +51,9 @@ def head_forms(forms: SearchForms, min_articles: int) -> list[str]:
     written apart, و or ب, or an initial): Pagefind matches a query word as a prefix, so a letter
     stands for every word that starts with it, and its search cost the build more than all the
     other frequent forms together (3 of 4 s of a part's 12 slowest forms, 31k articles)."""
+    # (Imported here: the searching processes, which import this module, need none of the lists.)
+    from generator.stopwords import FUNCTION_WORDS
+
     return sorted(form for form, n in forms.form_frequency().items()
                   if n >= min_articles and len(form) > 1 and form not in FUNCTION_WORDS
                   and _as_pagefind_reads(form) == form)
@@ -132,12 +134,14 @@ def _search_part(task: tuple) -> list[tuple[str, PartAnswer]]:
     """Each form's answer as a search page just opened gets it: with only the word chunks that
     Pagefind loads for it (a short form such as ال matches, as a prefix, the words of every chunk
     loaded before, so an answer would depend on the forms searched before it in the same task).
-    The task: the part's folder, the forms, and maybe the file of its words' offsets."""
+    The task: the part's folder, the forms, and maybe the file of its words' offsets and the
+    folder where the compiled search module is kept (pagefind_search._compiled)."""
     from generator import pagefind_ranking
 
     folder, forms, *rest = task
     offsets = rest[0] if rest else None
-    engine = pagefind_search.BundleSearch(Path(folder))
+    compiled = rest[1] if len(rest) > 1 and rest[1] else None
+    engine = pagefind_search.BundleSearch(Path(folder), Path(compiled) if compiled else None)
     try:
         ranking: pagefind_ranking.PartRanking | None = pagefind_ranking.PartRanking(
             Path(folder), Path(offsets) if offsets else None)
@@ -181,10 +185,12 @@ class PartSearches:
     context manager; write_head_results takes the answers."""
 
     def __init__(self, site_dir: Path, forms: list[str], previous: HeadState | None, jobs: int,
-                 word_offsets_dir: Path | None = None):
-        """`word_offsets_dir`: build_index's, where a part it merged has its words' offsets."""
+                 word_offsets_dir: Path | None = None, compiled_dir: Path | None = None):
+        """`word_offsets_dir`: build_index's, where a part it merged has its words' offsets;
+        `compiled_dir`: where the compiled search module is kept from one build to the next."""
         self._folder = site_dir / PAGEFIND_DIR
         self._word_offsets_dir = word_offsets_dir
+        self._compiled = str(compiled_dir) if compiled_dir is not None else None
         self._forms = forms
         self.previous = previous if isinstance(previous, HeadState) else HeadState()
         self._jobs = max(1, jobs)
@@ -194,12 +200,14 @@ class PartSearches:
 
     def warm_up(self, published: Path) -> None:
         """Start the searching processes now, each searching nothing in a part of the `published`
-        site's index (when it has one) so that its imports are done and the search module compiled
-        (0.35 s of CPU each) before the first part is written: a rebuild starts them as it lists and
-        fingerprints its pages, with a core to spare, instead of beside the merges of the parts that
-        changed. No thread waits for them, so the build may still fork its renderers."""
+        site's index (when it has one) so that its imports are done and the search module compiled,
+        or read back as the last build compiled it, before the first part is written: a rebuild
+        starts them as it lists and fingerprints its pages, with a core to spare, instead of beside
+        the merges of the parts that changed. No thread waits for them, so the build may still fork
+        its renderers."""
         folder = next((published / PAGEFIND_DIR / name for name in part_keys(published)), None)
-        self._workers.prestart((str(folder), []) if folder is not None and folder.is_dir() else None)
+        found = folder is not None and folder.is_dir()
+        self._workers.prestart((str(folder), [], None, self._compiled) if found else None)
 
     def part_written(self, name: str, key: str) -> None:
         identity = (name, key)
@@ -212,7 +220,7 @@ class PartSearches:
                 if self._workers.closed:
                     break  # write_head_results searches what was not started
                 offsets = self._word_offsets_dir and str(word_offsets_file(self._word_offsets_dir, name))
-                started.append(self._workers.submit((str(self._folder / name), forms, offsets)))
+                started.append(self._workers.submit((str(self._folder / name), forms, offsets, self._compiled)))
 
     def searching(self) -> bool:
         """Whether any search was started (in threads that wait for its processes)."""

@@ -108,6 +108,8 @@ def test_a_rebuild_with_nothing_changed_searches_no_part_of_the_index_for_first_
     monkeypatch.setattr(search_head, "_in_tasks", lambda todo, jobs: asked.append(list(todo)) or real(todo, jobs))
     _build(project)
     assert asked and not any(asked)
+    # The searching processes read the search module back as the first build compiled it.
+    assert list((state_dir(project / "site") / "search-module").glob("*.cwasm"))
 
 
 def test_added_articles(project, tmp_path):

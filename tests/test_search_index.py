@@ -603,6 +603,38 @@ def test_the_search_module_answers_the_same_through_wasmtime_s_unchecked_call(tm
     assert answers["الحكومة"]["results"] and not answers["غائبة"]["results"]
 
 
+def test_the_compiled_search_module_is_kept_for_other_processes_and_compiled_again_when_damaged(tmp_path,
+                                                                                                 monkeypatch):
+    import wasmtime
+
+    import generator.pagefind_search as pagefind_search
+
+    site, bundle, kept = tmp_path / "site", tmp_path / "bundle", tmp_path / "kept"
+    for number in range(12):
+        write_page(site, number, "2015-07-20", text=f"نص المقال {number} عن الحكومة {number}")
+    _pagefind(site, bundle)
+    monkeypatch.setattr(pagefind_search, "_COMPILED", {})
+    answer = pagefind_search.BundleSearch(bundle, kept).search("الحكومة")
+    assert answer["results"]
+    [compiled] = kept.glob(f"*{pagefind_search.COMPILED_SUFFIX}")
+    compiling = wasmtime.Module
+
+    def refuse(*arguments):
+        raise AssertionError("compiled again")
+
+    # Another process (a fresh cache of compiled modules) reads it back instead of compiling it.
+    monkeypatch.setattr(pagefind_search, "_COMPILED", {})
+    monkeypatch.setattr(wasmtime, "Module", refuse)
+    monkeypatch.setattr(refuse, "deserialize", compiling.deserialize, raising=False)
+    assert pagefind_search.BundleSearch(bundle, kept).search("الحكومة") == answer
+    # A damaged file is compiled again, and replaced.
+    compiled.write_bytes(compiled.read_bytes()[:1000])
+    monkeypatch.setattr(pagefind_search, "_COMPILED", {})
+    monkeypatch.setattr(wasmtime, "Module", compiling)
+    assert pagefind_search.BundleSearch(bundle, kept).search("الحكومة") == answer
+    assert compiled.stat().st_size > 1000 and list(kept.iterdir()) == [compiled]
+
+
 def test_a_second_build_reuses_the_index_and_changes_no_byte(tmp_path):
     from conftest import copy_project, run_archive
 

@@ -61,18 +61,59 @@ class Article:
     summary_ar: str | None = None
     summary_en: str | None = None
 
+    # A body kept in the build state is read when first asked for (build_state.py): a rebuild
+    # reads few of the archive's bodies, and unpickling all of them (110 MB for 31k articles) was
+    # half the time of reading the seed and content caches, before anything else could start.
+    def __getattr__(self, name: str):
+        # (Only reached for an attribute not set.)
+        if name == "body":
+            stored = self.__dict__.get(_STORED_BODY)
+            if stored is not None:
+                body = self.__dict__["body"] = stored.read()
+                return body
+        raise AttributeError(f"'Article' object has no attribute {name!r}")
+
+    def __getstate__(self) -> dict:
+        # Pickled elsewhere (to another process, say) with its body, read if need be.
+        state = self.__dict__
+        if _STORED_BODY in state:
+            self.body  # noqa: B018 - read
+            state = {name: value for name, value in state.items() if name != _STORED_BODY}
+        return state
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not Article:
+            return NotImplemented
+        return _ALL_BUT_BODY(self) == _ALL_BUT_BODY(other) and (self.shares_body(other) or self.body == other.body)
+
+    def shares_body(self, other: "Article") -> bool:
+        """Whether the two hold one body: the same string, or the same place in the build state
+        (unread). Equal bodies that are not one are not found here."""
+        mine, theirs = self.__dict__, other.__dict__
+        body = mine.get("body")
+        if body is not None and body is theirs.get("body"):
+            return True
+        stored = mine.get(_STORED_BODY)
+        return stored is not None and stored == theirs.get(_STORED_BODY)
+
     def with_changes(self, **changes) -> "Article":
         """The article with those fields changed, as dataclasses.replace makes it, in a fifth of
         the time (its frozen __init__ sets 21 fields one by one; a build gives every article of
-        the archive its event this way: about 0.16 s of a 31k rebuild before the linking starts)."""
+        the archive its event this way: about 0.16 s of a 31k rebuild before the linking starts).
+        A body not read yet stays unread."""
         unknown = changes.keys() - _FIELD_SET
         if unknown:
             raise TypeError(f"Article has no field {sorted(unknown)[0]!r}")
         changed = object.__new__(Article)
         state, mine = changed.__dict__, self.__dict__
         for name in _FIELD_NAMES:  # in the order __init__ sets them: the same pickle
-            state[name] = mine[name]
+            if name in mine:
+                state[name] = mine[name]
+            else:
+                state[_STORED_BODY] = mine[_STORED_BODY]  # (the body, unread)
         state.update(changes)
+        if "body" in changes:
+            state.pop(_STORED_BODY, None)
         known = mine.get("text_digest")
         if known is not None and _TEXT_FIELDS.isdisjoint(changes):
             state["text_digest"] = known  # (an event given: the text is the same)
@@ -114,6 +155,7 @@ class Article:
         return _digest_of(self)
 
 
+_STORED_BODY = "_stored_body"  # where an unread body is (build_state.StoredText)
 _TEXT_FIELDS = frozenset(("language", "kicker", "title", "body"))
 _DIGESTS = ("text_digest", "_digest")  # the cached properties
 _FIELD_NAMES = tuple(f.name for f in fields(Article))

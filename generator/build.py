@@ -139,10 +139,10 @@ def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, 
 
 
 # The seed and content caches are kept in one record: a machine-written article's file holds the
-# body its seed gave, and pickled together the two caches hold that string once (the pickle's memo)
-# where two records held a copy each (53 million characters of the 31k archive's 110 and 114 MB).
-# Loaded, the stored article and the one made again from its seed share their body, so that telling
-# them equal (_settled) no longer reads it twice.
+# body its seed gave, and kept together the two caches hold it once where two records held a copy
+# each (53 million characters of the 31k archive's 110 and 114 MB). The bodies are kept apart and
+# read when asked for (BuildState.save's `texts`): loaded, the stored article and the one made again
+# from its seed share their unread body, so that telling them equal (_settled) reads neither.
 _FILE_CACHES = "file_caches"
 _SEEDS, _CONTENT = "seeds", "content"
 _FORMER_RECORDS = ("seeds.base", "seeds.delta", "content.base", "content.delta")
@@ -159,7 +159,7 @@ def _load_file_caches(state: BuildState) -> tuple[FileCache, FileCache]:
 def _save_file_caches(read: _Read) -> None:
     entries = {(_SEEDS, name): entry for name, entry in read.seed_cache.entries().items()}
     entries.update(((_CONTENT, name), entry) for name, entry in read.content_cache.entries().items())
-    read.state.save_entries(_FILE_CACHES, entries)
+    read.state.save_entries(_FILE_CACHES, entries, texts=True)
     for name in _FORMER_RECORDS:  # kept apart by earlier versions
         read.state.discard(name)
 
@@ -208,7 +208,7 @@ def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str
         # records it for the file, so that the caches are saved holding that body once.
         previous = read.stored.get(article_id)
         if previous is not None and previous[0] is not article and previous[0] == article:
-            chosen[article_id] = previous[0] if previous[0].body is article.body else article.adopt_digests(previous[0])
+            chosen[article_id] = previous[0] if previous[0].shares_body(article) else article.adopt_digests(previous[0])
     writer = ArticleWriter(config.paths.content, config.root, read.content_cache, state.load("serialised"))
     written = [_relative(config, article_path(config.paths.content, article_id)) for article_id in
                writer.write_all([chosen[article_id] for article_id in sorted(read.machine_owned)], force, jobs)]

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable
 
 from generator import collector
+from generator.article import _STORED_BODY, Article
 
 STATE_SUFFIX = ".state"
 _FORMAT = 1
@@ -76,16 +77,128 @@ class _Bounded(io.BytesIO):
         return super().write(data)
 
 
-def _pickled_within(value: object, limit: float) -> bytes | None:
+def _pickled_within(value: object, limit: float, texts: bool = False) -> bytes | None:
     """`value` pickled as BuildState.save pickles it, or None as soon as it passes `limit` bytes
     (so a delta too large to keep costs no more than its share to find out)."""
     buffer = _Bounded(limit)
     try:
         with collector.paused():
-            pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_versioned(value))
+            if texts:
+                _dump_with_texts(value, buffer, limit)
+            else:
+                pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_versioned(value))
     except _TooLarge:
         return None
     return buffer.getvalue()
+
+
+# -- records whose articles' bodies are read when asked for ----------------------------------------
+# The file: _TEXTS_MARK, the length of the pickle (8 bytes), the pickle, then the bodies' bytes,
+# each once (the seed cache's article and the content cache's share one). An article of the pickle
+# is made with its other fields, and its body is read from the file the first time it is asked for
+# (Article.__getattr__), through a descriptor kept open meanwhile (the file may be replaced by then).
+_TEXTS_MARK = b"archive-state-texts\0"
+
+
+class _TextSource:
+    """A record's file, open for reading its bodies: closed once no article needs it."""
+
+    def __init__(self, path: Path, start: int):
+        self._descriptor = os.open(path, os.O_RDONLY)
+        self.start = start
+
+    def read(self, offset: int, length: int) -> bytes:
+        data = os.pread(self._descriptor, length, self.start + offset)
+        if len(data) != length:
+            raise OSError(f"a file of the build state was cut short while the build read it ({length} bytes "
+                          f"asked at {self.start + offset}, {len(data)} there)")
+        return data
+
+    def __del__(self) -> None:
+        with contextlib.suppress(OSError, AttributeError):
+            os.close(self._descriptor)
+
+
+class StoredText:
+    """Where an unread body is: a place in a record's file."""
+    __slots__ = ("source", "offset", "length")
+
+    def __init__(self, source: _TextSource, offset: int, length: int):
+        self.source, self.offset, self.length = source, offset, length
+
+    def read(self) -> str:
+        return self.source.read(self.offset, self.length).decode("utf-8", "surrogatepass")
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StoredText) and other.source is self.source and other.offset == self.offset
+
+    def __hash__(self) -> int:
+        return hash((id(self.source), self.offset))
+
+
+_LOADING: list[_TextSource] = []  # the file being unpickled (by _stored_article)
+
+
+def _stored_article(state: dict, offset: int, length: int) -> Article:
+    article = object.__new__(Article)
+    article.__dict__.update(state)
+    article.__dict__[_STORED_BODY] = StoredText(_LOADING[-1], offset, length)
+    return article
+
+
+class _TextPickler(pickle.Pickler):
+    """Pickles articles without their bodies, which it gathers (`texts`) for after the pickle."""
+
+    def __init__(self, stream: BinaryIO):
+        super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.texts: list[bytes] = []
+        self._size = 0
+        self._placed: dict[object, tuple[int, int]] = {}  # a body (by id, or by where it is unread) -> its place
+        self._held: list[str] = []  # the bodies placed by id, alive until the pickle is written
+
+    def reducer_override(self, obj):
+        if type(obj) is not Article:
+            return NotImplemented
+        state = obj.__dict__
+        body = state.get("body")
+        stored = None if body is not None else state[_STORED_BODY]
+        key = id(body) if body is not None else (id(stored.source), stored.offset)
+        place = self._placed.get(key)
+        if place is None:
+            if body is not None:
+                data = body.encode("utf-8", "surrogatepass")
+                self._held.append(body)
+            else:
+                data = stored.source.read(stored.offset, stored.length)
+            place = self._placed[key] = (self._size, len(data))
+            self.texts.append(data)
+            self._size += len(data)
+        rest = {name: value for name, value in state.items() if name != "body" and name != _STORED_BODY}
+        return _stored_article, (rest, *place)
+
+
+def _dump_with_texts(value, stream: BinaryIO, limit: float | None = None) -> None:
+    buffer = io.BytesIO() if limit is None else _Bounded(limit)
+    pickler = _TextPickler(buffer)
+    pickler.dump(_versioned(value))
+    stream.write(_TEXTS_MARK + len(buffer.getbuffer()).to_bytes(8, "little"))
+    stream.write(buffer.getbuffer())
+    for data in pickler.texts:
+        stream.write(data)
+
+
+def _load(path: Path):
+    with open(path, "rb") as stream:
+        if stream.read(len(_TEXTS_MARK)) != _TEXTS_MARK:
+            stream.seek(0)
+            return pickle.load(stream)
+        length = int.from_bytes(stream.read(8), "little")
+        data = stream.read(length)
+    _LOADING.append(_TextSource(path, len(_TEXTS_MARK) + 8 + length))
+    try:
+        return pickle.loads(data)
+    finally:
+        _LOADING.pop()
 
 
 def state_dir(output: Path) -> Path:
@@ -122,14 +235,17 @@ class BuildState:
     def load(self, name: str):
         try:
             # Unpickling makes millions of objects and no garbage: collections it set off would walk them all.
-            with open(self.folder / f"{name}.pickle", "rb") as stream, collector.paused():
-                version, value = pickle.load(stream)
+            with collector.paused():
+                version, value = _load(self.folder / f"{name}.pickle")
         except Exception:  # missing, damaged or from another version: start afresh
             return None
         return value if version == (_FORMAT, code_version()) else None
 
-    def save(self, name: str, value) -> bool:
-        """Keep `value`; False if it could not be written (then no older version is left either)."""
+    def save(self, name: str, value, texts: bool = False) -> bool:
+        """Keep `value`; False if it could not be written (then no older version is left either).
+        With `texts`, the bodies of its articles are kept apart and read back when asked for."""
+        if texts:
+            return self._write(name, lambda stream: _dump_with_texts(value, stream))
         return self._write(name, lambda stream: pickle.dump(_versioned(value), stream, pickle.HIGHEST_PROTOCOL))
 
     def _write(self, name: str, write: Callable[[BinaryIO], object]) -> bool:
@@ -171,24 +287,24 @@ class BuildState:
         self.stamps[name] = stamp
         return entries
 
-    def save_entries(self, name: str, entries: dict[str, object]) -> str | None:
+    def save_entries(self, name: str, entries: dict[str, object], texts: bool = False) -> str | None:
         """Keep a dict of entries: a base holding all of them, and a delta holding those added,
         replaced (by another object) or removed since the base that load_entries read, written
         alone while it is small (in bytes: the seed cache holds a few large entries, one per seed
         file). Saving the 31k archive's link analyses, search words and seed and content caches
         whole wrote ~350 MB for each batch of ten new articles. Returns the stamp of what was
-        written (None if it could not be)."""
+        written (None if it could not be). `texts`: as for save."""
         known = self._bases.get(name)
         if known is not None:
             token, base, base_size = known
             changed = {key: value for key, value in entries.items() if base.get(key, _MISSING) is not value}
             removed = sorted(base.keys() - entries.keys())
             delta_token = _token()
-            data = _pickled_within((token, delta_token, changed, removed), DELTA_SHARE * base_size)
+            data = _pickled_within((token, delta_token, changed, removed), DELTA_SHARE * base_size, texts)
             if data is not None:
                 return f"{token}:{delta_token}" if self._write(f"{name}.delta", lambda s: s.write(data)) else None
         token = _token()
-        if not self.save(f"{name}.base", (token, entries)):
+        if not self.save(f"{name}.base", (token, entries), texts):
             self._bases.pop(name, None)
             return None
         self._bases[name] = (token, dict(entries), self._size(f"{name}.base"))

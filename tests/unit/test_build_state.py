@@ -183,3 +183,47 @@ def test_a_memo_made_over_another_memos_analyses_leaves_their_symbols_alone():
     memo = link_articles(articles).memo
     LinkMemo(analyses=memo.analyses)  # a new, empty table of symbols
     assert all(analysis.symbols is memo.symbols for analysis in memo.analyses.values())
+
+
+def _article(number: int, body: str) -> Article:
+    return Article(id=f"a{number}", title=f"عنوان {number}", language="ar", body=body, date="2015-08-01")
+
+
+def test_articles_kept_with_their_texts_apart_read_their_bodies_when_asked_each_kept_once(tmp_path, monkeypatch):
+    import pickle
+
+    import generator.build_state as build_state
+
+    monkeypatch.setattr(build_state, "DELTA_SHARE", 1.0)  # (a small record: any change would be a new base)
+
+    folder = state_dir(tmp_path / "site")
+    shared = "نص يتكرر في نسختين\n\n" * 50  # a seed's article and its content file's: one string
+    seed, stored = _article(1, shared), _article(1, shared).with_changes(event="e1")
+    other = _article(2, "نص آخر \ud800 بعلامة منفردة")  # (a lone surrogate, as a damaged file may give)
+    entries = {("seeds", "s.json"): ([seed, other], None), ("content", "a1.md"): (stored, True)}
+    BuildState(tmp_path / "site").save_entries("caches", entries, texts=True)
+    record = (folder / "caches.base.pickle").read_bytes()
+    assert record.count(shared.encode()) == 1 and record.count("عنوان 1".encode()) == 2
+
+    state = BuildState(tmp_path / "site")
+    loaded = state.load_entries("caches")
+    (seed_back, other_back), _ = loaded[("seeds", "s.json")]
+    stored_back, _ = loaded[("content", "a1.md")]
+    assert seed_back.shares_body(stored_back) and not seed_back.shares_body(other_back)
+    assert stored_back.with_changes(event=None) == seed_back
+    assert all("body" not in article.__dict__ for article in (seed_back, other_back, stored_back))  # unread
+    # An article changed since, and one made again, are kept with the others in a delta.
+    changed = {**loaded, ("content", "a2.md"): (other_back.with_changes(title="عنوان جديد"), True)}
+    state.save_entries("caches", changed, texts=True)
+    assert (folder / "caches.delta.pickle").exists()
+    again = BuildState(tmp_path / "site").load_entries("caches")
+    assert again[("content", "a2.md")][0].body == other.body and again[("content", "a2.md")][0].title == "عنوان جديد"
+    # Read once asked for (the record replaced since: the file read is the one loaded), and sent
+    # to another process with it.
+    BuildState(tmp_path / "site").save_entries("caches", {}, texts=True)
+    assert (seed_back.body, other_back.body, stored_back.body) == (shared, other.body, shared)
+    assert seed_back == seed and stored_back == stored and other_back == other
+    copied = pickle.loads(pickle.dumps(_article(3, "x").with_changes(body="y")))
+    assert copied.body == "y"
+    sent = pickle.loads(pickle.dumps(again[("seeds", "s.json")][0][1]))
+    assert sent.body == other.body and "_stored_body" not in sent.__dict__

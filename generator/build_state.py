@@ -25,7 +25,9 @@ import hashlib
 import io
 import os
 import pickle
+import shutil
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata
@@ -84,7 +86,7 @@ def _pickled_within(value: object, limit: float, texts: bool = False) -> bytes |
     try:
         with collector.paused():
             if texts:
-                _dump_with_texts(value, buffer, limit)
+                _dump_with_texts(value, buffer)
             else:
                 pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_versioned(value))
     except _TooLarge:
@@ -147,11 +149,11 @@ def _stored_article(state: dict, offset: int, length: int) -> Article:
 
 
 class _TextPickler(pickle.Pickler):
-    """Pickles articles without their bodies, which it gathers (`texts`) for after the pickle."""
+    """Pickles articles without their bodies, which it writes into `texts` (a file) instead."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: BinaryIO, texts: BinaryIO):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.texts: list[bytes] = []
+        self.texts = texts
         self._size = 0
         self._placed: dict[object, tuple[int, int]] = {}  # a body (by id, or by where it is unread) -> its place
         self._held: list[str] = []  # the bodies placed by id, alive until the pickle is written
@@ -171,20 +173,26 @@ class _TextPickler(pickle.Pickler):
             else:
                 data = stored.source.read(stored.offset, stored.length)
             place = self._placed[key] = (self._size, len(data))
-            self.texts.append(data)
+            self.texts.write(data)
             self._size += len(data)
         rest = {name: value for name, value in state.items() if name != "body" and name != _STORED_BODY}
         return _stored_article, (rest, *place)
 
 
-def _dump_with_texts(value, stream: BinaryIO, limit: float | None = None) -> None:
-    buffer = io.BytesIO() if limit is None else _Bounded(limit)
-    pickler = _TextPickler(buffer)
-    pickler.dump(_versioned(value))
-    stream.write(_TEXTS_MARK + len(buffer.getbuffer()).to_bytes(8, "little"))
-    stream.write(buffer.getbuffer())
-    for data in pickler.texts:
-        stream.write(data)
+def _dump_with_texts(value, stream: BinaryIO) -> None:
+    """Into a seekable `stream`: the pickle written as it is made, the bodies gathered in a
+    temporary file meanwhile (the 100k archive's are 350 MB), then the pickle's length."""
+    start = stream.tell()
+    stream.write(_TEXTS_MARK + bytes(8))
+    with tempfile.TemporaryFile() as texts:
+        _TextPickler(stream, texts).dump(_versioned(value))
+        length = stream.tell() - start - len(_TEXTS_MARK) - 8
+        texts.seek(0)
+        shutil.copyfileobj(texts, stream, 1 << 20)
+    end = stream.tell()
+    stream.seek(start + len(_TEXTS_MARK))
+    stream.write(length.to_bytes(8, "little"))
+    stream.seek(end)
 
 
 def _load(path: Path):

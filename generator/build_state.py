@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -79,34 +80,38 @@ class _Bounded(io.BytesIO):
         return super().write(data)
 
 
-def _pickled_within(value: object, limit: float, texts: bool = False) -> bytes | None:
+def _pickled_within(value: object, limit: float, texts: Path | None = None) -> bytes | None:
     """`value` pickled as BuildState.save pickles it, or None as soon as it passes `limit` bytes
-    (so a delta too large to keep costs no more than its share to find out)."""
+    (so a delta too large to keep costs no more than its share to find out), or when it cannot be
+    made (its bodies kept apart in a temporary file in the folder `texts`)."""
     buffer = _Bounded(limit)
     try:
         with collector.paused():
-            if texts:
-                _dump_with_texts(value, buffer)
+            if texts is not None:
+                _dump_with_texts(value, buffer, texts)
             else:
                 pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(_versioned(value))
-    except _TooLarge:
+    except (_TooLarge, OSError):
         return None
     return buffer.getvalue()
 
 
 # -- records whose articles' bodies are read when asked for ----------------------------------------
-# The file: _TEXTS_MARK, the length of the pickle (8 bytes), the pickle, then the bodies' bytes,
-# each once (the seed cache's article and the content cache's share one). An article of the pickle
-# is made with its other fields, and its body is read from the file the first time it is asked for
-# (Article.__getattr__), through a descriptor kept open meanwhile (the file may be replaced by then).
+# The file: _TEXTS_MARK, the lengths of the pickle and of the bodies (8 bytes each), the pickle,
+# then the bodies' bytes, each once (the seed cache's article and the content cache's share one).
+# An article of the pickle is made with its other fields, and its body is read from the file the
+# first time it is asked for (Article.__getattr__), through the descriptor the record was read with,
+# kept open meanwhile (the file may be replaced by then). A file whose lengths do not add up to its
+# size (cut short, or written by something else) is not read: as any damaged record, it is ignored.
 _TEXTS_MARK = b"archive-state-texts\0"
+_TEXTS_HEAD = len(_TEXTS_MARK) + 16
 
 
 class _TextSource:
     """A record's file, open for reading its bodies: closed once no article needs it."""
 
-    def __init__(self, path: Path, start: int):
-        self._descriptor = os.open(path, os.O_RDONLY)
+    def __init__(self, descriptor: int, start: int):
+        self._descriptor = descriptor
         self.start = start
 
     def read(self, offset: int, length: int) -> bytes:
@@ -138,14 +143,27 @@ class StoredText:
         return hash((id(self.source), self.offset))
 
 
-_LOADING: list[_TextSource] = []  # the file being unpickled (by _stored_article)
-
-
-def _stored_article(state: dict, offset: int, length: int) -> Article:
+def _stored_article(source: _TextSource, state: dict, offset: int, length: int) -> Article:
     article = object.__new__(Article)
     article.__dict__.update(state)
-    article.__dict__[_STORED_BODY] = StoredText(_LOADING[-1], offset, length)
+    article.__dict__[_STORED_BODY] = StoredText(source, offset, length)
     return article
+
+
+def _pickled_article(state: dict, offset: int, length: int) -> Article:
+    """What a texts record's pickle names for an article; _TextUnpickler makes it with its file."""
+    raise pickle.UnpicklingError("an article kept apart from its body, outside its record")
+
+
+class _TextUnpickler(pickle.Unpickler):
+    def __init__(self, data: io.BytesIO, source: _TextSource):
+        super().__init__(data)
+        self._source = source
+
+    def find_class(self, module: str, name: str):
+        if module == __name__ and name == _pickled_article.__name__:
+            return functools.partial(_stored_article, self._source)
+        return super().find_class(module, name)
 
 
 class _TextPickler(pickle.Pickler):
@@ -154,59 +172,65 @@ class _TextPickler(pickle.Pickler):
     def __init__(self, stream: BinaryIO, texts: BinaryIO):
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
         self.texts = texts
-        self._size = 0
-        self._placed: dict[object, tuple[int, int]] = {}  # a body (by id, or by where it is unread) -> its place
-        self._held: list[str] = []  # the bodies placed by id, alive until the pickle is written
+        self.size = 0
+        # A body by where it is kept (read or not), or by its string's id when it is not kept yet.
+        self._placed: dict[object, tuple[int, int]] = {}
+        self._held: list[str] = []  # the strings placed by id, alive until the pickle is written
 
     def reducer_override(self, obj):
         if type(obj) is not Article:
             return NotImplemented
         state = obj.__dict__
-        body = state.get("body")
-        stored = None if body is not None else state[_STORED_BODY]
-        key = id(body) if body is not None else (id(stored.source), stored.offset)
+        stored = state.get(_STORED_BODY)
+        key = (id(stored.source), stored.offset) if stored is not None else id(state["body"])
         place = self._placed.get(key)
         if place is None:
-            if body is not None:
-                data = body.encode("utf-8", "surrogatepass")
-                self._held.append(body)
-            else:
+            if stored is not None:
                 data = stored.source.read(stored.offset, stored.length)
-            place = self._placed[key] = (self._size, len(data))
+            else:
+                self._held.append(state["body"])
+                data = state["body"].encode("utf-8", "surrogatepass")
+            place = self._placed[key] = (self.size, len(data))
             self.texts.write(data)
-            self._size += len(data)
+            self.size += len(data)
         rest = {name: value for name, value in state.items() if name != "body" and name != _STORED_BODY}
-        return _stored_article, (rest, *place)
+        return _pickled_article, (rest, *place)
 
 
-def _dump_with_texts(value, stream: BinaryIO) -> None:
-    """Into a seekable `stream`: the pickle written as it is made, the bodies gathered in a
-    temporary file meanwhile (the 100k archive's are 350 MB), then the pickle's length."""
+def _dump_with_texts(value, stream: BinaryIO, scratch: Path) -> None:
+    """Into a seekable `stream`: the pickle written as it is made, the bodies gathered meanwhile
+    in a temporary file in `scratch` (the 100k archive's are 350 MB), then the two lengths."""
     start = stream.tell()
-    stream.write(_TEXTS_MARK + bytes(8))
-    with tempfile.TemporaryFile() as texts:
-        _TextPickler(stream, texts).dump(_versioned(value))
-        length = stream.tell() - start - len(_TEXTS_MARK) - 8
+    stream.write(bytes(_TEXTS_HEAD))
+    with tempfile.TemporaryFile(dir=scratch) as texts:
+        pickler = _TextPickler(stream, texts)
+        pickler.dump(_versioned(value))
+        length = stream.tell() - start - _TEXTS_HEAD
         texts.seek(0)
         shutil.copyfileobj(texts, stream, 1 << 20)
     end = stream.tell()
-    stream.seek(start + len(_TEXTS_MARK))
-    stream.write(length.to_bytes(8, "little"))
+    stream.seek(start)
+    stream.write(_TEXTS_MARK + length.to_bytes(8, "little") + pickler.size.to_bytes(8, "little"))
     stream.seek(end)
 
 
 def _load(path: Path):
-    with open(path, "rb") as stream:
-        if stream.read(len(_TEXTS_MARK)) != _TEXTS_MARK:
-            stream.seek(0)
-            return pickle.load(stream)
-        length = int.from_bytes(stream.read(8), "little")
-        data = stream.read(length)
-    _LOADING.append(_TextSource(path, len(_TEXTS_MARK) + 8 + length))
+    descriptor = os.open(path, os.O_RDONLY)
     try:
-        return pickle.loads(data)
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            if stream.read(len(_TEXTS_MARK)) != _TEXTS_MARK:
+                stream.seek(0)
+                return pickle.load(stream)
+            lengths = stream.read(16)
+            length, texts = int.from_bytes(lengths[:8], "little"), int.from_bytes(lengths[8:], "little")
+            if len(lengths) != 16 or _TEXTS_HEAD + length + texts != os.fstat(descriptor).st_size:
+                raise pickle.UnpicklingError(f"{path.name}: its parts do not add up to its size")
+            data = stream.read(length)
+        source, descriptor = _TextSource(descriptor, _TEXTS_HEAD + length), None  # (the source closes it)
+        return _TextUnpickler(io.BytesIO(data), source).load()
     finally:
-        _LOADING.pop()
+        if descriptor is not None:
+            os.close(descriptor)
 
 
 def state_dir(output: Path) -> Path:
@@ -253,7 +277,7 @@ class BuildState:
         """Keep `value`; False if it could not be written (then no older version is left either).
         With `texts`, the bodies of its articles are kept apart and read back when asked for."""
         if texts:
-            return self._write(name, lambda stream: _dump_with_texts(value, stream))
+            return self._write(name, lambda stream: _dump_with_texts(value, stream, self.folder))
         return self._write(name, lambda stream: pickle.dump(_versioned(value), stream, pickle.HIGHEST_PROTOCOL))
 
     def _write(self, name: str, write: Callable[[BinaryIO], object]) -> bool:
@@ -308,7 +332,8 @@ class BuildState:
             changed = {key: value for key, value in entries.items() if base.get(key, _MISSING) is not value}
             removed = sorted(base.keys() - entries.keys())
             delta_token = _token()
-            data = _pickled_within((token, delta_token, changed, removed), DELTA_SHARE * base_size, texts)
+            data = _pickled_within((token, delta_token, changed, removed), DELTA_SHARE * base_size,
+                                   self.folder if texts else None)
             if data is not None:
                 return f"{token}:{delta_token}" if self._write(f"{name}.delta", lambda s: s.write(data)) else None
         token = _token()

@@ -227,3 +227,38 @@ def test_articles_kept_with_their_texts_apart_read_their_bodies_when_asked_each_
     assert copied.body == "y"
     sent = pickle.loads(pickle.dumps(again[("seeds", "s.json")][0][1]))
     assert sent.body == other.body and "_stored_body" not in sent.__dict__
+
+
+def test_a_texts_record_cut_short_or_misread_is_ignored_and_a_failed_save_only_costs_the_cache(tmp_path, monkeypatch):
+    import tempfile
+
+    folder = state_dir(tmp_path / "site")
+    shared = "نص مشترك " * 40
+    entries = {"s.json": [_article(1, shared), _article(2, "نص ثان " * 30)], "a1.md": _article(1, shared)}
+    BuildState(tmp_path / "site").save_entries("caches", entries, texts=True)
+    record = folder / "caches.base.pickle"
+    whole = record.read_bytes()
+    # One body read, the record saved again: the two articles still share the place it was kept in.
+    loaded = BuildState(tmp_path / "site").load_entries("caches")
+    assert loaded["s.json"][0].body == shared
+    BuildState(tmp_path / "site").save_entries("caches", loaded, texts=True)
+    again = BuildState(tmp_path / "site").load_entries("caches")
+    assert again["s.json"][0].shares_body(again["a1.md"]) and record.read_bytes().count(shared.encode()) == 1
+    # Cut short, or with a length changed: not read at all, rather than bodies failing or wrong later.
+    record.write_bytes(whole[:-500])
+    assert BuildState(tmp_path / "site").load_entries("caches") is None
+    mark = len(b"archive-state-texts\0")
+    length = int.from_bytes(whole[mark:mark + 8], "little")
+    record.write_bytes(whole[:mark] + (length + 3).to_bytes(8, "little") + whole[mark + 8:])
+    assert BuildState(tmp_path / "site").load_entries("caches") is None
+    record.write_bytes(whole)
+    assert BuildState(tmp_path / "site").load_entries("caches") == entries
+
+    def no_room(*arguments, **options):
+        raise OSError(28, "No space left on device")
+
+    state = BuildState(tmp_path / "site")
+    kept = state.load_entries("caches")
+    monkeypatch.setattr(tempfile, "TemporaryFile", no_room)
+    assert state.save_entries("caches", {**kept, "a2.md": _article(2, "جديد")}, texts=True) is None
+    assert not list(folder.glob("caches.*"))  # (what no longer matches is not left behind)

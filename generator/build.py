@@ -345,7 +345,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                              state.folder / "search-module") as searches:
             if heads:
                 # Beside the page list and the fingerprints, with a core to spare, rather than beside
-                # the index's first merges (a search process takes 0.35 s of CPU to start).
+                # the index's first merges (a search process takes 0.3 s of CPU to start, 0.75 s when it
+                # compiles the search module).
                 searches.warm_up(config.paths.output)
             renderer = Renderer(config, archive, search_forms, forms_of, heads)
             pages = renderer.pages()

@@ -218,7 +218,8 @@ def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str
 
 
 def _trusted_pieces(state: BuildState) -> dict[str, tuple[str, PiecePages]]:
-    # The search index's pieces recorded by the last build that succeeded (see search.build_index).
+    # The search index's pieces recorded by the last build whose index was written whole (see
+    # search.build_index: a build that fails while writing it leaves the record of the one before).
     kept = state.load("search_pieces")
     return kept if isinstance(kept, dict) else {}
 
@@ -236,27 +237,29 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         if staged.identity else output.SpareMaking(config.paths.output, previous.outputs, folders=(PAGEFIND_DIR,))
     try:
         with contextlib.ExitStack() as background:  # (processes the build may leave working for a while)
-            return _build(config, progress, jobs, started, state, previous, staged, sweep, background)
+            summary = _build(config, progress, jobs, started, state, previous, staged, sweep, background)
+            collector.held(state, previous, staged)
+            return summary
     finally:
         forget_rendered_ahead()
         if sweep is not None:
             sweep.wait()  # a build that failed before using it leaves no process working on the spare
 
 
-def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
-                               sweep: output.SpareWork | None, meanwhile: Callable[[_Read], T],
-                               background: contextlib.ExitStack) \
-        -> tuple[IngestSummary, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]], T,
+def _linked_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
+                             sweep: output.SpareWork | None, meanwhile: Callable[[_Read], T],
+                             background: contextlib.ExitStack) \
+        -> tuple[_Read, Linking, tuple[SearchForms, SearchWordsState, list[str], dict[str, str]], T,
                  parallel.ForkedCall]:
-    """The ingested articles, and the archive's search forms, its frequent forms and each article's
-    index forms: worked out while another process links (they need only the articles' text),
-    instead of after it (1-2 s of a 31k rebuild; the index forms of a full build's 31k articles,
-    9 s of CPU, were worked out while rendering). Then `meanwhile(the articles as read)`, for the
-    rest of what needs no events; then, until the linking answers, the bodies that pages and feeds
-    will render are rendered (render_articles_ahead), unless the spare version's process (`sweep`)
-    still wants the other core. The linking process then saves the link memo: its call is returned
-    last, for the caller's finish(); leaving `background` ends it (a save cut short is not read
-    back: BuildState.load_parts)."""
+    """The articles as read and linked (not settled yet: _settled), and the archive's search forms,
+    its frequent forms and each article's index forms: worked out while another process links (they
+    need only the articles' text), instead of after it (1-2 s of a 31k rebuild; the index forms of a
+    full build's 31k articles, 9 s of CPU, were worked out while rendering). Then `meanwhile(the
+    articles as read)`, for the rest of what needs no events; then, until the linking answers, the
+    bodies that pages and feeds will render are rendered (render_articles_ahead), unless the spare
+    version's process (`sweep`) still wants the other core. The linking process then saves the link
+    memo: its call is returned last, for the caller's finish(); leaving `background` ends it (a save
+    cut short is not read back: BuildState.load_parts)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved) is not kept through the rest of the build.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
@@ -274,9 +277,7 @@ def _ingested_and_search_forms(config: Config, progress: Progress, jobs: int, st
         early = meanwhile(read)
         render_articles_ahead(articles, until=lambda: not linking.busy() or (sweep is not None and sweep.busy()))
         linked = linking.result()
-    ingested = _settled(config, read, linked, jobs=jobs)
-    record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
-    return ingested, (search_forms, words, heads, forms_of), early, linking
+    return read, linked, (search_forms, words, heads, forms_of), early, linking
 
 
 @dataclass
@@ -319,9 +320,21 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                             staged=staged.outputs if trusted else None, swept=sweep)
 
     output_started: list[bool] = []  # once output.start was called
+    staging = output.staging_dir(config.paths.output)
     try:
-        ingested, (search_forms, words, heads, forms_of), early, linking = _ingested_and_search_forms(
+        read, linked, (search_forms, words, heads, forms_of), early, linking = _linked_and_search_forms(
             config, progress, jobs, state, sweep, unlinked, background)
+        # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
+        word_offsets = Path(background.enter_context(tempfile.TemporaryDirectory(prefix="archive-word-offsets-")))
+        searches = background.enter_context(PartSearches(staging, heads, early.head_state, jobs, word_offsets,
+                                                         state.folder / "search-module"))
+        if heads:
+            # Now, beside the settling and the model, which leave a core idle, rather than beside the
+            # page list and the fingerprints, where the export's process wants it too (a search
+            # process takes 0.3 s of CPU to start, 0.75 s when it compiles the search module).
+            searches.warm_up(config.paths.output)
+        ingested = _settled(config, read, linked, jobs=jobs)
+        record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
         merges = resolve_merges(early.curated, ingested.problems)
         archive: Archive = build_archive(ingested.articles, ingested.sources, early.curated, merges,
                                          ingested.related_events, frozenset(early.raw_texts), early.content_pages,
@@ -336,77 +349,72 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         if output_started:  # (a build that fails before leaves the site's folders as they were)
             output.abandon(config.paths.output)
         raise
-    staging, raw_texts = output.staging_dir(config.paths.output), early.raw_texts
+    raw_texts = early.raw_texts
     replaced: list[Path | None] = []  # the index's parts put aside, until their removal is started
     try:
-        # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
-        with tempfile.TemporaryDirectory(prefix="archive-word-offsets-") as word_offsets, \
-                PartSearches(staging, heads, early.head_state, jobs, Path(word_offsets),
-                             state.folder / "search-module") as searches:
-            if heads:
-                # Beside the page list and the fingerprints, with a core to spare, rather than beside
-                # the index's first merges (a search process takes 0.3 s of CPU to start, 0.75 s when it
-                # compiles the search module).
-                searches.warm_up(config.paths.output)
-            renderer = Renderer(config, archive, search_forms, forms_of, heads)
-            pages = renderer.pages()
-            staging, present = early.started or start_output(early.trusted)
-            site = SiteWriter(staging, previous.outputs, present)
-            with progress.stage("render", total=len(pages)) as advance:
-                rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
-            fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
+        renderer = Renderer(config, archive, search_forms, forms_of, heads)
+        pages = renderer.pages()
+        staging, present = early.started or start_output(early.trusted)
+        site = SiteWriter(staging, previous.outputs, present)
+        with progress.stage("render", total=len(pages)) as advance:
+            rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
+        fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
 
-            def write_the_rest(running: bool) -> None:
-                # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
-                # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
-                # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
-                site.write(EXPORT_PATH, exported.result())
-                write_raw_texts(site, raw_texts, renderer.urls)
-                titles = {lang: config.site.title(lang) for lang in config.interface_languages}
-                fingerprinted.update(write_feeds(
-                    site, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
-                    previous.pages, jobs=1 if running or searches.searching() else jobs,
-                    article_fingerprint=renderer.article_fingerprint, event_fingerprint=renderer.event_fingerprint))
-                forget_rendered_ahead()  # the feeds were the last to ask for bodies
-                fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
-                renderer.search_forms.write_clitic_tables(site)
+        def write_the_rest(running: bool) -> None:
+            # While Pagefind indexes the new pages, in processes of its own: the feeds then in this
+            # one (forking beside the threads that wait for Pagefind or for searches is not safe), in
+            # `jobs` when nothing runs (a build after the generator changed re-renders every feed).
+            site.write(EXPORT_PATH, exported.result())
+            write_raw_texts(site, raw_texts, renderer.urls)
+            titles = {lang: config.site.title(lang) for lang in config.interface_languages}
+            fingerprinted.update(write_feeds(
+                site, archive, renderer.urls, titles, config.interface_languages, config.site.default_language,
+                previous.pages, jobs=1 if running or searches.searching() else jobs,
+                article_fingerprint=renderer.article_fingerprint, event_fingerprint=renderer.event_fingerprint))
+            forget_rendered_ahead()  # the feeds were the last to ask for bodies
+            fingerprinted.update(write_sitemap(site, pages, renderer.urls, rendered.by_page, previous.pages))
+            renderer.search_forms.write_clitic_tables(site)
 
-            with progress.stage("index"):
-                # Each part of the index is searched for the first pages as soon as it is written.
-                # The parts it replaces are removed once the new ones are written: beside the merges,
-                # the removal of their thousands of files doubled the time of each merge's file
-                # creations (0.37-0.43 s in open() for 600 chunk files, 0.17-0.24 s after them).
-                index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
-                                    file_digests=site.written, pieces_dir=state.folder / "search-pieces",
-                                    stamp=code_version(), trusted=early.trusted_pieces,
-                                    discard=lambda folder: replaced.append(output.put_aside(folder,
-                                                                                            config.paths.output)),
-                                    meanwhile=write_the_rest, on_part=searches.part_written,
-                                    word_offsets_dir=Path(word_offsets))
-                for folder in filter(None, replaced):
-                    output.start_removal(folder)
-                replaced.clear()  # (their removal is started: a failure from here leaves them to it)
-                try:
-                    first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
-                except pagefind_search.PagefindSearchError as error:
-                    first_pages = None
-                    ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
-                                                     f"search page ({error})")
-                # Last: the first pages of results are written again by now (removed before, each
-                # would be written again; unchanged, none is).
-                site.remove_stale()
+        with progress.stage("index"):
+            # Each part of the index is searched for the first pages as soon as it is written.
+            # The parts it replaces are removed once the new ones are written: beside the merges,
+            # the removal of their thousands of files doubled the time of each merge's file
+            # creations (0.37-0.43 s in open() for 600 chunk files, 0.17-0.24 s after them).
+            index = build_index(staging, previous_site=config.paths.output, known=early.indexed_pages,
+                                file_digests=site.written, pieces_dir=state.folder / "search-pieces",
+                                stamp=code_version(), trusted=early.trusted_pieces,
+                                discard=lambda folder: replaced.append(output.put_aside(folder,
+                                                                                        config.paths.output)),
+                                meanwhile=write_the_rest, on_part=searches.part_written,
+                                word_offsets_dir=word_offsets)
+            for folder in filter(None, replaced):
+                output.start_removal(folder)
+            replaced.clear()  # (their removal is started: a failure from here leaves them to it)
+            # What this build worked out for the next, kept by what it was worked out from (words
+            # by their articles' digests, pages by their files', the index's pieces whole once it is
+            # written), saved while the last parts written are searched, which leaves a core idle.
+            kept_forms = renderer.article_forms()
+            # The entries kept from the last build stay the same objects: only the others are saved again.
+            words.forms = {key: known if (known := words.forms.get(key)) == (digest, kept_forms[key])
+                           else (digest, kept_forms[key]) for key, (digest, _) in words.words.items()
+                           if key in kept_forms}
+            state.save_parts("search_words", words, SearchWordsState.ENTRIES)
+            state.save("indexed_pages", index.read)
+            state.save("search_pieces", index.kept)
+            try:
+                first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
+            except pagefind_search.PagefindSearchError as error:
+                first_pages = None
+                ingested.problems.warn("search", f"the first page of frequent words' results is left to the "
+                                                 f"search page ({error})")
+            # Last: the first pages of results are written again by now (removed before, each
+            # would be written again; unchanged, none is).
+            site.remove_stale()
         linking.finish()  # the link memo saved (long since, beside the rendering)
         state.save("site", SiteRecord(folder_identity(staging), site.written,
                                       {**rendered.fingerprints, **fingerprinted}, time.time_ns()))
         # The version about to be replaced:
         state.save("spare", SiteRecord(previous.identity, previous.outputs, written_at=previous.written_at))
-        kept_forms = renderer.article_forms()
-        # The entries kept from the last build stay the same objects: only the others are saved again.
-        words.forms = {key: known if (known := words.forms.get(key)) == (digest, kept_forms[key])
-                       else (digest, kept_forms[key]) for key, (digest, _) in words.words.items() if key in kept_forms}
-        state.save_parts("search_words", words, SearchWordsState.ENTRIES)
-        state.save("indexed_pages", index.read)
-        state.save("search_pieces", index.kept)
         if first_pages is None:
             state.discard("search_head")
         else:
@@ -421,5 +429,6 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         if output_started:
             output.abandon(config.paths.output, replaced)
         raise
+    collector.held(locals())  # (its own dict: the objects of a build, freed one by one, would cost 0.1 s)
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from generator import __version__
+from generator import __version__, collector
 from generator.build import build, ingest
 from generator.parallel import default_jobs
 from generator.config import ConfigError, load_config
@@ -132,7 +132,9 @@ def run() -> None:
     """The command (`archive`, `python -m generator`): main(), then the process ends without
     Python's teardown, which frees every object of the run one by one (0.6-0.7 s after a build of
     the 31k archive, with nothing left to do then: every file is closed, every worker process and
-    thread done). main() itself returns, for callers in the same process."""
+    thread done); the build's objects are held until then (collector.held). main() itself returns,
+    for callers in the same process."""
+    collector.hold_until_exit()
     code = main()
     sys.stdout.flush()
     sys.stderr.flush()

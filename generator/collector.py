@@ -14,6 +14,8 @@ import gc
 from contextlib import contextmanager
 from typing import Iterator
 
+_HELD: list[object] | None = None  # what held() keeps, once hold_until_exit() was called
+
 
 @contextmanager
 def paused() -> Iterator[None]:
@@ -47,3 +49,19 @@ def in_worker() -> None:
     """Set up a forked worker: it renders or reads item after item, and cycles it makes
     (templates' contexts, exceptions' tracebacks) must not pile up."""
     gc.enable()
+
+
+def hold_until_exit() -> None:
+    """For a command that ends its process without Python's teardown (cli.run): from now on,
+    held() keeps a build's objects until the process ends, rather than letting them be freed one by
+    one as the build's functions return (0.2 s at the end of a 31k rebuild, with nothing left to do)."""
+    global _HELD
+    if _HELD is None:
+        _HELD = []
+
+
+def held(*objects: object) -> None:
+    """Keep `objects` alive until the process ends, once hold_until_exit() was called; otherwise
+    nothing (a caller in a longer process, the tests, has them freed as usual)."""
+    if _HELD is not None:
+        _HELD.append(objects)

@@ -58,3 +58,38 @@ def test_what_the_caller_froze_stays_frozen():
         assert gc.get_freeze_count() >= frozen
     finally:
         gc.unfreeze()
+
+
+def test_held_objects_live_until_the_process_ends_only_once_the_command_asked_for_it():
+    import subprocess
+    import sys
+
+    # In a process of its own: hold_until_exit() lasts for the rest of the process.
+    script = """
+import weakref
+from generator import collector
+class Thing: pass
+before = Thing()
+collector.held(before)            # nothing held yet: freed as usual
+first = weakref.ref(before); del before
+collector.hold_until_exit()
+after = Thing()
+collector.held({"after": after})  # a build's locals()
+second = weakref.ref(after); del after
+print(first() is None, second() is not None)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
+
+
+def test_a_process_that_did_not_ask_frees_what_a_build_holds():
+    import weakref
+
+    class Thing:
+        pass
+
+    thing = Thing()
+    collector.held(thing)
+    gone = weakref.ref(thing)
+    del thing
+    assert gone() is None

@@ -37,7 +37,7 @@ from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer, render_articles_ahead
 from generator.render.urls import UrlScheme
 from generator.render.markdown import forget_rendered_ahead
-from generator.search import PAGEFIND_DIR, PiecePages, build_index
+from generator.search import PAGEFIND_DIR, IndexWorkers, PiecePages, build_index
 from generator.search_head import HeadState, PartSearches, head_forms, write_head_results
 from generator.search_text import SearchForms
 from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
@@ -356,6 +356,10 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         pages = renderer.pages()
         staging, present = early.started or start_output(early.trusted)
         site = SiteWriter(staging, previous.outputs, present)
+        # Started now, as the rendering's first steps leave a core idle: they are not the build's to
+        # wait for when the index starts (see IndexWorkers).
+        index_workers = background.enter_context(IndexWorkers())
+        index_workers.start()
         with progress.stage("render", total=len(pages)) as advance:
             rendered = renderer.write(site, pages, previous.pages, on_pages=advance, jobs=jobs)
         fingerprinted: dict[str, str] = {}  # feeds and sitemaps -> the fingerprint of what each was made from
@@ -386,7 +390,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                                 discard=lambda folder: replaced.append(output.put_aside(folder,
                                                                                         config.paths.output)),
                                 meanwhile=write_the_rest, on_part=searches.part_written,
-                                word_offsets_dir=word_offsets)
+                                word_offsets_dir=word_offsets, workers=index_workers)
             for folder in filter(None, replaced):
                 output.start_removal(folder)
             replaced.clear()  # (their removal is started: a failure from here leaves them to it)

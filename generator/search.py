@@ -562,6 +562,32 @@ def _cores() -> int:
         return os.cpu_count() or 1
 
 
+class IndexWorkers:
+    """The processes build_index hands its tasks to: pieces' links and reads in one for each core,
+    merges in one (see _write_parts). Each takes 0.3 s of CPU to start (an interpreter and the
+    index's imports), which a rebuild waited for before its first Pagefind run and again before its
+    first merge: a caller can start them ahead (start()), beside work that leaves a core idle, and
+    hand them to build_index, which ends them (leaving the block ends them too)."""
+
+    def __init__(self) -> None:
+        self.pieces = parallel.Workers(_index_task, _cores())
+        self.merges = parallel.Workers(_index_task, 1)
+
+    def start(self) -> None:
+        """Start the processes now (no thread: the caller may still fork)."""
+        self.pieces.prestart()
+        self.merges.prestart()
+
+    def __enter__(self) -> "IndexWorkers":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        try:
+            self.pieces.__exit__(*exc_info)
+        finally:
+            self.merges.__exit__(*exc_info)
+
+
 def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=lambda s, t: link_or_copy(Path(s), Path(t)))
 
@@ -574,7 +600,7 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
                 discard: Callable[[Path], None] = shutil.rmtree,
                 meanwhile: Callable[[bool], None] = lambda running: None,
                 on_part: Callable[[str, str], None] = lambda name, key: None,
-                word_offsets_dir: Path | None = None) -> IndexSummary:
+                word_offsets_dir: Path | None = None, workers: IndexWorkers | None = None) -> IndexSummary:
     """Write `pagefind/` into `site_dir`: one Pagefind bundle per part and `pagefind/parts.json`.
 
     `previous_site` is an earlier build of the same site (or `site_dir` itself, indexed before):
@@ -593,7 +619,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     for it, beside which the caller must not fork. `on_part(name, key)` is called once a part is in
     place in `site_dir` (kept, or merged: then from another thread, maybe while `meanwhile` runs;
     it must not wait for the index), so that the caller can start reading it. A part merged here
-    has its words' offsets written into `word_offsets_dir` (see word_offsets_file). Raises
+    has its words' offsets written into `word_offsets_dir` (see word_offsets_file). `workers`: the
+    processes to use, maybe started ahead (IndexWorkers), which are ended here. Raises
     SearchIndexError with Pagefind's own message.
     """
     executable = executable or pagefind_executable()
@@ -651,7 +678,8 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
         plans = {part.name: plan_pieces(part, {key: found for key, (_, found) in offered.items()}, holding,
                                         version, piece_max_pages) for part in parts}
         ran, tokens = _write_parts(site_dir, output, to_write, plans, tokens, store, stamp, executable, meanwhile,
-                                   lambda name: on_part(name, keys[name]), word_offsets_dir)
+                                   lambda name: on_part(name, keys[name]), word_offsets_dir,
+                                   workers or IndexWorkers())
         # The pieces of parts not written this time are as the trusted run left them; a part kept
         # whole from the previous site whose pieces are not offered (lost, or written by other
         # code) has its pages run when it changes, and what the store holds of them is dropped.
@@ -700,7 +728,7 @@ class _InputFolders:
 def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[str, list[PiecePlan]],
                  tokens: dict[str, str], store: Path, stamp: str, executable: Path,
                  meanwhile: Callable[[bool], None], on_written: Callable[[str], None],
-                 word_offsets_dir: Path | None = None) -> tuple[list[str], dict[str, str]]:
+                 word_offsets_dir: Path | None, processes: IndexWorkers) -> tuple[list[str], dict[str, str]]:
     """Merge each part from its pieces, running Pagefind over those not in the store (`tokens`:
     the kept pieces checked whole), and call `meanwhile` once the runs have started. A part is
     merged as soon as its last piece is there, while `meanwhile` still runs, and `on_written(name)`
@@ -743,14 +771,14 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[st
                          for plan in plans[part.name]],
                         {page.url: page.sorted_by for page in part.pages if page.sorted_by is not None},
                         None if word_offsets_dir is None else str(word_offsets_file(word_offsets_dir, part.name)))
-                future = mergers.submit(task)
+                future = processes.merges.submit(task)
                 future.add_done_callback(lambda done, name=part.name: hand_on(done, name))
                 merging.append((part.name, future))
 
     def run_piece(key: str, piece: Part) -> None:
         nonlocal failed
         try:
-            token = _index_piece(site_dir, piece, store, key, stamp, executable, workers, inputs.folder())
+            token = _index_piece(site_dir, piece, store, key, stamp, executable, processes.pieces, inputs.folder())
         except BaseException:
             with lock:
                 failed = True  # no part is merged from here on: the build fails
@@ -761,8 +789,7 @@ def _write_parts(site_dir: Path, output: Path, parts: list[Part], plans: dict[st
                 keys.discard(key)
             merge_ready()
 
-    with _InputFolders(site_dir) as inputs, parallel.Workers(_index_task, 1) as mergers, \
-            parallel.Workers(_index_task, _cores()) as workers, ThreadPoolExecutor(max_workers=_cores()) as runs:
+    with _InputFolders(site_dir) as inputs, processes, ThreadPoolExecutor(max_workers=_cores()) as runs:
         running: list[Future] = []
 
         try:

@@ -715,6 +715,30 @@ def test_a_part_is_the_same_whatever_its_pieces(tmp_path):
     assert not list(clean.glob(".index-input-*"))  # Pagefind's input folders, given piece after piece, are gone
 
 
+def test_index_workers_started_ahead_are_the_ones_build_index_uses_and_it_ends_them(tmp_path, monkeypatch):
+    from generator import parallel
+    from generator.search import IndexWorkers
+
+    site, clean = tmp_path / "site", tmp_path / "clean"
+    make_site(site)
+    make_site(clean)
+    build_index(clean, part_max_pages=10, piece_max_pages=4)
+    monkeypatch.setattr(search, "_cores", lambda: 2)
+    with IndexWorkers() as workers:
+        workers.start()
+        started = [worker for worker, _ in workers.pieces._started + workers.merges._started]
+        assert len(started) == 3 and all(worker.poll() is None for worker in started)  # running, idle
+        more: list[object] = []
+        real_start = parallel._start_worker
+        # (the real start, counted: none is started once build_index runs)
+        monkeypatch.setattr(parallel, "_start_worker", lambda function: more.append(function) or real_start(function))
+        build_index(site, part_max_pages=10, piece_max_pages=4, workers=workers)
+        assert more == []
+        assert workers.pieces.closed and workers.merges.closed
+        assert all(worker.returncode == 0 for worker in started)  # ended (and reaped) by build_index
+    assert snapshot(site / "pagefind") == snapshot(clean / "pagefind")
+
+
 def test_a_failed_run_stops_the_merges_of_the_parts_still_to_come(tmp_path):
     import time
 

@@ -122,7 +122,10 @@ def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, 
             # Keep an assigned event: event ids never change once given.
             # A curated seed may name its event (a pin); otherwise the one given before is kept.
             event = article.event or (previous[0].event if previous else None)
-            chosen[article.id] = article.with_changes(event=event)
+            # The stored article itself where it is the seed's given its event, as nearly every one
+            # of a rebuild is: no copy made, and none compared again once linked (_settled).
+            chosen[article.id] = previous[0] if previous is not None and previous[0].is_with_event(article, event) \
+                else article.with_changes(event=event)
             machine_owned.add(article.id)
         else:
             chosen[article.id] = previous[0]

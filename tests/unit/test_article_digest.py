@@ -85,3 +85,20 @@ def test_with_changes_makes_what_dataclasses_replace_makes():
         base.with_changes(events="ev-1")
     with pytest.raises(AttributeError):
         several.event = "ev-2"  # still frozen
+
+
+def test_is_with_event_tells_what_comparing_with_the_article_given_that_event_tells_for_one_body():
+    seed = BASE.with_changes(kicker="عاجل")
+    stored = seed.with_changes(event="ev-1")  # the same body string: one body
+    assert stored.is_with_event(seed, "ev-1") and stored == seed.with_changes(event="ev-1")
+    assert not stored.is_with_event(seed, "ev-2") and not stored.is_with_event(seed, None)
+    for field in fields(Article):
+        if field.name in ("event", "body"):
+            continue
+        value = (not getattr(seed, field.name)) if field.name == "date_inferred" else "x"
+        other = seed.with_changes(**{field.name: value})
+        assert not stored.is_with_event(other, "ev-1") and stored != other.with_changes(event="ev-1")
+    # An equal body that is another string is not taken for the same (the caller then compares).
+    copied = seed.with_changes(body="".join(list(seed.body)))
+    assert copied.body == seed.body and copied.body is not seed.body
+    assert not stored.is_with_event(copied, "ev-1") and stored == copied.with_changes(event="ev-1")

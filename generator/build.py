@@ -436,6 +436,14 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         if output_started:
             output.abandon(config.paths.output, replaced)
         raise
+    if previous.identity is None:
+        # The first version of this site (or the first since its record was lost): its spare is
+        # made now, so that the next build has one to bring up to date.
+        made = output.make_spare(config.paths.output, site.written, folders=(PAGEFIND_DIR,))
+        if made is not None:
+            folder, present = made
+            state.save("spare", SiteRecord(folder_identity(folder), {name: digest for name, digest in site.written.items()
+                                                                     if name in present}, written_at=time.time_ns()))
     collector.held(locals())  # (its own dict: the objects of a build, freed one by one, would cost 0.1 s)
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

@@ -186,8 +186,10 @@ def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
 
 
 def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset(),
-             jobs: int = 1) -> IngestSummary:
-    """The linked articles, their dates inferred, and the generator's content files written."""
+             jobs: int = 1, save_caches: bool = True) -> IngestSummary:
+    """The linked articles, their dates inferred, and the generator's content files written; the
+    seed and content caches saved, unless the caller saves them later (`save_caches`; see
+    FileCache.put: saved within a moment of writing the files, their entries are racily clean)."""
     chosen, problems, state = read.chosen, read.problems, read.state
     if linking.statistics is not None:
         save_link_statistics(config.paths.content, config.root, linking.statistics, problems)
@@ -215,7 +217,8 @@ def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str
     writer = ArticleWriter(config.paths.content, config.root, read.content_cache, state.load("serialised"))
     written = [_relative(config, article_path(config.paths.content, article_id)) for article_id in
                writer.write_all([chosen[article_id] for article_id in sorted(read.machine_owned)], force, jobs)]
-    _save_file_caches(read)
+    if save_caches:
+        _save_file_caches(read)
     state.save("serialised", writer.table)
     return IngestSummary(read.articles(), problems, linking.related, read.registry, written, read.kept_edited)
 
@@ -336,7 +339,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             # page list and the fingerprints, where the export's process wants it too (a search
             # process takes 0.3 s of CPU to start, 0.75 s when it compiles the search module).
             searches.warm_up(config.paths.output)
-        ingested = _settled(config, read, linked, jobs=jobs)
+        ingested = _settled(config, read, linked, jobs=jobs, save_caches=False)
         record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
         merges = resolve_merges(early.curated, ingested.problems)
         archive: Archive = build_archive(ingested.articles, ingested.sources, early.curated, merges,
@@ -398,8 +401,9 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
                 output.start_removal(folder)
             replaced.clear()  # (their removal is started: a failure from here leaves them to it)
             # What this build worked out for the next, kept by what it was worked out from (words
-            # by their articles' digests, pages by their files', the index's pieces whole once it is
-            # written), saved while the last parts written are searched, which leaves a core idle.
+            # by their articles' digests, pages and input files by their files', the index's pieces
+            # whole once it is written), saved while the last parts written are searched, which
+            # leaves a core idle.
             kept_forms = renderer.article_forms()
             # The entries kept from the last build stay the same objects: only the others are saved again.
             words.forms = {key: known if (known := words.forms.get(key)) == (digest, kept_forms[key])
@@ -408,6 +412,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             state.save_parts("search_words", words, SearchWordsState.ENTRIES)
             state.save("indexed_pages", index.read)
             state.save("search_pieces", index.kept)
+            _save_file_caches(read)  # (long after the content files were written: see FileCache.put)
             try:
                 first_pages = write_head_results(staging, heads, None, site.write, jobs, searches)
             except pagefind_search.PagefindSearchError as error:

@@ -21,7 +21,7 @@ import yaml
 from generator import parallel
 from generator.article import (CURATED_FIELDS, FRONT_MATTER_FIELDS, RESERVED_EVENT_IDS, Article, Problems,
                                article_digest, is_valid_id, is_web_address, parse_iso_date)
-from generator.file_cache import FileCache, bytes_digest
+from generator.file_cache import FileCache, bytes_digest, file_status
 
 ARTICLES_DIRNAME = "articles"
 FORKED_WRITING_MIN = 2000  # files to serialise from which two processes write them (fork: ~0.1 s)
@@ -189,11 +189,11 @@ class ArticleWriter:
     def write(self, article: Article, replace_edited: bool = False) -> bool:
         return bool(self.write_all([article], {article.id} if replace_edited else frozenset()))
 
-    def _remember(self, article: Article, digest: str) -> None:
+    def _remember(self, article: Article, digest: str, stat: tuple[int, int, int, int] | None) -> None:
         """A file just written holds what parsing it would give back: `article`, machine-written
         (a round trip the tests keep exact)."""
         if self._files is not None:
-            self._files.put(f"{self._folder_name}/{article.id}.md", None, digest, (article, True))
+            self._files.put(f"{self._folder_name}/{article.id}.md", None, digest, (article, True), stat)
 
     def write_all(self, articles: list[Article], replace_edited: Container[str] = frozenset(),
                   jobs: int = 1) -> list[str]:
@@ -213,13 +213,13 @@ class ArticleWriter:
             table_first, written_first = first.result()
         self.table.update(table_first)
         self.table.update(table)
-        done = {*written_first, *written}
+        done = {**dict(written_first), **dict(written)}
         for article in pending:
             if article.id in done:
-                self._remember(article, self.table[article_digest(article)])
+                self._remember(article, self.table[article_digest(article)], done[article.id])
             else:
                 self._hold(article)
-        return written_first + written
+        return [article_id for article_id, _ in written_first + written]
 
     def _hold(self, article: Article) -> None:
         """When the article's file holds what this writer makes of it, the cache's value for the
@@ -243,12 +243,19 @@ class ArticleWriter:
             return True
         return False
 
-    def _write_some(self, articles: list[Article], replace_edited: Container[str]) -> tuple[dict[str, str], list[str]]:
+    def _write_some(self, articles: list[Article], replace_edited: Container[str]) \
+            -> tuple[dict[str, str], list[tuple[str, tuple[int, int, int, int] | None]]]:
+        """The digests of the files made of the articles, and the ids of those written with their
+        files' status as soon as each was written."""
         table, written = {}, []
         for article in articles:
             done, table[article_digest(article)] = self._write(article, article.id in replace_edited)
             if done:
-                written.append(article.id)
+                try:
+                    stat = file_status(article_path(self.content_dir, article.id))
+                except OSError:
+                    stat = None  # (checked by its bytes next time)
+                written.append((article.id, stat))
         return table, written
 
     def _write(self, article: Article, replace_edited: bool) -> tuple[bool, str]:

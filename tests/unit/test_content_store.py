@@ -404,6 +404,39 @@ def test_the_next_build_reads_the_files_written_without_parsing_them(tmp_path, m
     assert parsed == [f"content/articles/{edited}.md"]
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_files_written_are_trusted_by_their_status_once_recorded_a_moment_after(tmp_path, monkeypatch, jobs):
+    """Recorded at once, a file just written is racily clean and checked by its bytes; recorded
+    later (a build saves its caches long after it writes the content), by its status alone."""
+    import generator.content as content_module
+    import generator.file_cache as file_cache
+    from generator.content import ArticleWriter
+    from generator.file_cache import FileCache, file_status
+
+    monkeypatch.setattr(content_module, "FORKED_WRITING_MIN", 4)  # (with jobs=2, a forked half)
+    root, content = tmp_path, tmp_path / "content"
+    articles = [ARTICLE.with_changes(id=f"{number:012x}", title=f"عنوان {number}") for number in range(8)]
+    files: FileCache = FileCache()
+    writer = ArticleWriter(content, root, files)
+    assert len(writer.write_all(articles, jobs=jobs)) == len(articles)
+    names = {article.id: f"content/articles/{article.id}.md" for article in articles}
+    at_once = files.entries()
+    assert all(at_once[name].stat is None for name in names.values())
+    monkeypatch.setattr(file_cache, "_RACY_SECONDS", 0.0)  # (as if recorded long after the writes)
+    later = files.entries()
+    assert all(later[names[a.id]].stat == file_status(article_path(content, a.id)) for a in articles)
+    digested = []
+    real = file_cache.bytes_digest
+    monkeypatch.setattr(file_cache, "bytes_digest", lambda data: digested.append(data) or real(data))
+    assert load_articles(content, root, Problems(), cache=FileCache(later)) == {a.id: (a, True) for a in articles}
+    assert digested == []  # not one read
+    assert load_articles(content, root, Problems(), cache=FileCache(at_once)) == {a.id: (a, True) for a in articles}
+    assert len(digested) == len(articles)  # each read and checked by its bytes
+    path = article_path(content, articles[3].id)
+    path.write_text(serialise(articles[3].with_changes(title="تغير")), encoding="utf-8")  # changed since
+    assert load_articles(content, root, Problems(), cache=FileCache(later))[articles[3].id][0].title == "تغير"
+
+
 def test_an_event_file_named_for_the_events_list_s_page_is_reported_and_ignored(tmp_path):
     from generator.curated_events import load_curated_events
 

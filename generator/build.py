@@ -449,6 +449,6 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             folder, present = made
             state.save("spare", SiteRecord(folder_identity(folder), {name: digest for name, digest in site.written.items()
                                                                      if name in present}, written_at=time.time_ns()))
-    collector.held(locals())  # (its own dict: the objects of a build, freed one by one, would cost 0.1 s)
+    collector.held(locals())  # (the build's objects: freed one by one here, 0.1 s of a 31k rebuild)
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

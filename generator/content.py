@@ -213,7 +213,7 @@ class ArticleWriter:
             table_first, written_first = first.result()
         self.table.update(table_first)
         self.table.update(table)
-        done = {**dict(written_first), **dict(written)}
+        done = dict(written_first + written)  # id -> the file's status as written
         for article in pending:
             if article.id in done:
                 self._remember(article, self.table[article_digest(article)], done[article.id])

@@ -267,7 +267,8 @@ def _linked_and_search_forms(config: Config, progress: Progress, jobs: int, stat
     memo: its call is returned last, for the caller's finish(); leaving `background` ends it (a save
     cut short is not read back: BuildState.load_parts)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
-    # bases the state holds until they are saved) is not kept through the rest of the build.
+    # bases the state holds until they are saved, at the index stage's end) is not kept in the
+    # build's own state.
     read = _read(config, progress, frozenset(), jobs, BuildState(config.paths.output))
     articles = read.articles()
     gazetteer, kept_statistics = _link_inputs(config, read)
@@ -331,7 +332,9 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         read, linked, (search_forms, words, heads, forms_of), early, linking = _linked_and_search_forms(
             config, progress, jobs, state, sweep, unlinked, background)
         # The merged parts' words' offsets, for their searches only (build_index, PartSearches).
-        word_offsets = Path(background.enter_context(tempfile.TemporaryDirectory(prefix="archive-word-offsets-")))
+        # (Removed as the build ends, after the site is published: a failure to remove it is not the build's.)
+        word_offsets = Path(background.enter_context(tempfile.TemporaryDirectory(prefix="archive-word-offsets-",
+                                                                                  ignore_cleanup_errors=True)))
         searches = background.enter_context(PartSearches(staging, heads, early.head_state, jobs, word_offsets,
                                                          state.folder / "search-module"))
         if heads:
@@ -443,12 +446,14 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         raise
     if previous.identity is None:
         # The first version of this site (or the first since its record was lost): its spare is
-        # made now, so that the next build has one to bring up to date.
-        made = output.make_spare(config.paths.output, site.written, folders=(PAGEFIND_DIR,))
-        if made is not None:
-            folder, present = made
-            state.save("spare", SiteRecord(folder_identity(folder), {name: digest for name, digest in site.written.items()
-                                                                     if name in present}, written_at=time.time_ns()))
+        # made now, so that the next build has one to bring up to date. The site is published: an
+        # interruption here leaves the spare to the next build, as a failure does (make_spare).
+        with contextlib.suppress(KeyboardInterrupt):
+            made = output.make_spare(config.paths.output, site.written, folders=(PAGEFIND_DIR,))
+            if made is not None:
+                folder, present = made
+                state.save("spare", SiteRecord(folder_identity(folder), {
+                    name: digest for name, digest in site.written.items() if name in present}, written_at=time.time_ns()))
     collector.held(locals())  # (the build's objects: freed one by one here, 0.1 s of a 31k rebuild)
     return BuildSummary(len(archive.articles), len(archive.events), len(pages), ingested.problems,
                         time.perf_counter() - started, rendered.pages)

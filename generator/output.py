@@ -162,7 +162,10 @@ def make_spare(output: Path, files: dict[str, str], folders: tuple[str, ...] = (
     brings the spare up to date instead of making it beside its own work (the first rebuild after
     a full build of the 31k archive took 12.4 s where the next took 9.5 s). Returns the spare's
     folder and the files it holds; None when it could not be made (the next build makes it)."""
-    folder = staging_dir(output)
+    try:
+        folder = staging_dir(output)
+    except OSError:
+        return None
     present = _spare_made(output, folder, files, folders)
     return None if present is None else (folder, present)
 

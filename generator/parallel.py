@@ -443,6 +443,9 @@ def _start_worker(function: Callable) -> subprocess.Popen:
                               stdout=subprocess.PIPE, env=environment)
     try:
         pickle.dump((function.__module__, function.__qualname__), worker.stdin)
+        # Sent now, not with the first item: a worker started ahead (prestart) imports its module
+        # meanwhile, and a process forked later holds no copy of the unsent bytes.
+        worker.stdin.flush()
     except BaseException:
         _stop_worker(worker)
         raise

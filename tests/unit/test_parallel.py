@@ -139,6 +139,23 @@ def test_prestarted_workers_take_the_items_after_their_warm_up_and_an_unused_one
         assert dying.submit(3).result()[:2] == (3, 9)
 
 
+_IMPORT_MARK = os.environ.get("ARCHIVE_TEST_IMPORT_MARK")
+if _IMPORT_MARK:  # imported by a worker of the test below: the import leaves a mark named by its process
+    open(os.path.join(_IMPORT_MARK, str(os.getpid())), "w").close()
+
+
+def test_a_worker_started_ahead_without_a_warm_up_imports_its_function_before_any_item(tmp_path, monkeypatch):
+    monkeypatch.setenv("ARCHIVE_TEST_IMPORT_MARK", str(tmp_path))
+    with Workers(square_and_where, jobs=1) as workers:
+        workers.prestart()
+        mark = tmp_path / str(workers._started[0][0].pid)
+        deadline = time.monotonic() + 20
+        while not mark.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert mark.exists()  # its module imported while no item was given
+        assert workers.submit(2).result()[:2] == (2, 4)
+
+
 def test_a_worker_that_cannot_be_prestarted_leaves_the_error_to_the_first_item(monkeypatch):
     import generator.parallel as parallel
 

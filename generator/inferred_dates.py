@@ -42,15 +42,24 @@ def _day(article: Article) -> date | None:
 
 def infer_dates(articles: list[Article], events: dict[str, str]) -> dict[str, str]:
     """Article id -> inferred ISO day, for undated articles whose event has dated coverage."""
+    # Only the events of undated articles need their days (a few of the 31k archive's 18,000):
+    # the dates of every article were parsed, and every article's days sorted, in each build.
+    needed = {events[article.id] for article in articles if not article.date and events.get(article.id)}
+    if not needed:
+        return {}
     days_by_event: dict[str, set[date]] = {}
     for article in articles:
-        day = _day(article)
-        if day and events.get(article.id):
-            days_by_event.setdefault(events[article.id], set()).add(day)
+        event = events.get(article.id)
+        if event in needed and article.date:
+            day = _day(article)
+            if day:
+                days_by_event.setdefault(event, set()).add(day)
     inferred = {}
     for article in articles:
+        if article.date:
+            continue
         days = sorted(days_by_event.get(events.get(article.id, ""), ()))
-        if article.date or not days:
+        if not days:
             continue
         weekday = publication_weekday(article.title + "\n" + article.body)
         matching = [d for d in days if d.weekday() == weekday]

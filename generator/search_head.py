@@ -172,8 +172,10 @@ def _first_page(engine: pagefind_search.BundleSearch, ranking: pagefind_ranking.
 
 
 def _in_tasks(todo: list[str], jobs: int) -> list[list[str]]:
-    """A part's forms to search in a few tasks, so that both cores work when one part changed."""
-    step = max(1, -(-len(todo) // (2 * jobs)))
+    """A part's forms to search in one task per core, so that both cores work when one part
+    changed: each task reads the part's word index and starts the search module afresh (0.06 s of
+    CPU a task, for 0.4 s of searching a rebuild's part of 3,500 pages in each)."""
+    step = max(1, -(-len(todo) // jobs))
     return [todo[start:start + step] for start in range(0, len(todo), step)]
 
 

@@ -42,3 +42,9 @@ def test_without_a_cue_the_event_first_day_is_used():
 def test_nothing_is_inferred_without_dated_coverage_or_for_dated_articles():
     articles = [_article("a", "نص"), _article("b", "نص", "2021-01-22"), _article("c", "اليوم الجمعة")]
     assert infer_dates(articles, {"a": "e1", "b": "e2", "c": "e3"}) == {}
+
+
+def test_an_undated_article_takes_its_own_events_days_only():
+    articles = [_article("a", "نص", "2021-01-20"), _article("b", "نص", "2021-01-22"),
+                _article("c", "لا إشارة"), _article("d", "نص", "2021-01-25"), _article("e", "نص")]
+    assert infer_dates(articles, {"a": "e1", "b": "e2", "c": "e2", "d": "e3"}) == {"c": "2021-01-22"}

@@ -37,14 +37,17 @@ from generator.raw_text import collect_raw_texts, write_raw_texts
 from generator.render import Renderer, render_articles_ahead
 from generator.render.urls import UrlScheme
 from generator.render.markdown import forget_rendered_ahead
-from generator.search import PAGEFIND_DIR, IndexWorkers, PiecePages, build_index
-from generator.search_head import HeadState, PartSearches, head_forms, write_head_results
+from generator.search import PAGEFIND_DIR, IndexWorkers, PiecePages, build_index, prefork_index_workers
+from generator.search_head import HeadState, PartSearches, head_forms, prefork_searchers, write_head_results
 from generator.search_text import SearchForms
 from generator.search_words import SearchWordsState, archive_search_forms, index_forms, record_search_words
 from generator.sitemap import write_sitemap
 from generator.sources import SourceRegistry, load_sources
 
 T = TypeVar("T")
+# From how many files a site's rebuild forks its workers ahead (parallel.prefork): 10,000 is a
+# site of about 3,000 articles; a smaller one (the demo's, the tests') may search nothing at all.
+PREFORKED_FROM_FILES = 10_000
 
 
 @dataclass
@@ -242,10 +245,17 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
         output.SpareSweep(config.paths.output, previous.outputs, staged.outputs, staged.written_at) \
         if staged.identity else output.SpareMaking(config.paths.output, previous.outputs, folders=(PAGEFIND_DIR,))
     try:
+        if jobs > 1 and len(previous.outputs) >= PREFORKED_FROM_FILES:
+            # A rebuild of a large site: its index workers and searching processes forked now, while
+            # this process is small and its reading leaves a core idle (see parallel.prefork).
+            prefork_index_workers()
+            if config.search.first_page_min_articles:
+                prefork_searchers(jobs)
         with contextlib.ExitStack() as background:  # (processes the build may leave working for a while)
             return _build(config, progress, jobs, started, state, previous, staged, sweep, background)
     finally:
         forget_rendered_ahead()
+        parallel.end_preforked()
         if sweep is not None:
             sweep.wait()  # a build that failed before using it leaves no process working on the spare
 

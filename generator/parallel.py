@@ -7,6 +7,7 @@ Work that needs only its items runs in new processes instead, which hold nothing
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import multiprocessing
 import os
@@ -19,7 +20,7 @@ import sys
 import threading
 import traceback
 from concurrent.futures import Future
-from typing import Callable, Iterator, TypeVar
+from typing import BinaryIO, Callable, Iterator, TypeVar
 
 from generator import collector
 
@@ -435,9 +436,97 @@ class Workers:
             _stop_worker(worker)
 
 
-def _start_worker(function: Callable) -> subprocess.Popen:
-    """A new Python process serving calls of `function` (see _serve). It is given the parent's
-    module path, and not the working folder (-P): it imports the very modules the parent did."""
+class _ForkedWorker:
+    """A worker forked by prefork, with what the users of _start_worker's workers take of a Popen."""
+
+    def __init__(self, pid: int, stdin: BinaryIO, stdout: BinaryIO):
+        self.pid, self.stdin, self.stdout = pid, stdin, stdout
+        self.returncode: int | None = None
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            _, status = os.waitpid(self.pid, 0)
+            self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+
+# Workers forked ahead, by (module, name) of the function they serve, until _start_worker takes them.
+_PREFORKED: dict[tuple[str, str], list[_ForkedWorker]] = {}
+_FORKED_ALIVE: set[_ForkedWorker] = set()  # until _stop_worker ends them
+
+
+def _close_preforked_pipes() -> None:
+    # In every process forked from this one: a copy of a worker's input held open elsewhere would
+    # keep it from seeing the end of its input, and this process waiting for it to end.
+    for worker in _FORKED_ALIVE:
+        for stream in (worker.stdin, worker.stdout):
+            with contextlib.suppress(OSError, ValueError):
+                os.close(stream.fileno())  # (not the file's close(): nothing of the parent's is flushed)
+
+
+os.register_at_fork(after_in_child=_close_preforked_pipes)
+
+
+def prefork(function: Callable, count: int, preload: tuple[str, ...] = ()) -> None:
+    """Fork `count` workers of `function` now, which import the modules of `preload` at once, for
+    _start_worker to hand out instead of starting new Python processes (Workers, in_new_processes):
+    forked while this process is small (before a build reads its state), they share the modules
+    it imported, where each new process started its interpreter and imported them again (0.1 s of
+    CPU for an index worker, 0.3 s for a searching one, five of them in a 31k rebuild whose cores
+    were busy then), and their own imports are done while the build reads, with a core to spare.
+    Those left unused are ended by end_preforked()."""
+    key = (function.__module__, function.__qualname__)
+    for _ in range(count):
+        to_child, from_parent = os.pipe()
+        to_parent, from_child = os.pipe()
+        with collector.inherited_frozen():
+            try:
+                pid = os.fork()
+            except OSError:  # a limit on processes: _start_worker starts them as usual
+                for descriptor in (to_child, from_parent, to_parent, from_child):
+                    os.close(descriptor)
+                return
+            if pid == 0:  # (it never leaves this block)
+                code = 0
+                try:
+                    os.close(from_parent)
+                    os.close(to_parent)
+                    collector.in_worker()
+                    os.dup2(2, 1)  # whatever the work prints goes to stderr
+                    sys.stdout = sys.stderr
+                    for module in preload:
+                        with contextlib.suppress(ImportError):  # (the work that needs it says so)
+                            importlib.import_module(module)
+                    _serve_on(os.fdopen(to_child, "rb"), os.fdopen(from_child, "wb"), function)
+                except KeyboardInterrupt:  # Ctrl-C reaches the workers too: the parent reports it
+                    code = 130
+                except BaseException:  # noqa: BLE001 - its items fail in the parent, which names it
+                    code = 1
+                finally:
+                    sys.stderr.flush()
+                    os._exit(code)
+        os.close(to_child)
+        os.close(from_child)
+        worker = _ForkedWorker(pid, os.fdopen(from_parent, "wb"), os.fdopen(to_parent, "rb"))
+        _PREFORKED.setdefault(key, []).append(worker)
+        _FORKED_ALIVE.add(worker)
+
+
+def end_preforked() -> None:
+    """End the workers forked ahead that no one took."""
+    workers = [worker for pool in _PREFORKED.values() for worker in pool]
+    _PREFORKED.clear()
+    for worker in workers:
+        _stop_worker(worker)
+
+
+def _start_worker(function: Callable) -> subprocess.Popen | _ForkedWorker:
+    """A process serving calls of `function` (see _serve): one forked ahead for it (prefork), or a
+    new Python process, given the parent's module path, and not the working folder (-P): it
+    imports the very modules the parent did."""
+    preforked = _PREFORKED.get((function.__module__, function.__qualname__))
+    if preforked:
+        return preforked.pop()
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
     worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, env=environment)
@@ -452,13 +541,17 @@ def _start_worker(function: Callable) -> subprocess.Popen:
     return worker
 
 
-def _stop_worker(worker: subprocess.Popen) -> None:
+def _stop_worker(worker: subprocess.Popen | _ForkedWorker) -> None:
     """End a worker (no more work: it returns) and reap it."""
+    if isinstance(worker, _ForkedWorker):
+        _FORKED_ALIVE.discard(worker)  # (before its descriptors are closed, and their numbers used again)
     try:
         worker.stdin.close()
     except OSError:
         pass  # it is gone already
     worker.wait()
+    if isinstance(worker, _ForkedWorker):
+        worker.stdout.close()
 
 
 def _serve() -> None:
@@ -472,6 +565,10 @@ def _serve() -> None:
     function = importlib.import_module(module)
     for part in name.split("."):
         function = getattr(function, part)
+    _serve_on(source, sink, function)
+
+
+def _serve_on(source: BinaryIO, sink: BinaryIO, function: Callable) -> None:
     while True:
         try:
             work = pickle.load(source)
@@ -481,7 +578,7 @@ def _serve() -> None:
             answer = (True, function(work))
         except Exception as error:  # noqa: BLE001 - raised again in the parent
             answer = (False, error, f"in the worker process: {traceback.format_exc()}")
-        sink.write(_pickled_answer(name, answer))
+        sink.write(_pickled_answer(function.__qualname__, answer))
         sink.flush()
 
 

@@ -589,6 +589,11 @@ class IndexWorkers:
             self.merges.__exit__(*exc_info)
 
 
+def prefork_index_workers() -> None:
+    """Fork the processes of an IndexWorkers ahead (parallel.prefork), the pieces' and the merges'."""
+    parallel.prefork(_index_task, _cores() + 1)
+
+
 def _copy_tree(source: Path, target: Path) -> None:
     shutil.copytree(source, target, copy_function=lambda s, t: link_or_copy(Path(s), Path(t)))
 

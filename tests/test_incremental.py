@@ -273,6 +273,34 @@ def test_building_in_several_processes_gives_the_same_site(tmp_path, monkeypatch
     assert fingerprints[1] == fingerprints[3]  # what the next build compares, worked out in processes too
 
 
+def test_a_rebuild_whose_workers_were_forked_ahead_gives_the_clean_site(tmp_path, monkeypatch):
+    """A rebuild of a site large enough (here: any) forks its index and searching processes as it
+    starts (parallel.prefork): they are the ones the index and the first pages' searches use, and
+    the site is the one a clean build gives."""
+    import generator.parallel as parallel
+
+    project = copy_project(tmp_path / "project")
+    for seed in sorted(SEARCH_SEEDS.iterdir())[:12]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    with open(project / "archive.toml", "a", encoding="utf-8") as config:
+        config.write("\n[search]\nfirst_page_min_articles = 3\n")
+    _build(project, jobs=2)
+    for seed in sorted(SEARCH_SEEDS.iterdir())[12:]:
+        shutil.copy2(seed, project / "seeds" / seed.name)
+    monkeypatch.setattr(build_module, "PREFORKED_FROM_FILES", 0)
+    forked, used = [], []
+    real_prefork, real_start = parallel.prefork, parallel._start_worker
+    monkeypatch.setattr(parallel, "prefork", lambda function, count, preload=():
+                        forked.append((function.__name__, count)) or real_prefork(function, count, preload))
+    monkeypatch.setattr(parallel, "_start_worker", lambda function: used.append(real_start(function)) or used[-1])
+    summary = _build(project, jobs=2)
+    assert 0 < summary.rendered < summary.pages
+    assert [name for name, _ in forked] == ["_index_task", "_search_part"]
+    assert used and all(isinstance(worker, parallel._ForkedWorker) for worker in used)
+    assert parallel._PREFORKED == {} and parallel._FORKED_ALIVE == set()  # each ended by the build
+    _assert_same_site(project, tmp_path / "clean")
+
+
 def test_while_the_linking_process_works_the_build_renders_the_bodies_ahead(tmp_path, monkeypatch):
     """The build process renders ahead for as long as the linking takes (here held back a second),
     and the site is the one a single process builds."""

@@ -341,3 +341,97 @@ def test_finish_after_a_call_without_answer_first_waits_for_nothing():
     with ForkedCall(_where_and_what, [1, 2]) as call:
         call.finish()
         assert call.result()[1] == 3
+
+
+# -- workers forked ahead (prefork) ----------------------------------------------------------------
+
+def preloaded_and_where(n: int) -> tuple[int, bool, object, int]:
+    if n == 7:
+        raise ValueError("seven")
+    if n == 13:
+        os._exit(3)
+    return n * n, "xml.dom.minidom" in sys.modules, SET_BY_THE_PARENT, os.getpid()
+
+
+def _preforked_pids() -> set[int]:
+    import generator.parallel as parallel
+    return {worker.pid for pool in parallel._PREFORKED.values() for worker in pool}
+
+
+def test_workers_forked_ahead_serve_the_items_with_their_modules_imported_and_the_parents_memory():
+    import generator.parallel as parallel
+    global SET_BY_THE_PARENT
+    assert "xml.dom.minidom" not in sys.modules  # (imported by the workers alone)
+    SET_BY_THE_PARENT = "held when they forked"
+    try:
+        parallel.prefork(preloaded_and_where, 2, preload=("xml.dom.minidom",))
+    finally:
+        SET_BY_THE_PARENT = None
+    try:
+        forked = _preforked_pids()
+        assert len(forked) == 2 and os.getpid() not in forked
+        with Workers(preloaded_and_where, jobs=2) as workers:
+            answers = [workers.submit(n) for n in (2, 3, 4, 5)]
+            results = [future.result() for future in answers]
+            failed = workers.submit(7)
+            with pytest.raises(ValueError, match="seven") as raised:
+                failed.result()
+        assert [square for square, *_ in results] == [4, 9, 16, 25]
+        assert {(imported, seen) for _, imported, seen, _ in results} == {(True, "held when they forked")}
+        assert {pid for *_, pid in results} <= forked  # no new process was started
+        assert any("in the worker process" in note for note in raised.value.__notes__)
+        assert _preforked_pids() == set() and parallel._FORKED_ALIVE == set()
+        for pid in forked:  # each ended and reaped by the block
+            with pytest.raises(ChildProcessError):
+                os.waitpid(pid, os.WNOHANG)
+    finally:
+        parallel.end_preforked()
+    assert "xml.dom.minidom" not in sys.modules
+
+
+def test_workers_forked_ahead_and_left_unused_are_ended_and_others_start_as_new_processes():
+    import generator.parallel as parallel
+    parallel.prefork(preloaded_and_where, 1)
+    forked = _preforked_pids()
+    parallel.end_preforked()
+    assert _preforked_pids() == set() and parallel._FORKED_ALIVE == set()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked.pop(), os.WNOHANG)
+    with Workers(preloaded_and_where, jobs=1) as workers:  # none left: a new process, as before
+        assert workers.submit(3).result()[:3] == (9, False, None)
+
+
+def test_a_worker_forked_ahead_that_dies_fails_its_item_and_the_next_starts_afresh():
+    import generator.parallel as parallel
+    parallel.prefork(preloaded_and_where, 1)
+    try:
+        with Workers(preloaded_and_where, jobs=1) as workers:
+            with pytest.raises(WorkerError, match="exit code 3"):
+                workers.submit(13).result()
+    finally:
+        parallel.end_preforked()
+    assert parallel._FORKED_ALIVE == set()
+
+
+def _holds(descriptor: int, pipe: tuple[int, int]) -> bool:
+    try:
+        status = os.fstat(descriptor)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) == pipe
+
+
+def test_a_process_forked_later_holds_no_copy_of_a_forked_workers_pipes():
+    """Else a worker would not see the end of its input while that process lives, and the build,
+    ending it, would wait for that process too."""
+    import generator.parallel as parallel
+    parallel.prefork(preloaded_and_where, 1)
+    try:
+        worker = next(iter(parallel._FORKED_ALIVE))
+        ends = [(stream.fileno(), (os.fstat(stream.fileno()).st_dev, os.fstat(stream.fileno()).st_ino))
+                for stream in (worker.stdin, worker.stdout)]
+        assert all(_holds(*end) for end in ends)
+        with ForkedCall(lambda: [_holds(*end) for end in ends]) as call:
+            assert call.result() == [False, False]
+    finally:
+        parallel.end_preforked()

@@ -174,8 +174,9 @@ def _save_memos(state: BuildState, read: _Read, words: SearchWordsState, index: 
                 previous: SiteRecord) -> None:
     """What this build worked out for the next: words by their articles' digests, pages and input
     files by their files', the index's pieces (whole once the index is written); and the record
-    of the version of the site that this build's replaces, its spare once it is published (a
-    record of a folder that is not there is not trusted: BuildState.site_record)."""
+    of the version of the site that this build's replaces, its spare once it is published (until
+    then that folder is not the spare's, whose record names it: BuildState.site_record trusts a
+    record only for the folder it names, and a failed build leaves no spare to trust)."""
     state.save_parts("search_words", words, SearchWordsState.ENTRIES)
     state.save("indexed_pages", index.read)
     state.save("search_pieces", index.kept)
@@ -275,9 +276,11 @@ def build(config: Config, progress: Progress, jobs: int | None = None) -> BuildS
             return _build(config, progress, jobs, started, state, previous, staged, sweep, background)
     finally:
         forget_rendered_ahead()
-        parallel.end_preforked()
-        if sweep is not None:
-            sweep.wait()  # a build that failed before using it leaves no process working on the spare
+        try:
+            parallel.end_preforked()
+        finally:
+            if sweep is not None:
+                sweep.wait()  # a build that failed before using it leaves no process working on the spare
 
 
 def _linked_and_search_forms(config: Config, progress: Progress, jobs: int, state: BuildState,
@@ -439,8 +442,9 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
             # What this build worked out for the next (_save_memos), saved in a forked process
             # while this one waits for the last part's searches and writes the first pages of
             # results, which leave a core idle: 0.45 s of pickling in a 31k rebuild. (The child
-            # holds copies of the pipes of search processes started anew, unlike those forked
-            # ahead: the build waits for it before they are closed.)
+            # only pickles and writes files, taking no lock that the threads waiting for the
+            # searches hold; it holds copies of the pipes of search processes started anew,
+            # unlike those forked ahead: the build waits for it before they are closed.)
             memos = background.enter_context(parallel.ForkedCall(_save_memos, state, read, words, index, previous,
                                                                  fork=jobs > 1))
             try:

@@ -56,6 +56,17 @@ FRESH_GROWTH = 64 << 20  # bytes an instance may grow by (loading word chunks) b
 
 _COMPILED: dict[bytes, tuple] = {}  # every part of an index carries the same module: compiled once
 atexit.register(_COMPILED.clear)  # while wasmtime can still free them (at exit it no longer can)
+_INHERITED: list[tuple] = []  # a forked process's copies of its parent's, left unused and unfreed
+
+
+def _own_engines() -> None:
+    # A process forked from one that ran the module (parallel.prefork, in a longer process such as
+    # the tests') makes its own engine rather than use a copy of its parent's runtime.
+    _INHERITED.extend(_COMPILED.values())
+    _COMPILED.clear()
+
+
+os.register_at_fork(after_in_child=_own_engines)
 
 
 COMPILED_SUFFIX = ".cwasm"
@@ -70,7 +81,11 @@ def _compiled(module_bytes: bytes, kept: Path | None = None):
 
     key = hashlib.sha256(module_bytes).digest()
     if key not in _COMPILED:
-        engine = wasmtime.Engine()
+        # Compiled on one thread: wasmtime compiles in a thread pool of the process, which a
+        # process forked from this one (parallel.prefork) would find without its threads.
+        config = wasmtime.Config()
+        config.parallel_compilation = False
+        engine = wasmtime.Engine(config)
         # (The file names the wasmtime that compiled it: another one's is not tried.)
         path = kept / f"{key.hex()}-{_wasmtime_version()}{COMPILED_SUFFIX}" if kept is not None else None
         module = None

@@ -2,7 +2,8 @@
 
 Forked workers inherit what the parent holds (the model, the templates, the reading
 configuration) instead of receiving it pickled; they send back only what the function returns.
-Work that needs only its items runs in new processes instead, which hold nothing of the parent.
+Work that needs only its items runs in new processes instead, which hold nothing of the parent, or
+in processes forked ahead while the parent was still small (prefork).
 """
 
 from __future__ import annotations
@@ -80,7 +81,8 @@ class ForkedCall:
     memory pages of what the parent held when it forked until either writes to them, and ends
     as soon as it has sent its result (no exit handlers run in it). It inherits the parent's open
     files: fork none while processes that the parent feeds through pipes are running (Workers),
-    since the child would hold their input open.
+    since the child would hold their input open, unless the parent waits for the child before
+    it ends them (workers forked ahead, by prefork, excepted: a child closes its copies of theirs).
 
     result() waits for the result; what the function raised is raised there (with the child's
     traceback as a note), and a child that died raises WorkerError. With `fork` false (a build
@@ -311,7 +313,7 @@ def in_new_processes(function: Callable[[list[T]], R], items: list[T], jobs: int
 
 
 class Workers:
-    """New Python processes (started as in_new_processes starts them) that run `function(item)`
+    """New Python processes (started as in_new_processes starts them, or forked ahead: prefork) that run `function(item)`
     for items submitted one at a time, from any thread, each answered through a Future: for work
     that arrives while the parent is busy with other Python work, which threads of the parent
     could only do in turn with it (they share one interpreter lock). No process starts before the
@@ -449,19 +451,32 @@ class _ForkedWorker:
             self.returncode = os.waitstatus_to_exitcode(status)
         return self.returncode
 
+    def alive(self) -> bool:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode is None
+
 
 # Workers forked ahead, by (module, name) of the function they serve, until _start_worker takes them.
 _PREFORKED: dict[tuple[str, str], list[_ForkedWorker]] = {}
 _FORKED_ALIVE: set[_ForkedWorker] = set()  # until _stop_worker ends them
+_LEFT_BEHIND: list[_ForkedWorker] = []  # a child's copies of its parent's workers, never used nor freed
 
 
 def _close_preforked_pipes() -> None:
     # In every process forked from this one: a copy of a worker's input held open elsewhere would
-    # keep it from seeing the end of its input, and this process waiting for it to end.
+    # keep it from seeing the end of its input, and this process waiting for it to end. The child
+    # then knows none of them: their descriptors' numbers are free for its own files, which its
+    # own hook, or its copies' files when freed, would otherwise close.
     for worker in _FORKED_ALIVE:
         for stream in (worker.stdin, worker.stdout):
             with contextlib.suppress(OSError, ValueError):
                 os.close(stream.fileno())  # (not the file's close(): nothing of the parent's is flushed)
+    _LEFT_BEHIND.extend(_FORKED_ALIVE)
+    _FORKED_ALIVE.clear()
+    _PREFORKED.clear()
 
 
 os.register_at_fork(after_in_child=_close_preforked_pipes)
@@ -476,6 +491,8 @@ def prefork(function: Callable, count: int, preload: tuple[str, ...] = ()) -> No
     were busy then), and their own imports are done while the build reads, with a core to spare.
     Those left unused are ended by end_preforked()."""
     key = (function.__module__, function.__qualname__)
+    sys.stdout.flush()  # (else each worker would write out what is buffered again as it ends)
+    sys.stderr.flush()
     for _ in range(count):
         to_child, from_parent = os.pipe()
         to_parent, from_child = os.pipe()
@@ -495,12 +512,13 @@ def prefork(function: Callable, count: int, preload: tuple[str, ...] = ()) -> No
                     os.dup2(2, 1)  # whatever the work prints goes to stderr
                     sys.stdout = sys.stderr
                     for module in preload:
-                        with contextlib.suppress(ImportError):  # (the work that needs it says so)
+                        with contextlib.suppress(Exception):  # (the work that needs it says what fails)
                             importlib.import_module(module)
                     _serve_on(os.fdopen(to_child, "rb"), os.fdopen(from_child, "wb"), function)
                 except KeyboardInterrupt:  # Ctrl-C reaches the workers too: the parent reports it
                     code = 130
                 except BaseException:  # noqa: BLE001 - its items fail in the parent, which names it
+                    traceback.print_exc()
                     code = 1
                 finally:
                     sys.stderr.flush()
@@ -513,9 +531,14 @@ def prefork(function: Callable, count: int, preload: tuple[str, ...] = ()) -> No
 
 
 def end_preforked() -> None:
-    """End the workers forked ahead that no one took."""
+    """End the workers forked ahead that no one took: their inputs closed first, so that each ends
+    on its own even if waiting for one is cut short."""
     workers = [worker for pool in _PREFORKED.values() for worker in pool]
     _PREFORKED.clear()
+    for worker in workers:
+        _FORKED_ALIVE.discard(worker)
+        with contextlib.suppress(OSError):
+            worker.stdin.close()
     for worker in workers:
         _stop_worker(worker)
 
@@ -524,9 +547,15 @@ def _start_worker(function: Callable) -> subprocess.Popen | _ForkedWorker:
     """A process serving calls of `function` (see _serve): one forked ahead for it (prefork), or a
     new Python process, given the parent's module path, and not the working folder (-P): it
     imports the very modules the parent did."""
-    preforked = _PREFORKED.get((function.__module__, function.__qualname__))
-    if preforked:
-        return preforked.pop()
+    preforked = _PREFORKED.get((function.__module__, function.__qualname__), [])
+    while preforked:
+        try:
+            worker = preforked.pop()  # (another thread may have taken the last one meanwhile)
+        except IndexError:
+            break
+        if worker.alive():
+            return worker
+        _stop_worker(worker)  # (it failed as it started, and said why on stderr: a new one instead)
     environment = {**os.environ, "PYTHONPATH": os.pathsep.join(path for path in sys.path if path)}
     worker = subprocess.Popen([sys.executable, "-P", "-m", __name__], stdin=subprocess.PIPE,
                               stdout=subprocess.PIPE, env=environment)

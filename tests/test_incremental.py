@@ -5,6 +5,7 @@ what changed."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from pathlib import Path
@@ -290,14 +291,27 @@ def test_a_rebuild_whose_workers_were_forked_ahead_gives_the_clean_site(tmp_path
     monkeypatch.setattr(build_module, "PREFORKED_FROM_FILES", 0)
     forked, used = [], []
     real_prefork, real_start = parallel.prefork, parallel._start_worker
-    monkeypatch.setattr(parallel, "prefork", lambda function, count, preload=():
-                        forked.append((function.__name__, count)) or real_prefork(function, count, preload))
-    monkeypatch.setattr(parallel, "_start_worker", lambda function: used.append(real_start(function)) or used[-1])
+
+    def prefork(function, count, preload=()):
+        real_prefork(function, count, preload)
+        forked.extend((function.__name__, worker.pid) for worker in parallel._PREFORKED[
+            (function.__module__, function.__qualname__)])
+
+    def start_worker(function):
+        worker = real_start(function)
+        used.append((function.__name__, worker))
+        return worker
+
+    monkeypatch.setattr(parallel, "prefork", prefork)
+    monkeypatch.setattr(parallel, "_start_worker", start_worker)
     summary = _build(project, jobs=2)
     assert 0 < summary.rendered < summary.pages
-    assert [name for name, _ in forked] == ["_index_task", "_search_part"]
-    assert used and all(isinstance(worker, parallel._ForkedWorker) for worker in used)
-    assert parallel._PREFORKED == {} and parallel._FORKED_ALIVE == set()  # each ended by the build
+    assert {name for name, _ in forked} == {"_index_task", "_search_part"}
+    assert {name for name, _ in used} == {"_index_task", "_search_part"}  # both kinds of work were done
+    assert all(isinstance(worker, parallel._ForkedWorker) for _, worker in used)  # by the processes forked ahead
+    for _, pid in forked:  # each ended and reaped by the build, used or not
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
     _assert_same_site(project, tmp_path / "clean")
 
 

@@ -345,12 +345,15 @@ def test_finish_after_a_call_without_answer_first_waits_for_nothing():
 
 # -- workers forked ahead (prefork) ----------------------------------------------------------------
 
+PRELOADED = "archive_test_preloaded_module"
+
+
 def preloaded_and_where(n: int) -> tuple[int, bool, object, int]:
     if n == 7:
         raise ValueError("seven")
     if n == 13:
         os._exit(3)
-    return n * n, "xml.dom.minidom" in sys.modules, SET_BY_THE_PARENT, os.getpid()
+    return n * n, PRELOADED in sys.modules, SET_BY_THE_PARENT, os.getpid()
 
 
 def _preforked_pids() -> set[int]:
@@ -358,13 +361,22 @@ def _preforked_pids() -> set[int]:
     return {worker.pid for pool in parallel._PREFORKED.values() for worker in pool}
 
 
-def test_workers_forked_ahead_serve_the_items_with_their_modules_imported_and_the_parents_memory():
+@pytest.fixture
+def module_folder(tmp_path, monkeypatch):
+    """A folder on the module path, for modules that only the workers import."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+    (tmp_path / f"{PRELOADED}.py").write_text("", encoding="utf-8")
+    (tmp_path / "archive_test_dies_on_import.py").write_text("import os\nos._exit(5)\n", encoding="utf-8")
+    yield tmp_path
+    sys.modules.pop(PRELOADED, None)
+
+
+def test_workers_forked_ahead_serve_the_items_with_their_modules_imported_and_the_parents_memory(module_folder):
     import generator.parallel as parallel
     global SET_BY_THE_PARENT
-    assert "xml.dom.minidom" not in sys.modules  # (imported by the workers alone)
     SET_BY_THE_PARENT = "held when they forked"
     try:
-        parallel.prefork(preloaded_and_where, 2, preload=("xml.dom.minidom",))
+        parallel.prefork(preloaded_and_where, 2, preload=(PRELOADED,))
     finally:
         SET_BY_THE_PARENT = None
     try:
@@ -386,7 +398,7 @@ def test_workers_forked_ahead_serve_the_items_with_their_modules_imported_and_th
                 os.waitpid(pid, os.WNOHANG)
     finally:
         parallel.end_preforked()
-    assert "xml.dom.minidom" not in sys.modules
+    assert PRELOADED not in sys.modules  # imported by the workers alone
 
 
 def test_workers_forked_ahead_and_left_unused_are_ended_and_others_start_as_new_processes():
@@ -401,16 +413,42 @@ def test_workers_forked_ahead_and_left_unused_are_ended_and_others_start_as_new_
         assert workers.submit(3).result()[:3] == (9, False, None)
 
 
-def test_a_worker_forked_ahead_that_dies_fails_its_item_and_the_next_starts_afresh():
+def test_a_worker_forked_ahead_that_dies_fails_its_item_and_the_next_item_gets_another_process():
     import generator.parallel as parallel
     parallel.prefork(preloaded_and_where, 1)
+    forked = _preforked_pids()
     try:
         with Workers(preloaded_and_where, jobs=1) as workers:
             with pytest.raises(WorkerError, match="exit code 3"):
                 workers.submit(13).result()
+        with Workers(preloaded_and_where, jobs=1) as workers:
+            assert workers.submit(2).result()[3] not in forked
     finally:
         parallel.end_preforked()
     assert parallel._FORKED_ALIVE == set()
+
+
+def _ended(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except OSError:
+        return True
+
+
+def test_a_worker_forked_ahead_that_died_as_it_started_is_passed_over_for_a_new_process(module_folder):
+    import generator.parallel as parallel
+    parallel.prefork(preloaded_and_where, 1, preload=("archive_test_dies_on_import",))
+    dead = _preforked_pids()
+    try:
+        deadline = time.monotonic() + 20
+        while not all(map(_ended, dead)) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        with Workers(preloaded_and_where, jobs=1) as workers:
+            assert workers.submit(4).result()[0] == 16 and workers.submit(5).result()[3] not in dead
+        assert parallel._FORKED_ALIVE == set() and _preforked_pids() == set()
+    finally:
+        parallel.end_preforked()
 
 
 def _holds(descriptor: int, pipe: tuple[int, int]) -> bool:
@@ -421,9 +459,10 @@ def _holds(descriptor: int, pipe: tuple[int, int]) -> bool:
     return (status.st_dev, status.st_ino) == pipe
 
 
-def test_a_process_forked_later_holds_no_copy_of_a_forked_workers_pipes():
-    """Else a worker would not see the end of its input while that process lives, and the build,
-    ending it, would wait for that process too."""
+def test_a_process_forked_later_holds_no_copy_of_a_forked_workers_pipes_nor_knows_the_worker():
+    """Else a worker would not see the end of its input while that process lives, the build,
+    ending it, would wait for that process too, and that process could close descriptors of its
+    own that took the same numbers."""
     import generator.parallel as parallel
     parallel.prefork(preloaded_and_where, 1)
     try:
@@ -431,7 +470,9 @@ def test_a_process_forked_later_holds_no_copy_of_a_forked_workers_pipes():
         ends = [(stream.fileno(), (os.fstat(stream.fileno()).st_dev, os.fstat(stream.fileno()).st_ino))
                 for stream in (worker.stdin, worker.stdout)]
         assert all(_holds(*end) for end in ends)
-        with ForkedCall(lambda: [_holds(*end) for end in ends]) as call:
-            assert call.result() == [False, False]
+        with ForkedCall(lambda: ([_holds(*end) for end in ends], len(parallel._FORKED_ALIVE),
+                                 len(parallel._PREFORKED))) as call:
+            assert call.result() == ([False, False], 0, 0)
+        assert parallel._FORKED_ALIVE == {worker}  # (the parent's own are untouched)
     finally:
         parallel.end_preforked()

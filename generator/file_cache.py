@@ -32,19 +32,21 @@ class _Entry(Generic[T]):
     value: T
 
 
-def _stat_key(path: str | Path) -> tuple[tuple[int, int, int, int], bool]:
-    status = os.stat(path)
-    racy = time.time() - max(status.st_mtime, status.st_ctime) < _RACY_SECONDS
-    return (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino), racy
-
-
 def file_status(path: str | Path) -> tuple[int, int, int, int]:
     """What an entry records of a file's status (for put)."""
-    return _stat_key(path)[0]
+    status = os.stat(path)
+    return status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def _racy(stat: tuple[int, int, int, int], now_ns: int) -> bool:
+    """Whether the file changed within a moment of `now_ns`: it may change again within the
+    clock's resolution without its status showing it."""
     return now_ns - max(stat[1], stat[2]) < _RACY_SECONDS * 1e9
+
+
+def _stat_key(path: str | Path) -> tuple[tuple[int, int, int, int], bool]:
+    stat = file_status(path)
+    return stat, _racy(stat, time.time_ns())
 
 
 class FileCache(Generic[T]):

@@ -3,6 +3,8 @@ archive's search forms worked out again only for articles whose words changed.""
 
 from __future__ import annotations
 
+import pickle
+
 from generator.article import Article, Problems
 from generator.search_text import SearchForms, text_words
 from generator.search_text import article_text
@@ -92,6 +94,20 @@ def test_text_words_hold_each_word_after_the_article_and_the_seated_spellings():
     words = text_words("قال المسؤول في الحكومة")
     assert {"مسوول", "حكومه", "قال"} <= words.word_set()
     assert ("المسوول", "المسيول") in words.seated
+
+
+def test_text_words_read_back_from_the_build_state_are_the_same_and_decoded_only_when_read():
+    words = text_words("قال المسؤول والرئيس في الحكومة، وأكد المسؤول")
+    without_seats = text_words("قال الوزير في الحكومة")
+    for original in (words, without_seats):
+        again = pickle.loads(pickle.dumps(original, pickle.HIGHEST_PROTOCOL))
+        assert again._words is None and again._seated is None  # kept packed until read
+        assert (again.words, again.seated) == (original.words, original.seated)
+        assert again == original and hash(again) == hash(original)
+        # Pickled again (as an unchanged entry is, when the state's base is written whole): the same bytes.
+        assert pickle.dumps(again) == pickle.dumps(original)
+    assert words.seated != () and without_seats.seated == ()
+    assert words != without_seats
 
 
 def test_a_hamza_written_in_a_presentation_form_is_on_a_seat_too():

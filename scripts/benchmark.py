@@ -17,6 +17,8 @@ tree); its stage timings come from the build's own progress lines.
            times: the later rebuilds' times and their median are printed too (one run of a
            rebuild says little on a machine whose speed wanders by a second or two).
 --limit-gb stops any run whose process tree passes that much memory, and says so.
+--memory-share caps the time spent reading the runs' memory between their stages (each reading
+           walks every page of every process: see scripts/measure.py); 1 reads it every 0.25 s.
 
 Prints Markdown tables for the README; --json FILE keeps every measurement. Each run first times
 three small fixed tasks (the machine reference: pure Python, creating and removing files, touching
@@ -49,6 +51,7 @@ DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpora" / "saudinewsnet"
 STAGES = ("ingest", "link", "render", "index")
 ADDED_ARTICLES = 10
 ADDED_SEED = 1_000_000  # the added articles' seed (and so their URLs) differ from any archive's
+MEMORY_SHARE = 0.02  # of a run's time, spent at most reading its memory between stages (scripts/measure.py)
 
 
 def _day_files(corpus: Path):
@@ -105,16 +108,18 @@ def add_articles(project: Path, last_day: date, batch: int = 1) -> int:
     return len(records)
 
 
-def run_archive(project: Path, command: str, limit_mb: float | None, echo: bool) -> Measurement:
+def run_archive(project: Path, command: str, limit_mb: float | None, echo: bool,
+                memory_share: float = MEMORY_SHARE) -> Measurement:
     measured = measure([sys.executable, "-m", "generator", "--project", str(project), command],
-                       limit_mb=limit_mb, echo=echo)
+                       limit_mb=limit_mb, echo=echo, memory_share=memory_share)
     if measured.stopped is None and measured.returncode not in (0, 3):  # 3: built, with warnings
         sys.stderr.write(measured.stdout + measured.stderr[-5000:])
         raise SystemExit(f"archive {command} failed with exit code {measured.returncode}")
     return measured
 
 
-def compare(project: Path, workdir: Path, limit_mb: float | None, echo: bool) -> dict[str, dict]:
+def compare(project: Path, workdir: Path, limit_mb: float | None, echo: bool,
+            memory_share: float = MEMORY_SHARE) -> dict[str, dict]:
     import other_generators as other
 
     articles = other.project_articles(project)
@@ -122,7 +127,7 @@ def compare(project: Path, workdir: Path, limit_mb: float | None, echo: bool) ->
 
     def run(name: str, command: list[str], site: Path) -> Measurement:
         print(f"  {name} ...", flush=True)
-        measured = measure(command, limit_mb=limit_mb, echo=echo)
+        measured = measure(command, limit_mb=limit_mb, echo=echo, memory_share=memory_share)
         if not measured.ok:
             sys.stderr.write(measured.stdout[-3000:] + measured.stderr[-3000:])
             print(f"  {name} failed: {measured.stopped or f'exit code {measured.returncode}'}", flush=True)
@@ -266,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuilds", type=int, default=2, metavar="N",
                         help=f"with --rebuild: add {ADDED_ARTICLES} articles and rebuild N times (default 2)")
     parser.add_argument("--limit-gb", type=float, default=None, help="stop a run whose memory passes this")
+    parser.add_argument("--memory-share", type=float, default=MEMORY_SHARE, metavar="S",
+                        help="share of a run's time that reading its memory may take between stages "
+                             f"(default {MEMORY_SHARE}; 1 reads it every 0.25 s, slowing the run)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to make the projects (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the projects and sites, and print where")
     parser.add_argument("--json", type=Path, default=None, help="write every measurement to this file")
@@ -275,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--compare and --rebuild need --command build")
     if args.rebuilds < 1:
         parser.error("--rebuilds must be 1 or more")
+    if not 0 < args.memory_share <= 1:
+        parser.error("--memory-share must be more than 0 and at most 1")
     limit_mb = args.limit_gb * 1024 if args.limit_gb else None
 
     workdir = Path(tempfile.mkdtemp(prefix="archive-bench-", dir=args.workdir))
@@ -293,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
 
         load_before = _load()
         runs: dict[str, Measurement] = {}
-        runs[args.command] = built = run_archive(project, args.command, limit_mb, args.verbose)
+        runs[args.command] = built = run_archive(project, args.command, limit_mb, args.verbose, args.memory_share)
         print(built.stdout.strip(), flush=True)
         if built.stopped:
             print(f"archive {args.command} {built.stopped}")
@@ -303,7 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             site_pages = count_pages(project / "site")
         others = {}
         if args.compare and built.ok:
-            others = compare(project, workdir, limit_mb, args.verbose)
+            others = compare(project, workdir, limit_mb, args.verbose, args.memory_share)
         if args.rebuild and built.ok:
             # The first rebuild after a full build makes the spare version of the site (hard links
             # to every file); the second shows what each later one costs.
@@ -311,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
                 name = rebuild_name(batch)
                 added = add_articles(project, last_day, batch)
                 print(f"added {added} articles; rebuilding ...", flush=True)
-                runs[name] = run_archive(project, "build", limit_mb, args.verbose)
+                runs[name] = run_archive(project, "build", limit_mb, args.verbose, args.memory_share)
                 print(runs[name].stdout.strip(), flush=True)
                 if not runs[name].ok:
                     break
@@ -326,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
                   + f" s; median **{statistics.median(later):.1f} s**, least {min(later):.1f} s")
         print("\nLargest single process (kernel peak RSS): "
               + ", ".join(f"{name} {m.largest_process_mb:.0f} MB" for name, m in runs.items()))
+        print("Memory read (PSS of every process): " + ", ".join(
+            f"{name} {m.memory_readings} times in {m.memory_reading_seconds:.1f} s" for name, m in runs.items()))
         print("Of the CPU time, the kernel's (system time): " + "; ".join(
             f"{name} " + ", ".join(f"{stage} {m.stage_system_seconds.get(stage, 0.0):.1f}"
                                    for stage in (*STAGES, OUTSIDE) if stage in m.stage_cpu_seconds)

@@ -1,11 +1,21 @@
 """Run a command and measure it: wall time, and memory of its whole process tree, per build stage.
 
-Memory is sampled from /proc a few times a second: the proportional set size (PSS, so pages shared
-by forked workers count once) summed over the process and all its descendants, as the peak for
-the stage the process is in (read from the `NAME: started` / `NAME: done in X s` lines that the
-archive's progress prints on stderr). The kernel's own peak resident size of the largest single
-process is reported beside it. A run whose tree passes `limit_mb` is killed and reported as such.
-Each run starts after os.sync(), so that it does not pay for the writes of the run before it.
+Memory is sampled from /proc: the proportional set size (PSS, so pages shared by forked workers
+count once) summed over the process and all its descendants, as the peak for the stage the process
+is in (read from the `NAME: started` / `NAME: done in X s` lines that the archive's progress prints
+on stderr). The kernel's own peak resident size of the largest single process is reported beside
+it. A run whose tree passes `limit_mb` is killed and reported as such. Each run starts after
+os.sync(), so that it does not pay for the writes of the run before it.
+
+Reading a process's PSS makes the kernel walk all its pages: 30 ms for a 31k rebuild's seven
+processes, 40 ms for a full build's (up to 140 ms), on a core the run wants too. Read every 0.25 s,
+it took 22 s of CPU beside a 166 s full build and 1.3 s beside a 31k rebuild. So the PSS is read at each stage's start and end, and
+between those only when the memory may have passed the stage's peak so far, and no more often than
+keeps the readings under `memory_share` of the run's time (five times that when it may have passed
+the run's peak): the machine's memory mapped by
+processes (/proc/meminfo, read at no cost, each page counted once however many forked processes
+share it) tells how far the tree's PSS may have moved since the last reading. The CPU times, which cost nothing to
+read either, are read every `interval`.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ class Measurement:
     # The kernel's share of stage_cpu_seconds (page faults, file writes, reclaim): a stage whose CPU
     # time jumps from run to run with the same code shows where it went.
     stage_system_seconds: dict[str, float] = field(default_factory=dict)
+    memory_readings: int = 0              # PSS readings of the whole tree, and the time they took
+    memory_reading_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -87,6 +99,17 @@ def tree_memory_mb(pids: list[int]) -> float:
     return sum(_memory_kb(p) for p in pids) / 1024
 
 
+def mapped_mb() -> float | None:
+    """The machine's memory mapped by processes: anonymous pages, and the file pages they map
+    (AnonPages + Mapped); each page counted once, however many forked processes share it. None
+    where /proc/meminfo does not say."""
+    try:
+        fields = dict(line.split(":", 1) for line in Path("/proc/meminfo").read_text().splitlines() if ":" in line)
+        return (int(fields["AnonPages"].split()[0]) + int(fields["Mapped"].split()[0])) / 1024
+    except (OSError, ValueError, KeyError):
+        return None
+
+
 _TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -103,8 +126,16 @@ def tree_cpu_times(pids: list[int]) -> tuple[int, int]:
     return user, system
 
 
+MOVED_MB = 16  # memory that may have passed a stage's peak by this much is read (when the share allows)
+SLACK_SECONDS = 5.0  # and read anyway after this long
+PEAK_SHARE_FACTOR = 5  # memory that may have passed the run's peak is read with this many times the share
+
+
 def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
-            limit_mb: float | None = None, interval: float = 0.25, echo: bool = False) -> Measurement:
+            limit_mb: float | None = None, interval: float = 0.25, echo: bool = False,
+            memory_share: float = 0.02) -> Measurement:
+    """`memory_share`: the share of the run's time that the sampler may spend reading PSS between
+    the readings that stage boundaries and growth call for (1: every `interval`)."""
     # The run before (a whole site: hundreds of MB to GB) may still sit in the page cache unwritten;
     # flushed during this run, it would throttle this run's own writes (a 31k rebuild took 51 s
     # with 2.2 GB left unwritten, 27 s without). Each run pays for its own writes only.
@@ -116,6 +147,8 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     stderr: list[str] = []
     stage_seconds: dict[str, float] = {}
     current = [OUTSIDE]
+    left: list[str] = []  # the stages ended since the last PSS reading: the moment belongs to them too
+    boundary = threading.Event()
 
     def read_stdout() -> None:
         stdout.extend(process.stdout)
@@ -126,10 +159,14 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
             if echo:
                 print(f"    {time.perf_counter() - started:7.1f} s  {line.rstrip()}", flush=True)
             if match := STARTED.match(line):
+                left.append(current[0])
                 current[0] = match.group(1)
+                boundary.set()
             elif match := DONE.match(line):
                 stage_seconds[match.group(1)] = float(match.group(2))
+                left.append(current[0])
                 current[0] = OUTSIDE
+                boundary.set()
 
     readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
     for reader in readers:
@@ -141,6 +178,9 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     stage_system: dict[str, float] = {}
     cpu_before = system_before = 0.0
     stopped = None
+    read_at, read_cost = float("-inf"), 0.0
+    readings, reading_seconds = 0, 0.0
+    read_memory, read_mapped = 0.0, mapped_mb()
     while True:
         # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS).
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
@@ -148,9 +188,30 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
             break
         stage = current[0]
         pids = _descendants(process.pid)
-        memory = tree_memory_mb(pids)
-        peak = max(peak, memory)
-        stage_peak[stage] = max(stage_peak.get(stage, 0.0), memory)
+        now, mapped = time.perf_counter(), mapped_mb()
+        # Where the tree's PSS may be now: as far from the last reading as the machine's mapped
+        # memory moved (unknown without /proc/meminfo: then read as often as the share allows).
+        likely = None if mapped is None or read_mapped is None else read_memory + mapped - read_mapped
+        moved = likely is None or likely > stage_peak.get(stage, 0.0) + MOVED_MB
+        # A new peak of the whole run (what the memory targets are about) is read for sooner.
+        share = min(1.0, PEAK_SHARE_FACTOR * memory_share) if likely is None or likely > peak + MOVED_MB \
+            else memory_share
+        allowed = now - read_at >= max(interval, read_cost / share)
+        near_limit = limit_mb is not None and (likely is None or likely > 0.9 * limit_mb)
+        if boundary.is_set() or (allowed or near_limit) and (moved or now - read_at >= SLACK_SECONDS):
+            boundary.clear()
+            ended = left[:]
+            del left[:len(ended)]
+            memory = tree_memory_mb(pids)
+            read_at, read_memory, read_mapped = now, memory, mapped
+            read_cost = time.perf_counter() - now
+            readings, reading_seconds = readings + 1, reading_seconds + read_cost
+            peak = max(peak, memory)
+            for name in {stage, *ended}:
+                stage_peak[name] = max(stage_peak.get(name, 0.0), memory)
+            if limit_mb is not None and memory > limit_mb and stopped is None:
+                stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
+                os.killpg(process.pid, signal.SIGKILL)
         user, system = tree_cpu_times(pids)
         cpu, system = (user + system) / _TICKS, system / _TICKS
         # A child that ended between two samples takes its time out of the sum until its parent
@@ -161,14 +222,11 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         if system > system_before:
             stage_system[stage] = stage_system.get(stage, 0.0) + system - system_before
             system_before = system
-        if limit_mb is not None and memory > limit_mb and stopped is None:
-            stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
-            os.killpg(process.pid, signal.SIGKILL)
-        time.sleep(interval)
+        boundary.wait(interval)  # (woken at a stage's start or end, to read its memory then)
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = time.perf_counter() - started
     for reader in readers:
         reader.join()
     return Measurement(command, wall, process.returncode, "".join(stdout), "".join(stderr), peak,
                        usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, stage_seconds, stage_peak,
-                       stage_cpu, stopped, stage_system)
+                       stage_cpu, stopped, stage_system, readings, reading_seconds)

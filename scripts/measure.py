@@ -168,9 +168,23 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
                 current[0] = OUTSIDE
                 boundary.set()
 
+    exited: dict = {}
+
+    def wait_for_exit() -> None:
+        # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS). In a
+        # thread of its own, so that the run's time ends when it does, not at the sampler's next
+        # round (up to `interval` later: 0.125 s on average added to every run before stop 43).
+        try:
+            exited["result"] = os.wait4(process.pid, 0)
+        finally:
+            exited["at"] = time.perf_counter()
+            boundary.set()
+
     readers = [threading.Thread(target=read_stdout, daemon=True), threading.Thread(target=read_stderr, daemon=True)]
     for reader in readers:
         reader.start()
+    waiter = threading.Thread(target=wait_for_exit, daemon=True)
+    waiter.start()
 
     peak = 0.0
     stage_peak: dict[str, float] = {}
@@ -181,11 +195,7 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     read_at, read_cost = float("-inf"), 0.0
     readings, reading_seconds = 0, 0.0
     read_memory, read_mapped = 0.0, mapped_mb()
-    while True:
-        # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS).
-        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
-        if pid:
-            break
+    while "at" not in exited:
         stage = current[0]
         pids = _descendants(process.pid)
         now, mapped = time.perf_counter(), mapped_mb()
@@ -200,14 +210,14 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         near_limit = limit_mb is not None and (likely is None or likely > 0.9 * limit_mb)
         if boundary.is_set() or (allowed or near_limit) and (moved or now - read_at >= SLACK_SECONDS):
             boundary.clear()
-            ended = left[:]
-            del left[:len(ended)]
+            closed = left[:]
+            del left[:len(closed)]
             memory = tree_memory_mb(pids)
             read_at, read_memory, read_mapped = now, memory, mapped
             read_cost = time.perf_counter() - now
             readings, reading_seconds = readings + 1, reading_seconds + read_cost
             peak = max(peak, memory)
-            for name in {stage, *ended}:
+            for name in {stage, *closed}:
                 stage_peak[name] = max(stage_peak.get(name, 0.0), memory)
             if limit_mb is not None and memory > limit_mb and stopped is None:
                 stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
@@ -223,8 +233,10 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
             stage_system[stage] = stage_system.get(stage, 0.0) + system - system_before
             system_before = system
         boundary.wait(interval)  # (woken at a stage's start or end, to read its memory then)
+    waiter.join()
+    _, status, usage = exited["result"]
     process.returncode = os.waitstatus_to_exitcode(status)
-    wall = time.perf_counter() - started
+    wall = exited["at"] - started
     for reader in readers:
         reader.join()
     return Measurement(command, wall, process.returncode, "".join(stdout), "".join(stderr), peak,

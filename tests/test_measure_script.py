@@ -91,3 +91,10 @@ def test_memory_that_does_not_grow_is_not_read_again(monkeypatch):
     run = measure.measure([sys.executable, "-c", "import time; time.sleep(2)"], interval=0.05, memory_share=1.0)
     assert run.ok and run.peak_mb > 0
     assert len(reads) <= 2 and len(cpu_reads) >= 25, (len(reads), len(cpu_reads))
+
+
+def test_the_run_ends_when_the_process_does_not_at_the_samplers_next_round():
+    run = measure.measure([sys.executable, "-c", "import time; time.sleep(0.3)"], interval=5.0)
+    assert run.ok and 0.3 <= run.wall < 2.0, run.wall
+    failing = measure.measure([sys.executable, "-c", "raise SystemExit(3)"], interval=5.0)
+    assert failing.returncode == 3 and failing.wall < 2.0

@@ -69,24 +69,22 @@ class TextWords:
     def __init__(self, words: str, seated: tuple[tuple[str, str], ...]):
         self._words, self._seated, self._packed = words, seated, None
 
-    @classmethod
-    def _unpickled(cls, packed: bytes) -> "TextWords":
-        text = cls.__new__(cls)
-        text._words = text._seated = None
-        text._packed = packed
-        return text
-
     def __reduce__(self):
-        if self._packed is None:
+        packed = self._packed
+        if packed is None:  # (not kept: a decoded one holds its strings only)
             # (Neither part holds a line break: both are words, and the seats' pairs hold no space.)
             spellings = " ".join(spelling for pair in self._seated for spelling in pair)
-            self._packed = f"{self._words}\n{spellings}".encode("utf-8", "surrogatepass")
-        return TextWords._unpickled, (self._packed,)
+            packed = f"{self._words}\n{spellings}".encode("utf-8", "surrogatepass")
+        return _packed_text_words, (packed,)
 
     def _unpack(self) -> None:
-        words, _, seated = self._packed.decode("utf-8", "surrogatepass").partition("\n")
+        packed = self._packed
+        if packed is None:  # decoded by another thread meanwhile
+            return
+        words, _, seated = packed.decode("utf-8", "surrogatepass").partition("\n")
         spellings = seated.split()
         self._words, self._seated = words, tuple(zip(spellings[::2], spellings[1::2]))
+        self._packed = None
 
     @property
     def words(self) -> str:
@@ -111,6 +109,14 @@ class TextWords:
 
     def __repr__(self) -> str:
         return f"TextWords({self.words!r}, {self.seated!r})"
+
+
+def _packed_text_words(packed: bytes) -> TextWords:
+    """A TextWords as pickled, decoded when first read."""
+    text = TextWords.__new__(TextWords)
+    text._words = text._seated = None
+    text._packed = packed
+    return text
 
 
 @dataclass

@@ -103,6 +103,7 @@ def test_text_words_read_back_from_the_build_state_are_the_same_and_decoded_only
         again = pickle.loads(pickle.dumps(original, pickle.HIGHEST_PROTOCOL))
         assert again._words is None and again._seated is None  # kept packed until read
         assert (again.words, again.seated) == (original.words, original.seated)
+        assert again._packed is None  # once decoded, the strings only are kept
         assert again == original and hash(again) == hash(original)
         # Pickled again (as an unchanged entry is, when the state's base is written whole): the same bytes.
         assert pickle.dumps(again) == pickle.dumps(original)

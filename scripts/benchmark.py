@@ -18,7 +18,8 @@ tree); its stage timings come from the build's own progress lines.
            rebuild says little on a machine whose speed wanders by a second or two).
 --limit-gb stops any run whose process tree passes that much memory, and says so.
 --memory-share caps the time spent reading the runs' memory between their stages (each reading
-           walks every page of every process: see scripts/measure.py); 1 reads it every 0.25 s.
+           walks every page of every process: see scripts/measure.py); 1 reads it at every
+           0.25 s round in which it may have grown.
 
 Prints Markdown tables for the README; --json FILE keeps every measurement. Each run first times
 three small fixed tasks (the machine reference: pure Python, creating and removing files, touching
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--limit-gb", type=float, default=None, help="stop a run whose memory passes this")
     parser.add_argument("--memory-share", type=float, default=MEMORY_SHARE, metavar="S",
                         help="share of a run's time that reading its memory may take between stages "
-                             f"(default {MEMORY_SHARE}; 1 reads it every 0.25 s, slowing the run)")
+                             f"(default {MEMORY_SHARE}; 1 reads it whenever it may have grown, slowing the run)")
     parser.add_argument("--workdir", type=Path, default=None, help="where to make the projects (default: a temp folder)")
     parser.add_argument("--keep", action="store_true", help="keep the projects and sites, and print where")
     parser.add_argument("--json", type=Path, default=None, help="write every measurement to this file")

@@ -20,6 +20,7 @@ read either, are read every `interval`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -99,6 +100,21 @@ def tree_memory_mb(pids: list[int]) -> float:
     return sum(_memory_kb(p) for p in pids) / 1024
 
 
+_PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def tree_resident_mb(pids: list[int]) -> float:
+    """The processes' resident sizes added up, read without a walk of their pages: at least their
+    PSS (a page that forked processes share is counted in each)."""
+    pages = 0
+    for pid in pids:
+        try:
+            pages += int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return pages * _PAGE_KB / 1024
+
+
 def mapped_mb() -> float | None:
     """The machine's memory mapped by processes: anonymous pages, and the file pages they map
     (AnonPages + Mapped); each page counted once, however many forked processes share it. None
@@ -135,7 +151,9 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
             limit_mb: float | None = None, interval: float = 0.25, echo: bool = False,
             memory_share: float = 0.02) -> Measurement:
     """`memory_share`: the share of the run's time that the sampler may spend reading PSS between
-    the readings that stage boundaries and growth call for (1: every `interval`)."""
+    stage boundaries, when the memory may have grown (1: at every round that it may have)."""
+    if not 0 < memory_share <= 1:
+        raise ValueError(f"memory_share must be more than 0 and at most 1, not {memory_share}")
     # The run before (a whole site: hundreds of MB to GB) may still sit in the page cache unwritten;
     # flushed during this run, it would throttle this run's own writes (a 31k rebuild took 51 s
     # with 2.2 GB left unwritten, 27 s without). Each run pays for its own writes only.
@@ -171,11 +189,14 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     exited: dict = {}
 
     def wait_for_exit() -> None:
-        # wait4 rather than poll(): it also returns the child's resource usage (its peak RSS). In a
-        # thread of its own, so that the run's time ends when it does, not at the sampler's next
-        # round (up to `interval` later: 0.125 s on average added to every run before stop 43).
+        # In a thread of its own, so that the run's time ends when the process does, not at the
+        # sampler's next round (up to `interval` later: 0.125 s on average added to every run
+        # before stop 43). WNOWAIT: the process is left unreaped, so that its pid (and its group's)
+        # cannot be another's while the sampler may still read or signal it.
         try:
-            exited["result"] = os.wait4(process.pid, 0)
+            os.waitid(os.P_PID, process.pid, os.WEXITED | os.WNOWAIT)
+        except BaseException as error:  # raised again by the sampler, not lost with this thread
+            exited["error"] = error
         finally:
             exited["at"] = time.perf_counter()
             boundary.set()
@@ -196,6 +217,9 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
     readings, reading_seconds = 0, 0.0
     read_memory, read_mapped = 0.0, mapped_mb()
     while "at" not in exited:
+        # (Cleared before the stage is taken: a boundary crossed from here on is read next round.)
+        crossed = boundary.is_set()
+        boundary.clear()
         stage = current[0]
         pids = _descendants(process.pid)
         now, mapped = time.perf_counter(), mapped_mb()
@@ -207,9 +231,12 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
         share = min(1.0, PEAK_SHARE_FACTOR * memory_share) if likely is None or likely > peak + MOVED_MB \
             else memory_share
         allowed = now - read_at >= max(interval, read_cost / share)
-        near_limit = limit_mb is not None and (likely is None or likely > 0.9 * limit_mb)
-        if boundary.is_set() or (allowed or near_limit) and (moved or now - read_at >= SLACK_SECONDS):
-            boundary.clear()
+        # Near the limit, read every round: the resident sizes added up are at least the PSS (under
+        # the limit, so is the PSS), but forked processes count their shared pages each, so the
+        # machine's memory is asked as well.
+        near_limit = limit_mb is not None and (likely is None or likely > 0.8 * limit_mb) \
+            and tree_resident_mb(pids) > limit_mb
+        if crossed or near_limit or (allowed and (moved or now - read_at >= SLACK_SECONDS)):
             closed = left[:]
             del left[:len(closed)]
             memory = tree_memory_mb(pids)
@@ -221,7 +248,8 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
                 stage_peak[name] = max(stage_peak.get(name, 0.0), memory)
             if limit_mb is not None and memory > limit_mb and stopped is None:
                 stopped = f"stopped at {memory:.0f} MB (limit {limit_mb:.0f} MB) during {stage}"
-                os.killpg(process.pid, signal.SIGKILL)
+                with contextlib.suppress(ProcessLookupError):  # (not reaped yet: the group is still its own)
+                    os.killpg(process.pid, signal.SIGKILL)
         user, system = tree_cpu_times(pids)
         cpu, system = (user + system) / _TICKS, system / _TICKS
         # A child that ended between two samples takes its time out of the sum until its parent
@@ -234,7 +262,10 @@ def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] 
             system_before = system
         boundary.wait(interval)  # (woken at a stage's start or end, to read its memory then)
     waiter.join()
-    _, status, usage = exited["result"]
+    if "error" in exited:
+        raise exited["error"]
+    # wait4 rather than waitpid: it also returns the child's resource usage (its peak RSS).
+    _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     wall = exited["at"] - started
     for reader in readers:

@@ -45,14 +45,13 @@ SCRIPTS = Path(__file__).resolve().parent
 sys.path.insert(0, str(SCRIPTS))
 
 import synthetic_corpus  # noqa: E402
-from measure import OUTSIDE, Measurement, measure  # noqa: E402
+from measure import MEMORY_SHARE, OUTSIDE, Measurement, measure  # noqa: E402
 
 PROJECT = SCRIPTS.parent
 DEFAULT_CORPUS = PROJECT.parent / "shared" / "corpora" / "saudinewsnet"
 STAGES = ("ingest", "link", "render", "index")
 ADDED_ARTICLES = 10
 ADDED_SEED = 1_000_000  # the added articles' seed (and so their URLs) differ from any archive's
-MEMORY_SHARE = 0.02  # of a run's time, spent at most reading its memory between stages (scripts/measure.py)
 
 
 def _day_files(corpus: Path):

@@ -9,13 +9,13 @@ os.sync(), so that it does not pay for the writes of the run before it.
 
 Reading a process's PSS makes the kernel walk all its pages: 30 ms for a 31k rebuild's seven
 processes, 40 ms for a full build's (up to 140 ms), on a core the run wants too. Read every 0.25 s,
-it took 22 s of CPU beside a 166 s full build and 1.3 s beside a 31k rebuild. So the PSS is read at each stage's start and end, and
-between those only when the memory may have passed the stage's peak so far, and no more often than
-keeps the readings under `memory_share` of the run's time (five times that when it may have passed
-the run's peak): the machine's memory mapped by
-processes (/proc/meminfo, read at no cost, each page counted once however many forked processes
-share it) tells how far the tree's PSS may have moved since the last reading. The CPU times, which cost nothing to
-read either, are read every `interval`.
+it took 22 s of CPU beside a 166 s full build and 1.3 s beside a 31k rebuild. So the PSS is read at
+each stage's start and end, and between those only when the memory may have passed the stage's
+peak so far, no more often than keeps the readings under `memory_share` of the run's time (five
+times that when it may have passed the run's peak): the machine's memory mapped by processes
+(/proc/meminfo, read at no cost, each page counted once however many forked processes share it)
+tells how far the tree's PSS may have moved since the last reading. The CPU times, which cost
+nothing to read either, are read every `interval`.
 """
 
 from __future__ import annotations
@@ -142,6 +142,7 @@ def tree_cpu_times(pids: list[int]) -> tuple[int, int]:
     return user, system
 
 
+MEMORY_SHARE = 0.02  # of a run's time, spent at most reading its memory between stages
 MOVED_MB = 16  # memory that may have passed a stage's peak by this much is read (when the share allows)
 SLACK_SECONDS = 5.0  # and read anyway after this long
 PEAK_SHARE_FACTOR = 5  # memory that may have passed the run's peak is read with this many times the share
@@ -149,7 +150,7 @@ PEAK_SHARE_FACTOR = 5  # memory that may have passed the run's peak is read with
 
 def measure(command: list[str], *, cwd: Path | None = None, env: dict[str, str] | None = None,
             limit_mb: float | None = None, interval: float = 0.25, echo: bool = False,
-            memory_share: float = 0.02) -> Measurement:
+            memory_share: float = MEMORY_SHARE) -> Measurement:
     """`memory_share`: the share of the run's time that the sampler may spend reading PSS between
     stage boundaries, when the memory may have grown (1: at every round that it may have)."""
     if not 0 < memory_share <= 1:

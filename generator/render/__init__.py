@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from markupsafe import Markup
 
 from generator.article import Article
 from generator.config import Config
@@ -29,6 +30,7 @@ from generator.render.search_page import search_page_data
 from generator.search_text import SearchForms, article_text
 
 ASSETS_DIRNAME = "assets"
+LIST_ITEM_TEMPLATE = "_article_list_item.html"  # its macro draws one article of any list of articles
 
 
 class RenderError(Exception):
@@ -74,6 +76,7 @@ class Renderer:
         self._bodies: dict[str, str] = {}
         self._forms: dict[str, str] = dict(known_forms or {})
         self._shared_globals: dict[str, dict] = {}
+        self._list_items: dict[tuple[str, str], Markup] = {}  # (interface, article id) -> its list item
         self._search_data: dict[str, dict] = {}
         self._source_ids = frozenset(archive.source_ids())   # the sources that have a page
         self.search_forms = search_forms or SearchForms(article_text(a) for a in archive.articles)
@@ -217,7 +220,30 @@ class Renderer:
             "search_forms": self._search_forms_of,
             "search_page_data": lambda: self._search_page_data(lang),
         }
+        self._shared_globals[lang]["article_list_item"] = self._list_item(lang)
         return self._shared_globals[lang]
+
+    def _list_item(self, lang: str) -> Callable[[Article], Markup]:
+        """An article as the lists of one interface show it, drawn once per build: each article is
+        in several lists (the latest, its day's, its source's, its event's, its event's other
+        reports' pages), and its item is most of a list page's rendering."""
+        macro = None
+
+        def item(article: Article) -> Markup:
+            nonlocal macro
+            key = (lang, article.id)
+            drawn = self._list_items.get(key)
+            if drawn is None:
+                if macro is None:
+                    module = self.env.get_template(LIST_ITEM_TEMPLATE).make_module(self._language_globals(lang))
+                    macro = module.article_list_item
+                try:
+                    drawn = self._list_items[key] = Markup(macro(article))
+                except TemplateError as error:
+                    raise RenderError(f"{self._template_path(LIST_ITEM_TEMPLATE)}: cannot draw article "
+                                      f"{article.id}: {error}") from None
+            return drawn
+        return item
 
     def _article_globals(self, page: Page, article: Article, canonical: str) -> dict:
         lang = page.lang

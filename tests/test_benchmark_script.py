@@ -4,6 +4,7 @@ keeps the build and the first two rebuilds), and every measurement is kept in th
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 import statistics
@@ -36,6 +37,12 @@ def test_the_benchmark_rebuilds_as_often_as_asked_and_reports_the_later_ones(tmp
     assert float(later.group(4)) == round(min(walls), 1)
     header = next(line for line in result.stdout.splitlines() if line.startswith("| stage |"))
     assert "rebuild 2 s" in header and "rebuild 3" not in header
+    # The generator the builds ran, byte-compiled before them, as an installed package is.
+    compiled = Path(re.search(r"generator byte-compiled in (.+) \(as pip install leaves it\)", result.stdout).group(1))
+    assert compiled == Path(importlib.util.find_spec("generator").submodule_search_locations[0])
+    for module in compiled.rglob("*.py"):
+        cached = Path(importlib.util.cache_from_source(str(module)))
+        assert cached.is_file() and cached.stat().st_mtime >= module.stat().st_mtime, module
 
 
 def test_the_benchmark_refuses_no_rebuilds():

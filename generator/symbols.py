@@ -64,7 +64,15 @@ def _joined(text: str, count: int) -> Symbols:
 def holding_any(records: list[array], numbers: set[int]) -> list[bool]:
     """For each record (an array of numbers, all of one type), whether it holds any of `numbers`,
     in one pass over all of them: a rebuild asks it of every article's words and terms (9 million
-    numbers in the 31k archive, a few hundred asked about), where set.isdisjoint made 111,000 calls."""
+    numbers in the 31k archive, a few hundred asked about), where set.isdisjoint made 111,000 calls.
+    Compiled (generator/_symbols.c) where it is built, else `holding_any_numpy`."""
+    if _compiled_holding_any is None:
+        return holding_any_numpy(records, numbers)
+    return _compiled_holding_any(records if isinstance(records, list) else list(records), numbers)
+
+
+def holding_any_numpy(records: list[array], numbers: set[int]) -> list[bool]:
+    """holding_any's reference, in numpy."""
     if not numbers or not records or not any(records):
         return [False] * len(records)
     import numpy  # (60 ms to import: not by the builds that never get here)
@@ -78,3 +86,9 @@ def holding_any(records: list[array], numbers: set[int]) -> list[bool]:
     found = numpy.zeros(len(records), dtype=bool)
     found[filled] = numpy.logical_or.reduceat(wanted[held], starts[filled])
     return found.tolist()
+
+
+try:  # (the numpy version costs the linking process 0.09 s to import numpy before it can start)
+    from generator._symbols import holding_any as _compiled_holding_any
+except ImportError:
+    _compiled_holding_any = None

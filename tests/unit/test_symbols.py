@@ -2,6 +2,8 @@
 
 import pickle
 
+import pytest
+
 from generator.symbols import Symbols
 
 
@@ -25,14 +27,43 @@ def test_strings_of_any_kind_survive_the_build_state():
         assert list(kept.numbers(strings)) == list(symbols.numbers(strings))
 
 
-def test_which_records_hold_any_of_some_numbers():
+def _holding_any_versions():
+    from generator import symbols
+    versions = [symbols.holding_any_numpy]
+    if symbols._compiled_holding_any is not None:
+        versions.append(symbols.holding_any)
+    return versions
+
+
+@pytest.mark.parametrize("holding_any", _holding_any_versions(), ids=lambda f: f.__name__)
+def test_which_records_hold_any_of_some_numbers(holding_any):
     import random
     from array import array
 
-    from generator.symbols import holding_any
     rng = random.Random(7)
-    for _ in range(300):
-        records = [array("I", [rng.randrange(50) for _ in range(rng.randrange(6))]) for _ in range(rng.randrange(8))]
-        numbers = set(rng.sample(range(60), rng.randrange(4)))
-        assert holding_any(records, numbers) == [not numbers.isdisjoint(record) for record in records]
+    for typecode, top in (("I", 60), ("H", 60), ("B", 60), ("Q", 70_000), ("I", 2**20)):
+        for _ in range(300):
+            records = [array(typecode, [rng.randrange(top) for _ in range(rng.randrange(6))])
+                       for _ in range(rng.randrange(8))]
+            numbers = set(rng.sample(range(top + 10), rng.randrange(4)))
+            assert holding_any(records, numbers) == [not numbers.isdisjoint(record) for record in records]
     assert holding_any([array("I", [3, 9]), array("I"), array("I", [4])], {9, 400}) == [True, False, False]
+    assert holding_any([array("I", [3, 9])], set()) == [False]
+    assert holding_any([], {1}) == []
+
+
+def test_the_compiled_version_is_built_here():
+    # (pip install builds it wherever there is a C compiler, as in the test command's environment:
+    # without it the linking process imports numpy for this alone)
+    from generator import symbols
+    assert symbols._compiled_holding_any is not None
+
+
+def test_the_compiled_version_refuses_records_of_signed_numbers():
+    from array import array
+
+    from generator import symbols
+    if symbols._compiled_holding_any is None:
+        pytest.skip("generator._symbols is not built")
+    with pytest.raises(TypeError, match="unsigned integers"):
+        symbols.holding_any([array("i", [1])], {1})

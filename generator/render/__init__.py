@@ -95,14 +95,18 @@ class Renderer:
                 pages.append(Page(alternates[lang], template, lang, alternates, shared))
 
         def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
-                     newest_first: bool = True, **context) -> None:
-            """A page per PAGE_SIZE items; archive lists (newest first) are numbered from the oldest."""
+                     newest_first: bool = True, front: dict | None = None, **context) -> None:
+            """A page per PAGE_SIZE items; archive lists (newest first) are numbered from the oldest.
+            `front` holds what only the list's own page shows (its numbered pages get it empty:
+            what a page's context holds is what its fingerprint covers, and a numbered page of an
+            archive list is to stay as it is while the list grows at its top)."""
             for pager, chunk in (paginate_archive if newest_first else paginate)(items, url_for):
+                extra = front if pager.is_front else dict.fromkeys(front or (), None)
                 add(kind, template, lambda lang, p=pager: p.url(lang, p.number),
-                    items=chunk, pager=pager, **context)
+                    items=chunk, pager=pager, **context, **(extra or {}))
 
         add_list("home", "home.html", urls.home, archive.articles,
-                 events=archive.events_by_coverage()[:10])
+                 front={"events": archive.events_by_coverage()[:10]})
         add_list("events", "events.html", urls.events, archive.events_newest_first())
         add("search", "search.html", urls.search)
         add("not_found", "404.html", urls.not_found)
@@ -128,10 +132,12 @@ class Renderer:
             add("month", "dates_month.html", lambda lang, m=month: urls.month(lang, m.year, m.month),
                 month=month, before=before, after=after)
         for day in dates.days():
+            # The days by their dates: a page holding the day itself, or the days beside it, would
+            # depend on all their articles, and every page of the day would change with each one.
             before, after = dates.adjacent_days(day.day)
             add_list("day", "dates_day.html",
                      lambda lang, d=day.day: urls.day(lang, d.year, d.month, d.day), list(day.articles),
-                     day=day, before=before, after=after)
+                     day=day.day, before=before and before.day, after=after and after.day)
 
         # Browse by source.
         source_ids = archive.source_ids()

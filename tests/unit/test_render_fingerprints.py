@@ -3,7 +3,7 @@ changed exactly for the pages that show what changed."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -110,3 +110,27 @@ def test_an_article_pages_context_is_digested_from_its_articles_and_events_and_c
     other = {"kind": "dates", "years": (2021, 2020), "counts": {"2021": 3}}
     assert ContextFingerprints().of_page("dates.html", alternates, other) == \
         ContextFingerprints().of(("dates.html", alternates, other))
+
+
+def test_a_new_report_at_the_top_of_a_list_leaves_its_numbered_pages_and_the_day_before_alone(tmp_path):
+    """The newest report, joining the most covered event: the home page's most covered events, the
+    day's count and the days beside a day are shown by the list's own page alone (or by date), so
+    the numbered pages of the latest articles and of its day, and every page of the day before,
+    keep their fingerprints (a rebuild does not render them again)."""
+    start = datetime(2021, 1, 1, 0, 0)
+    articles = [Article(id=f"a{number:04d}", title=f"عنوان {number}", language="ar", body=f"نص الخبر رقم {number}",
+                        date=(start + timedelta(minutes=7 * number)).isoformat(), date_precision="minute",
+                        source=("one", "two")[number % 2], event="ev-big" if number % 20 == 0 else f"ev{number}")
+                for number in range(400)]  # 2021-01-01 and 2021-01-02, 206 and 194 reports
+    newest = Article(id="a9999", title="عنوان جديد", language="ar", body="نص جديد", date="2021-01-02T23:59:00",
+                     date_precision="minute", source="one", event="ev-big")
+    urls, before = _fingerprints(tmp_path, articles, jobs=1)
+    after_urls, after = _fingerprints(tmp_path, articles + [newest], jobs=1)
+    before, after = dict(zip(urls, before)), dict(zip(after_urls, after))
+    changed = {url for url in before if url in after and before[url] != after[url]}
+    numbered_home = [url for url in before if url.startswith(("/page/", "/en/page/"))]
+    numbered_day = [url for url in before if url.startswith(("/dates/2021/01/02/page/", "/en/dates/2021/01/02/page/"))]
+    day_before = [url for url in before if url.startswith(("/dates/2021/01/01/", "/en/dates/2021/01/01/"))]
+    assert len(numbered_home) == 2 * 7 and len(numbered_day) == 2 * 2 and len(day_before) == 2 * 4
+    assert not changed.intersection(numbered_home + numbered_day + day_before)
+    assert {"/", "/en/", "/dates/2021/01/02/", "/en/dates/2021/01/02/"} <= changed  # the lists' own pages

@@ -62,8 +62,8 @@ static PyObject *holding_any(PyObject *self, PyObject *args) {
             return NULL;
         }
         const char *format = view.format ? view.format : "B";
-        if (format[0] == '@' || format[0] == '=' || format[0] == '<') format++;
-        if (strchr("BHILQ", format[0]) == NULL || format[1] != '\0' ||
+        if (format[0] == '@' || format[0] == '=') format++;  /* native order */
+        if (format[0] == '\0' || strchr("BHILQ", format[0]) == NULL || format[1] != '\0' ||
             (view.itemsize != 1 && view.itemsize != 2 && view.itemsize != 4 && view.itemsize != 8)) {
             PyErr_Format(PyExc_TypeError, "a record must hold unsigned integers, not items of format '%s'",
                          view.format ? view.format : "B");

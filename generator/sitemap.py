@@ -151,8 +151,8 @@ def sitemap_group(page: PageLike) -> str:
     article, day, event = context.get("article"), context.get("day"), context.get("event")
     if article is not None:
         when = article.date
-    elif day is not None:  # a day's list: its date
-        when = day.isoformat()
+    elif day is not None:
+        when = day.day.isoformat()
     elif event is not None:
         when = event.first_date
     else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -44,6 +45,14 @@ class Page:
     lang: str                     # interface language
     alternates: dict[str, str]    # interface language -> URL path of the same page
     context: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ListedDay:
+    """A day as its list's pages show it, and the days beside it: by its date (`day.day`, as a
+    `date_archive.Day` has it), so that a page of the list does not depend on the day's articles.
+    Its count of articles is the front page's `pager.total_items`."""
+    day: date
 
 
 @dataclass(frozen=True)
@@ -137,7 +146,8 @@ class Renderer:
             before, after = dates.adjacent_days(day.day)
             add_list("day", "dates_day.html",
                      lambda lang, d=day.day: urls.day(lang, d.year, d.month, d.day), list(day.articles),
-                     day=day.day, before=before and before.day, after=after and after.day)
+                     day=ListedDay(day.day), before=before and ListedDay(before.day),
+                     after=after and ListedDay(after.day))
 
         # Browse by source.
         source_ids = archive.source_ids()
@@ -319,11 +329,13 @@ class Renderer:
             raise RenderError(f"{self._template_path(page.template)}: cannot render {page.url}: {error}") from None
 
     def _template_path(self, filename: str) -> str:
-        path = self.config.paths.templates / filename
+        """A template's file as an error names it: relative to the project where it is inside it
+        (`filename` is a template's name, or the path Jinja gives, which is absolute)."""
+        path = Path(filename) if Path(filename).is_absolute() else self.config.paths.templates / filename
         try:
-            return Path(filename).resolve().relative_to(self.config.root).as_posix()
+            return path.resolve().relative_to(self.config.root.resolve()).as_posix()
         except ValueError:
-            return path.relative_to(self.config.root).as_posix() if path.is_relative_to(self.config.root) else filename
+            return filename
 
     def _walker(self) -> ContextFingerprints:
         if self._fingerprints is None:

@@ -83,7 +83,7 @@ class ContextFingerprints:
                 parts.append(f"{key}=e{self.event(value)}")
             elif value is None:
                 parts.append(f"{key}=-")
-            elif kind is str or kind is int or kind is date:
+            elif kind is str or kind is int:
                 parts.append(f"{key}={kind.__name__}{value!r}")  # (repr: no NUL)
             elif kind is list and all(type(item) is Article for item in value):
                 parts.append(f"{key}=a[" + ",".join([self.article(item) for item in value]) + "]")

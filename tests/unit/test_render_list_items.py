@@ -1,6 +1,7 @@
 """An article in a list is drawn by templates/_article_list_item.html once per interface and
 reused by every list that shows it: the latest articles, a day's, a source's, an event's reports
-and an article's other coverage."""
+and an article's other coverage. And what a project's templates copied before that, or before a
+day's pages stopped holding the whole day, do now."""
 
 from __future__ import annotations
 
@@ -80,7 +81,19 @@ def test_an_item_is_drawn_once_per_interface_and_the_same_in_every_list(tmp_path
         assert str(drawn) in _rendered(renderer, kind, "ar")
 
 
-def test_the_item_template_sees_no_page_context_and_says_so(tmp_path):
+def test_a_page_drawn_with_items_kept_from_other_pages_is_the_page_drawn_alone(tmp_path):
+    """Nothing of one page leaks into another through the kept items: each page, rendered after
+    every other kind of page by one renderer, is the same as rendered first by a fresh one."""
+    kinds = ("home", "day", "source", "event", "article")
+    shared = _renderer(tmp_path, TEMPLATES_DIR)
+    for lang in ("ar", "en"):
+        after_the_others = {kind: _rendered(shared, kind, lang) for kind in kinds}
+        for kind in kinds:
+            assert _rendered(_renderer(tmp_path, TEMPLATES_DIR), kind, lang) == after_the_others[kind]
+
+
+def test_the_item_template_sees_no_page_context_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the project's root, as when `archive build` runs there
     def uses_the_page(templates):
         item = templates / LIST_ITEM_TEMPLATE
         item.write_text(item.read_text(encoding="utf-8").replace("<li>", '<li data-page="{{ page.url }}">'),
@@ -99,3 +112,23 @@ def test_a_list_template_from_before_item_templates_still_renders(tmp_path):
     renderer = _renderer(tmp_path, _templates(tmp_path, inline))
     html = _rendered(renderer, "home", "ar")
     assert '<li class="inline"><a href="/archive/articles/ar-minute.html">' in html
+
+
+def test_a_day_template_from_before_renders_the_day_or_names_what_it_lacks(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    day_page = (TEMPLATES_DIR / "dates_day.html").read_text(encoding="utf-8")
+    count_line = "{% if pager.is_front %}<p class=\"article-meta\">{{ t('articles_count', count=pager.total_items) }}</p>{% endif %}"
+    assert count_line in day_page
+
+    def dates_and_neighbours_only(templates):  # day.day, before.day, after.day: as before
+        (templates / "dates_day.html").write_text(day_page.replace(count_line, ""), encoding="utf-8")
+
+    html = _rendered(_renderer(tmp_path / "a", _templates(tmp_path / "a", dates_and_neighbours_only)), "day", "ar")
+    assert '<time datetime="2021-01-22">' in html
+
+    def counted_on_every_page(templates):  # the day's count, which its pages no longer hold
+        (templates / "dates_day.html").write_text(day_page.replace(count_line, "{{ day.count }}"), encoding="utf-8")
+
+    renderer = _renderer(tmp_path / "b", _templates(tmp_path / "b", counted_on_every_page))
+    with pytest.raises(RenderError, match=r"^templates/dates_day\.html: cannot render .*has no attribute 'count'"):
+        _rendered(renderer, "day", "ar")

@@ -109,10 +109,11 @@ class Renderer:
             `front` holds what only the list's own page shows (its numbered pages get it empty:
             what a page's context holds is what its fingerprint covers, and a numbered page of an
             archive list is to stay as it is while the list grows at its top)."""
+            front = front or {}
             for pager, chunk in (paginate_archive if newest_first else paginate)(items, url_for):
-                extra = front if pager.is_front else dict.fromkeys(front or (), None)
+                shown = front if pager.is_front else dict.fromkeys(front)
                 add(kind, template, lambda lang, p=pager: p.url(lang, p.number),
-                    items=chunk, pager=pager, **context, **(extra or {}))
+                    items=chunk, pager=pager, **context, **shown)
 
         add_list("home", "home.html", urls.home, archive.articles,
                  front={"events": archive.events_by_coverage()[:10]})

@@ -21,7 +21,8 @@ from conftest import copy_project, run_archive
 from generator.render.pagination import PAGE_SIZE
 
 BASE = "/archive/"
-DAY_ARTICLES = 101                      # on 2021-01-22 from Reuters, besides the demo's own
+DAY_ARTICLES = 201                      # on 2021-01-22 from Reuters, besides the demo's own: over
+                                        # 200, so that the day's and the source's lists have numbered pages
 HOSTILE_TITLE = 'Budget </script><script>alert(1)</script> & "quotes" <!-- {braces} 100% _x_'
 
 
@@ -127,7 +128,7 @@ def test_dates_go_from_years_to_months_to_a_calendar_to_a_day(project, prefix):
     assert year_links == [f"{BASE}{prefix}dates/2021/", f"{BASE}{prefix}dates/1910/"]   # newest first
     day_total = DAY_ARTICLES + 3          # and the demo's three articles, all of 22 January
     year_total = day_total + 2            # and 3 and 4 February
-    assert year_total == 106              # Arabic plural category "few" (106 % 100 = 6)
+    assert year_total == 206              # Arabic plural category "few" (206 % 100 = 6)
     assert (f"{year_total} مقالات" if not prefix else f"{year_total} articles") in _html(project, f"{prefix}dates")
 
     months = _parse(project, f"{prefix}dates/2021")
@@ -154,11 +155,17 @@ def test_hijri_dates_are_shown_beside_the_gregorian(project):
     assert "1910" in old and " AH)" not in old
 
 
+def _list_pages(project: Path, path: str) -> list[str]:
+    """A paginated archive list's pages in reading order: its front page, then page/N/ down to 1."""
+    numbered = sorted((int(p.name) for p in (project / "site" / path / "page").iterdir()), reverse=True)
+    assert numbered == list(range(len(numbered), 0, -1))   # numbered from 1, none missing
+    return [path.rstrip("/") or "."] + [f"{path}page/{n}" for n in numbered]
+
+
 def test_the_day_page_lists_that_days_articles_newest_first_across_pages(project):
     seen = []
-    for path in ("en/dates/2021/01/22", "en/dates/2021/01/22/page/1"):
+    for path in _list_pages(project, "en/dates/2021/01/22/"):
         seen += _article_links(_parse(project, path), "en/")
-    assert not (project / "site/en/dates/2021/01/22/page/2").exists()
     assert len(seen) == len(set(seen)) == DAY_ARTICLES + 3
     fixture = [int(h.removesuffix(".html").rsplit("-", 1)[1]) for h in seen if "/fx-" in h]
     assert fixture == sorted(fixture, reverse=True)               # later minutes first
@@ -169,16 +176,19 @@ def test_the_day_page_lists_that_days_articles_newest_first_across_pages(project
 
 def test_archive_lists_show_the_newest_first_and_number_older_pages_from_the_oldest(project):
     root = f"{BASE}en/dates/2021/01/22/"
-    front, oldest = (_parse(project, p) for p in ("en/dates/2021/01/22", "en/dates/2021/01/22/page/1"))
-    total = DAY_ARTICLES + 3
-    assert [len(_article_links(p, "en/")) for p in (front, oldest)] == [total - PAGE_SIZE, PAGE_SIZE]
-    assert "prev" not in front.head_links and front.head_links["next"] == f"{root}page/1/"
-    assert oldest.head_links["prev"] == root and "next" not in oldest.head_links
+    paths = _list_pages(project, "en/dates/2021/01/22/")
+    assert len(paths) >= 2
+    front, newer, oldest = _parse(project, paths[0]), _parse(project, paths[1]), _parse(project, paths[-1])
+    total, shown = DAY_ARTICLES + 3, len(_article_links(front, "en/"))
+    assert shown >= PAGE_SIZE
+    last = len(paths) - 1                                         # the newest numbered page
+    assert "prev" not in front.head_links and front.head_links["next"] == f"{root}page/{last}/"
+    assert newer.head_links["prev"] == root and "next" not in oldest.head_links
     assert front.head_links["canonical"] == f"http://127.0.0.1{root}"
     assert oldest.head_links["canonical"] == f"http://127.0.0.1{root}page/1/"
-    assert f"Showing 1–{total - PAGE_SIZE} of {total}" in _html(project, "en/dates/2021/01/22")
-    assert f"1–{PAGE_SIZE}, counting from the oldest" in _html(project, "en/dates/2021/01/22/page/1")
-    assert f"من 1 إلى {PAGE_SIZE} بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
+    assert f"Showing 1–{shown} of {total}" in _html(project, "en/dates/2021/01/22")
+    assert "Page 1, counting from the oldest" in _html(project, "en/dates/2021/01/22/page/1")
+    assert "الصفحة 1 بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
     assert "Page 1" in _html(project, "en/dates/2021/01/22/page/1").split("</title>")[0]
     assert "Page" not in _html(project, "en/dates/2021/01/22").split("</title>")[0]
     assert ">Newest</a>" in _html(project, "en/dates/2021/01/22/page/1")
@@ -187,14 +197,14 @@ def test_archive_lists_show_the_newest_first_and_number_older_pages_from_the_old
 
 @pytest.mark.parametrize("path", ["", "en/", "sources/reuters/", "en/sources/reuters/"])
 def test_home_and_source_lists_are_paginated(project, path):
-    front = _parse(project, path.rstrip("/") or ".")
-    assert front.head_links["next"] == f"{BASE}{path}page/1/"
-    assert (project / "site" / path / "page/1/index.html").exists()
-    assert not (project / "site" / path / "page/2").exists()
+    pages = _list_pages(project, path)
+    assert len(pages) >= 2
+    front = _parse(project, pages[0])
+    assert front.head_links["next"] == f"{BASE}{path}page/{len(pages) - 1}/"
 
 
 def test_an_old_page_of_an_archive_list_is_the_same_after_newer_articles_arrive(project, tmp_path):
-    """Its address can be cited: page/1/ keeps its 50 oldest articles (and its bytes)."""
+    """Its address can be cited: page/1/ keeps its oldest articles (and its bytes)."""
     before = (project / "site/en/sources/reuters/page/1/index.html").read_bytes()
     grown = tmp_path / "grown"
     shutil.copytree(project, grown, ignore=shutil.ignore_patterns("site", "site.*"))
@@ -257,7 +267,7 @@ def test_article_shows_place_author_permalink_and_neighbours_from_its_source(pro
     assert f'href="http://127.0.0.1{BASE}en/articles/fx-author.html" dir="ltr">http://127.0.0.1{BASE}en/articles/fx-author.html</a>' in html
     page = _parse(project, "en/articles/fx-author")
     rels = re.findall(r'<a href="([^"]+)" rel="(prev|next)"', html)
-    assert rels == [(f"{BASE}en/articles/fx-100.html", "prev"), (f"{BASE}en/articles/fx-hostile.html", "next")]
+    assert rels == [(f"{BASE}en/articles/fx-{DAY_ARTICLES - 1:03d}.html", "prev"), (f"{BASE}en/articles/fx-hostile.html", "next")]
     assert f"{BASE}en/sources/reuters/" in [h for h, _ in page.links]
     assert f"{BASE}en/dates/2021/02/03/" in [h for h, _ in page.links]
     first = _html(project, "articles/fx-000")                 # the oldest: no previous

@@ -105,12 +105,14 @@ class Renderer:
 
         def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
                      newest_first: bool = True, front: dict | None = None, **context) -> None:
-            """A page per PAGE_SIZE items; archive lists (newest first) are numbered from the oldest.
-            `front` holds what only the list's own page shows (its numbered pages get it empty:
-            what a page's context holds is what its fingerprint covers, and a numbered page of an
-            archive list is to stay as it is while the list grows at its top)."""
+            """A page per PAGE_SIZE items; archive lists (newest first) are cut by their items' ids
+            and numbered from the oldest. `front` holds what only the list's own page shows (its
+            numbered pages get it empty: what a page's context holds is what its fingerprint
+            covers, and a numbered page of an archive list is to stay as it is while the list
+            grows elsewhere)."""
             front = front or {}
-            for pager, chunk in (paginate_archive if newest_first else paginate)(items, url_for):
+            listed = paginate_archive(items, url_for, key=_item_id) if newest_first else paginate(items, url_for)
+            for pager, chunk in listed:
                 shown = front if pager.is_front else dict.fromkeys(front)
                 add(kind, template, lambda lang, p=pager: p.url(lang, p.number),
                     items=chunk, pager=pager, **context, **shown)
@@ -454,6 +456,10 @@ class Renderer:
         else:
             for article in missing:
                 self._search_forms_of(article)
+
+
+def _item_id(item: Article | Event) -> str:
+    return item.id
 
 
 def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) -> int:

@@ -5,15 +5,20 @@ Two ways, for two kinds of list:
   (events/<id>.html), then events/<id>/page/2/, page/3/ ...; it grows at its end, so earlier
   pages keep their items.
 - An archive list (the latest articles, a source's, a day's, the events), newest first: it grows
-  at its top, so pages are numbered from the oldest. page/1/ holds the 50 oldest items forever,
-  page/2/ the next 50, and the list's own URL (the front page) the newest, between 50 and 99
-  items. New items change only the front page (and, once it holds 100, turn its older half into
-  the next numbered page), so an old page's address keeps showing the same items (it can be cited)
-  and a rebuild does not re-render every page of the list.
+  at its top, but an archive also gains articles dated in its past (a late batch of last week's
+  reports) and loses some. So its pages are cut by the items themselves, as content-defined
+  chunking cuts files: a page ends after an item whose id hashes to a boundary (one in 40, after
+  at least 10 items; at most 150 items a page). An added or removed item changes the page it falls
+  in, not the pages after it, and only when it makes or removes a boundary do the pages newer
+  than it take other numbers. Pages are numbered from the oldest (page/1/ holds the oldest items),
+  and the list's own URL (the front page) shows the newest pages' items together, at least 50.
+  A page cut every 50 items would move every newer item with each article added in the past,
+  changing every page from there to the front in the next rebuild.
 """
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
@@ -22,6 +27,11 @@ from generator.render.urls import PAGE_SUFFIX
 PAGE_SIZE = 50   # items per page of every paginated list (home, sources, days, events)
 WINDOW = 2       # pages linked on each side of the current one
 FRONT = 0        # the number of an archive list's front page (its newest items, at the list's URL)
+# An archive list's page ends after an item whose id's hash is 0 modulo BOUNDARY_MODULUS, once it
+# holds MIN_CUT items (no page of a few items), or at MAX_CUT items: pages of 48 items on average.
+MIN_CUT = 10
+BOUNDARY_MODULUS = 40
+MAX_CUT = 150
 
 T = TypeVar("T")
 
@@ -35,9 +45,12 @@ class Pager:
     links: tuple[int | None, ...]    # page numbers to link in reading order; None marks a gap
     previous: int | None             # the page before this one in reading order (rel="prev")
     next: int | None                 # the page after it (rel="next")
-    first_item: int                  # 1-based position of this page's first item (0 when empty)
-    last_item: int
-    total_items: int | None          # None on the numbered pages of an archive list
+    # 1-based positions of the page's first and last items (0 when empty), and the list's length:
+    # None on the numbered pages of an archive list, where they would move with every item added
+    # to an older page.
+    first_item: int | None
+    last_item: int | None
+    total_items: int | None
     url_for: Callable[[str], str]    # interface language -> URL of the list (its front page)
 
     @property
@@ -46,7 +59,7 @@ class Pager:
 
     @property
     def counts_from_oldest(self) -> bool:
-        """Item positions count from the oldest item (the numbered pages of an archive list)."""
+        """Page numbers count from the oldest page (the numbered pages of an archive list)."""
         return self.total_items is None
 
     def url(self, lang: str, number: int) -> str:
@@ -87,14 +100,18 @@ def paginate(items: Sequence[T], url_for: Callable[[str], str],
     return pages
 
 
-def paginate_archive(newest_first: Sequence[T], url_for: Callable[[str], str],
+def paginate_archive(newest_first: Sequence[T], url_for: Callable[[str], str], key: Callable[[T], str],
                      page_size: int = PAGE_SIZE) -> list[tuple[Pager, list[T]]]:
-    """Every page of an archive list (newest first), the front page first, numbered pages from the
-    oldest after it; each numbered page holds exactly `page_size` items."""
+    """Every page of an archive list (newest first), the front page first, then the numbered pages
+    from the newest to the oldest. `key` gives an item's stable id, which decides where pages end."""
     _check(page_size)
     count = len(newest_first)
-    numbered = max(0, count // page_size - 1)  # the front keeps page_size..2*page_size-1 items
-    positions = numbered + 1                   # the front stands last, at position numbered + 1
+    ends = _page_ends(newest_first, key)     # in items from the oldest, each page's last
+    numbered = 0                             # the front takes the newest pages until it holds page_size
+    for numbered in range(len(ends), -1, -1):
+        if numbered == 0 or count - ends[numbered - 1] >= page_size:
+            break
+    positions = numbered + 1                 # the front stands last, at position numbered + 1
 
     def number_at(position: int | None) -> int | None:
         return FRONT if position == positions else position
@@ -102,18 +119,36 @@ def paginate_archive(newest_first: Sequence[T], url_for: Callable[[str], str],
     pages = []
     for position in range(positions, 0, -1):
         if position == positions:
-            chunk = list(newest_first[:count - numbered * page_size])
+            chunk = list(newest_first[:count - (ends[numbered - 1] if numbered else 0)])
             first, last, total = (1 if chunk else 0), len(chunk), count
         else:
-            end = count - (position - 1) * page_size
-            chunk = list(newest_first[end - page_size:end])
-            first, last, total = (position - 1) * page_size + 1, position * page_size, None
+            start = ends[position - 2] if position > 1 else 0
+            chunk = list(newest_first[count - ends[position - 1]:count - start])
+            first, last, total = None, None, None
         links = tuple(number_at(p) for p in reversed(window(position, positions)))
         pager = Pager(number_at(position), FRONT, links,
                       number_at(position + 1) if position < positions else None,
                       position - 1 if position > 1 else None, first, last, total, url_for)
         pages.append((pager, chunk))
     return pages
+
+
+def _page_ends(newest_first: Sequence[T], key: Callable[[T], str]) -> list[int]:
+    """Where an archive list's pages end, counted in items from the oldest: after an item at a
+    boundary (see MIN_CUT), so that an item added or removed moves no end but its own page's."""
+    ends: list[int] = []
+    size = 0
+    for taken, item in enumerate(reversed(newest_first), 1):
+        size += 1
+        if size >= MAX_CUT or (size >= MIN_CUT and is_boundary(key(item))):
+            ends.append(taken)
+            size = 0
+    return ends
+
+
+def is_boundary(item_id: str) -> bool:
+    """Whether a page of an archive list may end after this item: a property of its id alone."""
+    return zlib.crc32(item_id.encode()) % BOUNDARY_MODULUS == 0
 
 
 def _check(page_size: int) -> None:

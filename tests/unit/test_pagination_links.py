@@ -1,10 +1,12 @@
-"""Which page numbers a pager links, and archive lists whose numbered pages never change."""
+"""Which page numbers a pager links, and archive lists cut by their items so that an added item
+changes its own page, not every page after it."""
 
 from __future__ import annotations
 
 import pytest
 
-from generator.render.pagination import FRONT, PAGE_SIZE, paginate, paginate_archive, window
+from generator.render.pagination import (
+    FRONT, MAX_CUT, MIN_CUT, PAGE_SIZE, is_boundary, paginate, paginate_archive, window)
 
 
 @pytest.mark.parametrize(("number", "total", "links"), [
@@ -26,45 +28,111 @@ def test_a_list_read_from_its_start_links_its_pages_in_order():
     assert pages[0][0].is_front and pager.url("en", 1) == "/e/" and pager.url("en", 4) == "/e/page/4/"
 
 
-def _items(count: int) -> list[int]:
-    return list(range(count, 0, -1))  # newest first: item n is the n-th oldest
+def _items(count: int, prefix: str = "item") -> list[str]:
+    return [f"{prefix}-{n}" for n in range(count, 0, -1)]  # newest first: item-n is the n-th oldest
 
 
-@pytest.mark.parametrize(("count", "front", "numbered"), [
-    (0, 0, 0), (1, 1, 0), (PAGE_SIZE - 1, PAGE_SIZE - 1, 0), (PAGE_SIZE, PAGE_SIZE, 0),
-    (2 * PAGE_SIZE - 1, 2 * PAGE_SIZE - 1, 0), (2 * PAGE_SIZE, PAGE_SIZE, 1),
-    (2 * PAGE_SIZE + 7, PAGE_SIZE + 7, 1), (10 * PAGE_SIZE + 3, PAGE_SIZE + 3, 9),
-])
-def test_an_archive_list_keeps_50_to_99_items_on_its_front_page(count, front, numbered):
-    pages = paginate_archive(_items(count), lambda lang: "/")
-    assert [len(chunk) for _, chunk in pages] == [front] + [PAGE_SIZE] * numbered
-    assert [pager.number for pager, _ in pages] == [FRONT, *range(numbered, 0, -1)]
-    assert [item for _, chunk in pages for item in chunk] == _items(count)   # every item once, in order
+def _numbered(pages) -> dict[int, tuple]:
+    return {pager.number: (pager, chunk) for pager, chunk in pages if not pager.is_front}
 
 
-def test_numbered_pages_count_from_the_oldest_and_never_change_as_the_list_grows():
-    before = {pager.number: (pager, chunk) for pager, chunk in paginate_archive(_items(20 * PAGE_SIZE + 5), str)}
-    after = {pager.number: (pager, chunk) for pager, chunk in paginate_archive(_items(23 * PAGE_SIZE + 9), str)}
-    assert before[1][1] == list(range(PAGE_SIZE, 0, -1))           # page 1: the 50 oldest
-    assert before[7][0].first_item == 6 * PAGE_SIZE + 1 and before[7][0].total_items is None
-    for number in range(1, 20 - 3):  # away from the front, a page and its pager are the same
-        assert before[number][1] == after[number][1]
-        assert before[number][0] == after[number][0]
-    assert before[19][0].previous == FRONT and after[19][0].previous == 20   # near the front: the link moves
+@pytest.mark.parametrize("count", [0, 1, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE, 10 * PAGE_SIZE + 3, 5000])
+def test_an_archive_list_is_cut_into_pages_by_its_items_ids(count):
+    items = _items(count)
+    pages = paginate_archive(items, lambda lang: "/", key=str)
+    assert [item for _, chunk in pages for item in chunk] == items   # every item once, in order
+    front, *numbered = [chunk for _, chunk in pages]
+    assert len(front) >= min(count, PAGE_SIZE)
+    assert [pager.number for pager, _ in pages] == [FRONT, *range(len(numbered), 0, -1)]
+    for chunk in numbered:   # a page ends after its oldest boundary past MIN_CUT items, or at MAX_CUT
+        assert MIN_CUT <= len(chunk) <= MAX_CUT
+        cut_at = [k for k, item in enumerate(reversed(chunk), 1) if k >= MIN_CUT and is_boundary(item)]
+        assert len(chunk) == (cut_at[0] if cut_at else MAX_CUT)
+    if count == 5000:   # about PAGE_SIZE a page on average
+        assert 0.7 * PAGE_SIZE < count / len(pages) < 1.3 * PAGE_SIZE
+
+
+def test_the_front_page_takes_the_newest_pages_until_it_shows_a_page_size():
+    for count in (3 * PAGE_SIZE, 10 * PAGE_SIZE + 7, 40 * PAGE_SIZE):
+        items = _items(count)
+        pages = paginate_archive(items, str, key=str)
+        front = pages[0][1]
+        assert pages[0][0].total_items == count and (pages[0][0].first_item, pages[0][0].last_item) == (1, len(front))
+        # Its oldest page, cut as a numbered page would be, is one it could not give up.
+        oldest_first = list(reversed(front))
+        end = next(k for k, item in enumerate(oldest_first, 1)
+                   if k == MAX_CUT or (k >= MIN_CUT and is_boundary(item)))
+        assert len(front) >= PAGE_SIZE and len(front) - end < PAGE_SIZE
+
+
+def _not_boundaries(count: int, prefix: str) -> list[str]:
+    ids = (f"{prefix}-{n}" for n in range(10 * count + 100))
+    return [i for i in ids if not is_boundary(i)][:count]
+
+
+def test_an_item_added_among_older_ones_changes_only_its_own_page():
+    items = _items(40 * PAGE_SIZE)
+    before = _numbered(paginate_archive(items, str, key=str))
+    for offset, added in enumerate(_not_boundaries(5, "late")):
+        position = len(items) // 2 + 37 * offset              # in the middle of the archive
+        grown = items[:position] + [added] + items[position:]
+        after = _numbered(paginate_archive(grown, str, key=str))
+        changed = [n for n in after if after[n] != before.get(n)]
+        assert len(changed) == 1 and added in after[changed[0]][1]
+        assert after.keys() == before.keys()                  # no page renumbered: the pagers are equal
+
+
+def test_an_item_removed_changes_only_its_own_page_when_its_page_keeps_its_end():
+    items = _items(40 * PAGE_SIZE)
+    before = _numbered(paginate_archive(items, str, key=str))
+    tried = 0
+    for number, (_, chunk) in sorted(before.items())[2:-2]:
+        if MIN_CUT < len(chunk) < MAX_CUT:                    # still ended by its boundary item
+            removed = chunk[len(chunk) // 2]
+            after = _numbered(paginate_archive([i for i in items if i != removed], str, key=str))
+            assert [n for n in after if after[n] != before.get(n)] == [number]
+            tried += 1
+    assert tried > 10
+
+
+def test_a_boundary_item_added_renumbers_only_the_newer_pages():
+    items = _items(40 * PAGE_SIZE)
+    before = _numbered(paginate_archive(items, str, key=str))
+    added = next(i for i in (f"late-{n}" for n in range(1000)) if is_boundary(i))
+    position = len(items) // 2
+    after = _numbered(paginate_archive(items[:position] + [added] + items[position:], str, key=str))
+    page = next(n for n in after if added in after[n][1])
+    assert all(after[n] == before[n] for n in range(1, page))   # the older pages and their pagers
+
+
+def test_numbered_pages_keep_their_items_as_the_list_grows_at_its_top():
+    before = _numbered(paginate_archive(_items(20 * PAGE_SIZE + 5), str, key=str))
+    after = _numbered(paginate_archive(_items(23 * PAGE_SIZE + 9), str, key=str))
+    assert before[1][0].total_items is None and before[1][0].first_item is None
+    for number in range(1, len(before) - 3):  # away from the front, a page and its pager are the same
+        assert before[number] == after[number]
+    last = len(before)
+    assert before[last][0].previous == FRONT and after[last][0].previous == last + 1   # near the front: the link moves
 
 
 def test_an_archive_pager_reads_from_the_newest_page_to_the_oldest():
-    pages = paginate_archive(_items(30 * PAGE_SIZE), lambda lang: f"/{lang}/")
+    pages = paginate_archive(_items(40 * PAGE_SIZE), lambda lang: f"/{lang}/", key=str)
     front, older = pages[0][0], pages[1][0]
-    assert front.is_front and front.links == (FRONT, 29, 28, None, 1)
-    assert (front.previous, front.next) == (None, 29) and (older.previous, older.next) == (FRONT, 28)
-    assert front.total_items == 30 * PAGE_SIZE and (front.first_item, front.last_item) == (1, PAGE_SIZE)
-    middle = pages[16][0]
+    last = len(pages) - 1
+    assert front.is_front and front.links == (FRONT, last, last - 1, None, 1)
+    assert (front.previous, front.next) == (None, last) and (older.previous, older.next) == (FRONT, last - 1)
+    middle = pages[last - 13][0]
     assert middle.number == 14 and middle.links == (FRONT, None, 16, 15, 14, 13, 12, None, 1)
     assert front.url("ar", FRONT) == "/ar/" and front.url("ar", 1) == "/ar/page/1/"
     assert pages[-1][0].next is None
 
 
+def test_a_list_without_boundaries_is_cut_at_the_largest_page():
+    items = _not_boundaries(4 * MAX_CUT, "plain")
+    pages = paginate_archive(items, str, key=str)
+    assert [len(chunk) for _, chunk in pages[1:]] == [MAX_CUT] * (len(pages) - 1)
+
+
 def test_page_size_must_be_positive():
     with pytest.raises(ValueError):
-        paginate_archive([1], str, page_size=0)
+        paginate_archive(["a"], str, key=str, page_size=0)

@@ -131,6 +131,28 @@ def test_a_new_report_at_the_top_of_a_list_leaves_its_numbered_pages_and_the_day
     numbered_home = [url for url in before if url.startswith(("/page/", "/en/page/"))]
     numbered_day = [url for url in before if url.startswith(("/dates/2021/01/02/page/", "/en/dates/2021/01/02/page/"))]
     day_before = [url for url in before if url.startswith(("/dates/2021/01/01/", "/en/dates/2021/01/01/"))]
-    assert len(numbered_home) == 2 * 7 and len(numbered_day) == 2 * 2 and len(day_before) == 2 * 4
+    assert len(numbered_home) >= 2 * 4 and len(numbered_day) >= 2 * 1 and len(day_before) >= 2 * 2
     assert not changed.intersection(numbered_home + numbered_day + day_before)
     assert {"/", "/en/", "/dates/2021/01/02/", "/en/dates/2021/01/02/"} <= changed  # the lists' own pages
+
+
+def test_a_report_dated_among_older_ones_changes_its_own_page_of_each_list_not_the_newer_ones(tmp_path):
+    """A late report of the archive's past (its id and its event's not at a page boundary): the
+    latest articles', its day's, its source's and the events list's numbered pages change only
+    where it falls in, not every page from there to the newest, as pages cut every 50 items would."""
+    from generator.render.pagination import is_boundary
+    start = datetime(2021, 1, 1, 0, 0)
+    articles = [Article(id=f"a{number:04d}", title=f"عنوان {number}", language="ar", body=f"نص الخبر رقم {number}",
+                        date=(start + timedelta(minutes=7 * number)).isoformat(), date_precision="minute",
+                        source=("one", "two")[number % 2], event=f"ev{number}")
+                for number in range(600)]  # 2021-01-01 to 2021-01-03, each report its own event
+    late_id = next(f"late{n}" for n in range(100) if not is_boundary(f"late{n}") and not is_boundary(f"ev-late{n}"))
+    late = Article(id=late_id, title="عنوان متأخر", language="ar", body="نص متأخر", date="2021-01-01T12:03:00",
+                   date_precision="minute", source="one", event=f"ev-{late_id}")
+    urls, before = _fingerprints(tmp_path, articles, jobs=1)
+    after_urls, after = _fingerprints(tmp_path, articles + [late], jobs=1)
+    before, after = dict(zip(urls, before)), dict(zip(after_urls, after))
+    for prefix in ("/page/", "/en/page/", "/dates/2021/01/01/page/", "/sources/one/page/", "/events/page/"):
+        numbered = [url for url in before if url.startswith(prefix)]
+        changed = [url for url in numbered if before[url] != after.get(url)]
+        assert len(numbered) >= 3 and len(changed) == 1, (prefix, len(numbered), changed)

@@ -32,6 +32,7 @@ from generator.search_text import SearchForms, article_text
 
 ASSETS_DIRNAME = "assets"
 LIST_ITEM_TEMPLATE = "_article_list_item.html"  # its macro draws one article of any list of articles
+SPLIT_MINIMUM = 50   # pages (a few ms each) below which a forked process costs more than it saves
 
 
 class RenderError(Exception):
@@ -410,17 +411,26 @@ class Renderer:
         self.prepare_search_forms(jobs)
         by_page = self.fingerprints(pages, jobs)
         files = [self.urls.output_file(page.url) for page in pages]
-        # A file two pages would write holds the last one's output, so it is known by that one's.
+        # A file two pages would write holds the last one's output, so it is known by that one's,
+        # and only that one is rendered (pages rendered in two processes come in no fixed order).
         fingerprints = dict(zip(files, by_page))
-        todo = []
-        for index, relative in enumerate(files):
-            if previous.get(relative) == fingerprints[relative] and site.keep(relative):
-                continue
-            todo.append(index)
+        last_page = {relative: index for index, relative in enumerate(files)}
+        todo = sorted(index for relative, index in last_page.items()
+                      if not (previous.get(relative) == fingerprints[relative] and site.keep(relative)))
         if on_pages:
             on_pages(len(pages) - len(todo))
         if jobs > 1 and len(todo) >= parallel.MINIMUM:
             self._write_in_processes(site, pages, todo, on_pages, jobs)
+        elif jobs > 1 and len(todo) >= SPLIT_MINIMUM:
+            # A rebuild's few hundred pages: every other one rendered by one forked process beside
+            # this one, where a pool would start two and leave this one waiting.
+            with parallel.ForkedCall(self._write_apart, site, pages, todo[1::2]) as other_half:
+                for index in todo[::2]:
+                    self._write_page(site, pages[index])
+                written = other_half.result()
+            site.record(written)
+            if on_pages:
+                on_pages(len(todo))
         else:
             for index in todo:
                 self._write_page(site, pages[index])
@@ -434,6 +444,14 @@ class Renderer:
 
     def _write_page(self, site: SiteWriter, page: Page) -> None:
         site.write(self.urls.output_file(page.url), self.render_page(page))
+
+    def _write_apart(self, site: SiteWriter, pages: list[Page], todo: list[int]) -> dict[str, str]:
+        """Write these pages into the staging folder from another process: what they wrote, for
+        the parent's SiteWriter to record."""
+        local = SiteWriter(site.root, site.previous)
+        for index in todo:
+            self._write_page(local, pages[index])
+        return local.written
 
     def _write_in_processes(self, site: SiteWriter, pages: list[Page], todo: list[int],
                             on_pages: Callable[[int], None] | None, jobs: int) -> None:
@@ -491,7 +509,4 @@ def _forms_chunk(indices: list[int]) -> dict[str, str]:
 
 def _render_chunk(indices: list[int]) -> dict[str, str]:
     renderer, site, pages = parallel.work()
-    local = SiteWriter(site.root, site.previous)
-    for index in indices:
-        renderer._write_page(local, pages[index])
-    return local.written
+    return renderer._write_apart(site, pages, indices)

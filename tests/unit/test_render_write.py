@@ -3,6 +3,11 @@ where two pages would write one file (the last one's output stays, as in a clean
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
+import pytest
+
+from generator.article import Article
 from generator.config import Config, PathsConfig, SiteConfig
 from generator.model import build_archive
 from generator.output import SiteWriter
@@ -12,12 +17,20 @@ from .helpers import TEMPLATES_DIR
 from .test_sitemap import ARTICLES, BASE, REGISTRY
 
 
-def _pages(root):
+def _articles(count: int) -> list[Article]:
+    start = date(2021, 1, 1)
+    return [Article(id=f"a{number:04d}", title=f"عنوان {number}", language="ar", body=f"نص الخبر رقم {number}",
+                    date=(start + timedelta(days=number % 7)).isoformat(), date_precision="day",
+                    source=("reuters", "alalam")[number % 2], event=f"ev{number // 3}")
+            for number in range(count)]
+
+
+def _pages(root, articles=ARTICLES):
     site = SiteConfig(title_ar="أرشيف", title_en="Archive", base_url=BASE, default_language="ar")
     config = Config(root=root, site=site,
                     paths=PathsConfig(seeds=root / "seeds", content=root / "content", output=root / "site",
                                       templates=TEMPLATES_DIR))
-    renderer = Renderer(config, build_archive(ARTICLES, REGISTRY))
+    renderer = Renderer(config, build_archive(articles, REGISTRY))
     pages = renderer.pages()
     missing = next(p for p in pages if p.url.endswith("404.html") and p.lang == "ar")
     search = next(p for p in pages if p.context.get("kind") == "search" and p.lang == "ar")
@@ -35,3 +48,26 @@ def test_a_file_two_pages_write_holds_the_last_ones_output_in_a_rebuild_too(tmp_
     assert again.pages == 0
     renderer.write(SiteWriter(tmp_path / "clean"), pages)
     assert (tmp_path / "incremental" / shared).read_bytes() == (tmp_path / "clean" / shared).read_bytes()
+
+
+
+def _tree(folder) -> dict[str, bytes]:
+    return {str(path.relative_to(folder)): path.read_bytes() for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+@pytest.mark.parametrize("count", [30, 300])   # a rebuild's few hundred pages, a full build's many
+def test_pages_written_by_two_processes_are_the_pages_one_writes(tmp_path, count):
+    """Half the pages to a forked process (from SPLIT_MINIMUM pages) or all to a pool (from
+    parallel.MINIMUM): the same files as one process writes, the shared file the last page's."""
+    from generator import parallel
+    from generator.render import SPLIT_MINIMUM
+    articles = _articles(count)
+    renderer, pages, shared = _pages(tmp_path, articles)
+    assert SPLIT_MINIMUM <= len(pages) < parallel.MINIMUM if count == 30 else len(pages) >= parallel.MINIMUM
+    alone = SiteWriter(tmp_path / "one")
+    renderer.write(alone, pages)
+    renderer, pages, _ = _pages(tmp_path, articles)
+    two = SiteWriter(tmp_path / "two")
+    assert renderer.write(two, pages, jobs=2).pages == len(pages) - 1   # the shared file's first page skipped
+    assert two.written == alone.written and _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    assert (tmp_path / "two" / shared).read_text(encoding="utf-8") == renderer.render_page(pages[-1])

@@ -32,7 +32,6 @@ from generator.search_text import SearchForms, article_text
 
 ASSETS_DIRNAME = "assets"
 LIST_ITEM_TEMPLATE = "_article_list_item.html"  # its macro draws one article of any list of articles
-SPLIT_MINIMUM = 50   # pages (a few ms each) below which a forked process costs more than it saves
 
 
 class RenderError(Exception):
@@ -412,7 +411,7 @@ class Renderer:
         by_page = self.fingerprints(pages, jobs)
         files = [self.urls.output_file(page.url) for page in pages]
         # A file two pages would write holds the last one's output, so it is known by that one's,
-        # and only that one is rendered (pages rendered in two processes come in no fixed order).
+        # and only that one is rendered (the pool's processes finish their pages in no fixed order).
         fingerprints = dict(zip(files, by_page))
         last_page = {relative: index for index, relative in enumerate(files)}
         todo = sorted(index for relative, index in last_page.items()
@@ -421,16 +420,6 @@ class Renderer:
             on_pages(len(pages) - len(todo))
         if jobs > 1 and len(todo) >= parallel.MINIMUM:
             self._write_in_processes(site, pages, todo, on_pages, jobs)
-        elif jobs > 1 and len(todo) >= SPLIT_MINIMUM:
-            # A rebuild's few hundred pages: every other one rendered by one forked process beside
-            # this one, where a pool would start two and leave this one waiting.
-            with parallel.ForkedCall(self._write_apart, site, pages, todo[1::2]) as other_half:
-                for index in todo[::2]:
-                    self._write_page(site, pages[index])
-                written = other_half.result()
-            site.record(written)
-            if on_pages:
-                on_pages(len(todo))
         else:
             for index in todo:
                 self._write_page(site, pages[index])

@@ -67,7 +67,8 @@ class BuildSummary:
     pages: int
     problems: Problems
     seconds: float
-    rendered: int = 0  # pages rendered; the others were unchanged since the previous build
+    rendered: int = 0  # pages rendered; the others were unchanged since the previous build (or another
+                       # page wrote their file)
 
 
 def _relative(config: Config, path) -> str:

@@ -2,8 +2,8 @@
 pagination, article pages (Hijri date, neighbours, permalink, citations, raw text), metadata in
 <head> and the about page, in both interfaces.
 
-The fixture adds 103 curated articles from one outlet (101 of them on 22 January 2021, so lists
-run to three pages), an article whose title tries to break out of <script>, and one dated outside
+The fixture adds 203 curated articles from one outlet (201 of them on 22 January 2021, so that
+the day's and the outlet's lists have numbered pages: over 200 items always do), an article whose title tries to break out of <script>, and one dated outside
 the Hijri converter's range.
 """
 
@@ -235,7 +235,7 @@ def test_sources_index_names_outlets_in_both_languages_with_counts(project):
     for html in (arabic, english):
         assert "رويترز" in html and "Reuters" in html
         assert f'href="{BASE}{"en/" if html is english else ""}sources/reuters/"' in html
-    assert f"{DAY_ARTICLES + 2} articles" in english          # 101 + the two February articles
+    assert f"{DAY_ARTICLES + 2} articles" in english          # 201 + the two February articles
     assert english.index("sources/reuters/") < english.index("sources/alalam/")  # most articles first
 
 

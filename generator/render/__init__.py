@@ -105,8 +105,8 @@ class Renderer:
 
         def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
                      newest_first: bool = True, front: dict | None = None, **context) -> None:
-            """A page per PAGE_SIZE items; archive lists (newest first) are cut by their items' ids
-            and numbered from the oldest. `front` holds what only the list's own page shows (its
+            """Pages of PAGE_SIZE items, or for archive lists (newest first) of about as many, cut
+            by their items' ids and numbered from the oldest. `front` holds what only the list's own page shows (its
             numbered pages get it empty: what a page's context holds is what its fingerprint
             covers, and a numbered page of an archive list is to stay as it is while the list
             grows elsewhere)."""

@@ -8,12 +8,14 @@ Two ways, for two kinds of list:
   at its top, but an archive also gains articles dated in its past (a late batch of last week's
   reports) and loses some. So its pages are cut by the items themselves, as content-defined
   chunking cuts files: a page ends after an item whose id hashes to a boundary (one in 40, after
-  at least 10 items; at most 150 items a page). An added or removed item changes the page it falls
-  in, not the pages after it, and only when it makes or removes a boundary do the pages newer
-  than it take other numbers. Pages are numbered from the oldest (page/1/ holds the oldest items),
-  and the list's own URL (the front page) shows the newest pages' items together, at least 50.
-  A page cut every 50 items would move every newer item with each article added in the past,
-  changing every page from there to the front in the next rebuild.
+  at least 10 items; at most 150 items a page). An added or removed item usually changes the page
+  it falls in alone; when it makes or takes away a page's end (its id a boundary, one time in 40;
+  or it moves a boundary across the 10-item minimum, or an item across the 150-item maximum, a
+  few times in a hundred) the pages newer than it take other numbers or items. Pages are
+  numbered from the oldest (page/1/ holds the oldest items), and the list's own URL (the front
+  page) shows the newest pages' items together: at least 50, fewer than 200. A page cut every 50
+  items would move every newer item with each article added in the past, changing every page
+  from there to the front in the next rebuild.
 """
 
 from __future__ import annotations

@@ -70,39 +70,52 @@ def _not_boundaries(count: int, prefix: str) -> list[str]:
     return [i for i in ids if not is_boundary(i)][:count]
 
 
+def _ended_by_a_boundary(pages: dict[int, tuple], longer_than: int) -> list[tuple[int, list]]:
+    """Numbered pages, away from both ends, that end at a boundary item and hold more than
+    `longer_than` items (what the tests below need so that one item moves no other page's end)."""
+    return [(number, chunk) for number, (_, chunk) in sorted(pages.items())[2:-3]
+            if longer_than < len(chunk) < MAX_CUT]
+
+
 def test_an_item_added_among_older_ones_changes_only_its_own_page():
+    """Put just before a page's last item (oldest first), a non-boundary item leaves every other
+    page's end where it was: the boundaries before it keep their places in their pages."""
     items = _items(40 * PAGE_SIZE)
     before = _numbered(paginate_archive(items, str, key=str))
-    for offset, added in enumerate(_not_boundaries(5, "late")):
-        position = len(items) // 2 + 37 * offset              # in the middle of the archive
+    candidates = _ended_by_a_boundary(before, MIN_CUT)
+    assert len(candidates) > 10
+    for (number, chunk), added in zip(candidates, _not_boundaries(len(candidates), "late")):
+        position = items.index(chunk[0]) + 1                  # older than the page's newest item
         grown = items[:position] + [added] + items[position:]
         after = _numbered(paginate_archive(grown, str, key=str))
-        changed = [n for n in after if after[n] != before.get(n)]
-        assert len(changed) == 1 and added in after[changed[0]][1]
-        assert after.keys() == before.keys()                  # no page renumbered: the pagers are equal
+        assert [n for n in after if after[n] != before.get(n)] == [number]
+        assert after.keys() == before.keys() and added in after[number][1]
 
 
 def test_an_item_removed_changes_only_its_own_page_when_its_page_keeps_its_end():
     items = _items(40 * PAGE_SIZE)
     before = _numbered(paginate_archive(items, str, key=str))
-    tried = 0
-    for number, (_, chunk) in sorted(before.items())[2:-2]:
-        if MIN_CUT < len(chunk) < MAX_CUT:                    # still ended by its boundary item
-            removed = chunk[len(chunk) // 2]
-            after = _numbered(paginate_archive([i for i in items if i != removed], str, key=str))
-            assert [n for n in after if after[n] != before.get(n)] == [number]
-            tried += 1
-    assert tried > 10
+    candidates = _ended_by_a_boundary(before, MIN_CUT)
+    assert len(candidates) > 10
+    for number, chunk in candidates:
+        removed = chunk[len(chunk) // 2]
+        after = _numbered(paginate_archive([i for i in items if i != removed], str, key=str))
+        assert [n for n in after if after[n] != before.get(n)] == [number]
 
 
-def test_a_boundary_item_added_renumbers_only_the_newer_pages():
+def test_a_boundary_item_added_splits_its_page_and_moves_the_newer_pages_up_by_one():
     items = _items(40 * PAGE_SIZE)
     before = _numbered(paginate_archive(items, str, key=str))
+    number, chunk = _ended_by_a_boundary(before, 2 * MIN_CUT + 2)[0]
     added = next(i for i in (f"late-{n}" for n in range(1000)) if is_boundary(i))
-    position = len(items) // 2
+    position = items.index(chunk[len(chunk) // 2])            # in the middle of the page
     after = _numbered(paginate_archive(items[:position] + [added] + items[position:], str, key=str))
-    page = next(n for n in after if added in after[n][1])
-    assert all(after[n] == before[n] for n in range(1, page))   # the older pages and their pagers
+    assert len(after) == len(before) + 1
+    assert all(after[n] == before[n] for n in range(1, number))   # the older pages and their pagers
+    assert after[number + 1][1] + after[number][1] == chunk[:len(chunk) // 2] + [added] + chunk[len(chunk) // 2:]
+    assert added == after[number][1][0]                       # the new page ends with it
+    for n in range(number + 1, len(before) + 1):              # the newer pages: the same items, a number up
+        assert after[n + 1][1] == before[n][1]
 
 
 def test_numbered_pages_keep_their_items_as_the_list_grows_at_its_top():

@@ -138,8 +138,8 @@ def test_a_new_report_at_the_top_of_a_list_leaves_its_numbered_pages_and_the_day
 
 def test_a_report_dated_among_older_ones_changes_its_own_page_of_each_list_not_the_newer_ones(tmp_path):
     """A late report of the archive's past (its id and its event's not at a page boundary): the
-    latest articles', its day's, its source's and the events list's numbered pages change only
-    where it falls in, not every page from there to the newest, as pages cut every 50 items would."""
+    latest articles', its day's, its source's and the events list's numbered pages change where it
+    falls in, not every page from there to the newest, as pages cut every 50 items would."""
     from generator.render.pagination import is_boundary
     start = datetime(2021, 1, 1, 0, 0)
     articles = [Article(id=f"a{number:04d}", title=f"عنوان {number}", language="ar", body=f"نص الخبر رقم {number}",
@@ -155,4 +155,6 @@ def test_a_report_dated_among_older_ones_changes_its_own_page_of_each_list_not_t
     for prefix in ("/page/", "/en/page/", "/dates/2021/01/01/page/", "/sources/one/page/", "/events/page/"):
         numbered = [url for url in before if url.startswith(prefix)]
         changed = [url for url in numbered if before[url] != after.get(url)]
-        assert len(numbered) >= 3 and len(changed) == 1, (prefix, len(numbered), changed)
+        # Its own page; the next one too where it pushes an item across a page's maximum (a few
+        # times in a hundred: the test is not to hang on where this fixture's pages end).
+        assert len(numbered) >= 4 and 1 <= len(changed) <= 2, (prefix, len(numbered), changed)

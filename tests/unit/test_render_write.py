@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-
 from generator.article import Article
 from generator.config import Config, PathsConfig, SiteConfig
 from generator.model import build_archive
@@ -47,7 +46,6 @@ def test_a_file_two_pages_write_holds_the_last_ones_output_in_a_rebuild_too(tmp_
     assert again.pages == 0
     renderer.write(SiteWriter(tmp_path / "clean"), pages)
     assert (tmp_path / "incremental" / shared).read_bytes() == (tmp_path / "clean" / shared).read_bytes()
-
 
 
 def _tree(folder) -> dict[str, bytes]:

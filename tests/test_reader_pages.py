@@ -38,9 +38,8 @@ def _seed(article_id: str, title: str, date: str, body: str, *, language: str = 
     return "\n".join(lines)
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    project = copy_project(tmp_path_factory.mktemp("reader") / "project", base_url="http://127.0.0.1/archive/")
+def _day_of_reports(project: Path) -> Path:
+    """DAY_ARTICLES market reports on 22 January 2021, a minute apart, in seeds/fixture/."""
     seeds = project / "seeds" / "fixture"
     seeds.mkdir()
     for n in range(DAY_ARTICLES):
@@ -48,6 +47,13 @@ def project(tmp_path_factory) -> Path:
         (seeds / f"r{n:03d}.md").write_text(_seed(
             f"fx-{n:03d}", f"Market report number {n} from the Gulf exchanges", f"2021-01-22T{minute}:00+00:00",
             f"Report {n}: shares in company {n} moved {n} points on volume of {n * 7} lots."), encoding="utf-8")
+    return seeds
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    project = copy_project(tmp_path_factory.mktemp("reader") / "project", base_url="http://127.0.0.1/archive/")
+    seeds = _day_of_reports(project)
     (seeds / "author.md").write_text(_seed(
         "fx-author", "Oil ministers meet in Riyadh", "2021-02-03T09:00:00+03:00",
         "Ministers met to discuss output quotas for the coming quarter.",
@@ -215,6 +221,37 @@ def test_an_old_page_of_an_archive_list_is_the_same_after_newer_articles_arrive(
     assert code == 0, f"build failed: {out}\n{err}"
     assert (grown / "site/en/sources/reuters/page/1/index.html").read_bytes() == before
     assert "follow-up on the budget" in (grown / "site/en/sources/reuters/index.html").read_text(encoding="utf-8")
+
+
+def test_a_late_report_among_older_ones_changes_its_page_of_the_list_and_rebuilds_to_the_clean_site(tmp_path):
+    """A report of 00:20 arriving after the day's 201 others: the day's and the outlet's numbered
+    pages from there to the newest keep their bytes but for the one it falls in (or two, where it
+    pushes an item over a page's maximum), and the rebuilt site is the clean build's."""
+    from generator.render.pagination import is_boundary
+    from test_incremental import _assert_same_site
+
+    project = copy_project(tmp_path / "project", base_url="http://127.0.0.1/archive/")
+    seeds = _day_of_reports(project)
+    code, out, err = run_archive(project, "build")
+    assert code == 0, f"build failed: {out}\n{err}"
+    lists = ("en/dates/2021/01/22/", "dates/2021/01/22/", "en/sources/reuters/")
+
+    def numbered() -> dict[str, bytes]:
+        return {path: (project / "site" / path / "index.html").read_bytes()
+                for listed in lists for path in _list_pages(project, listed)[1:]}
+
+    before = numbered()
+    late = next(f"fx-late-{n}" for n in range(100) if not is_boundary(f"fx-late-{n}"))
+    (seeds / "late.md").write_text(_seed(late, "A late market report", "2021-01-22T00:20:30+00:00",
+                                         "Filed late: shares moved."), encoding="utf-8")
+    code, out, err = run_archive(project, "build")
+    assert code == 0, f"build failed: {out}\n{err}"
+    after = numbered()
+    assert after.keys() == before.keys() and len(before) >= 3 * 3
+    for listed in lists:
+        changed = [path for path in before if path.startswith(f"{listed}page/") and after[path] != before[path]]
+        assert 1 <= len(changed) <= 2, (listed, changed)
+    _assert_same_site(project, tmp_path / "clean")
 
 
 def test_sitemap_lists_every_page_of_a_list(project):

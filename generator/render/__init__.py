@@ -21,7 +21,8 @@ from generator.model import Archive, Event, lead, newest_first, reading_minutes,
 from generator.output import SiteWriter
 from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
-from generator.render.i18n import DIRECTION, FIRST_WEEKDAY, Strings, format_date, load_strings, month_name, weekday_names
+from generator.render.i18n import (
+    DIRECTION, FIRST_WEEKDAY, Strings, format_date, format_period, load_strings, month_name, weekday_names)
 from generator.render.markdown import render_ahead, render_body
 from generator.render.metadata import PageFacts, description, highwire, json_ld, open_graph
 from generator.render.fingerprints import ContextFingerprints, digest, tree_digest
@@ -204,6 +205,7 @@ class Renderer:
             "direction": DIRECTION,
             "date_text": lambda a: format_date(a.date, a.date_precision, lang),
             "event_date_text": lambda iso: format_date(iso, "day", lang),
+            "items_period": lambda items: _items_period(items, lang),
             "day_text": lambda d: format_date(d.isoformat(), "day", lang),
             "month_text": lambda y, m: month_name(m, lang) + f" {y}",
             "month_name": lambda m: month_name(m, lang),
@@ -463,6 +465,16 @@ class Renderer:
         else:
             for article in missing:
                 self._search_forms_of(article)
+
+
+def _items_period(items: list, lang: str) -> str:
+    """From the oldest dated item of a newest-first list of articles or events to the newest ('' when
+    none is dated): what a numbered page of an archive list covers, now that its items' positions
+    are not shown."""
+    dated = [(item.date, item.date_precision) if isinstance(item, Article) else (item.first_date, "day")
+             for item in items]
+    dated = [when for when in dated if when[0]]
+    return format_period(dated[-1], dated[0], lang) if dated else ""
 
 
 def _item_id(item: Article | Event) -> str:

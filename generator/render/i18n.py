@@ -116,3 +116,19 @@ def format_date(iso: str | None, precision: str | None, lang: str) -> str:
         zone = f" UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     separator = "، " if lang == "ar" else ", "
     return f"{day}{separator}{when.hour:02d}:{when.minute:02d}{zone}"
+
+
+def format_period(oldest: tuple[str, str | None], newest: tuple[str, str | None], lang: str) -> str:
+    """The span of a page's items, from its oldest (iso, precision) to its newest: 'Monday 10 August
+    2015, 19:04 – 20:58 GMT' within a day and one zone, the day alone within a day otherwise,
+    'Sunday 9 August 2015 – Monday 10 August 2015' across days."""
+    first, last = format_date(*oldest, lang), format_date(*newest, lang)
+    day = format_date(oldest[0], "day", lang)
+    if day != format_date(newest[0], "day", lang):
+        return f"{first} – {last}"
+    separator = "، " if lang == "ar" else ", "
+    first_time, last_time = first.removeprefix(day + separator), last.removeprefix(day + separator)
+    if first == last or first_time == first or last_time == last or \
+            first_time.split(" ", 1)[1:] != last_time.split(" ", 1)[1:]:
+        return day   # one moment, a date without a time, or two zones: the day says it
+    return f"{day}{separator}{first_time.split(' ', 1)[0]} – {last_time}"   # the day and the zone once

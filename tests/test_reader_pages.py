@@ -195,13 +195,17 @@ def test_archive_lists_show_the_newest_first_and_number_older_pages_from_the_old
     assert f"Showing 1–{shown} of {total}" in _html(project, "en/dates/2021/01/22")
     assert "Page 1, counting from the oldest" in _html(project, "en/dates/2021/01/22/page/1")
     assert "الصفحة 1 بالعدّ من الأقدم" in _html(project, "dates/2021/01/22/page/1")
-    # What each numbered page covers: the oldest holds the day's undated-by-minute articles too.
+    # What each numbered page covers: the oldest holds the demo's articles, dated by the day alone;
+    # the newest numbered page, reports of one zone, from its oldest item's minute to its newest's.
     assert 'class="pagination-period">Friday 22 January 2021</span>' in _html(project, "en/dates/2021/01/22/page/1")
-    newer = _html(project, paths[1])
-    assert re.search(r'class="pagination-period">Friday 22 January 2021, \d\d:\d\d – \d\d:\d\d GMT</span>', newer)
-    assert re.search(r'class="pagination-period">الجمعة 22 يناير 2021، \d\d:\d\d – \d\d:\d\d ت.غ</span>',
-                     _html(project, paths[1].removeprefix("en/")))
+    times = [when[11:16] for when in re.findall(r'<time datetime="([^"]+T[^"]+)">', _html(project, paths[1]))]
+    assert len(times) == len(_article_links(newer, "en/")) and times == sorted(times, reverse=True)
+    assert f'class="pagination-period">Friday 22 January 2021, {times[-1]} – {times[0]} GMT</span>' in _html(project, paths[1])
+    assert f'class="pagination-period">الجمعة 22 يناير 2021، {times[-1]} – {times[0]} ت.غ</span>' in \
+        _html(project, paths[1].removeprefix("en/"))
     assert "pagination-period" not in _html(project, "en/dates/2021/01/22")   # the front counts its items
+    events = _html(project, "en/events/page/1")   # an event by the day of its first report
+    assert re.search(r'class="pagination-period">\w+day \d+ \w+ \d{4}( – \w+day \d+ \w+ \d{4})?</span>', events)
     assert "Page 1" in _html(project, "en/dates/2021/01/22/page/1").split("</title>")[0]
     assert "Page" not in _html(project, "en/dates/2021/01/22").split("</title>")[0]
     assert ">Newest</a>" in _html(project, "en/dates/2021/01/22/page/1")

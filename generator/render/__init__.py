@@ -471,10 +471,9 @@ def _items_period(items: list, lang: str) -> str:
     """From the oldest dated item of a newest-first list of articles or events to the newest ('' when
     none is dated): what a numbered page of an archive list covers, now that its items' positions
     are not shown."""
-    dated = [(item.date, item.date_precision) if isinstance(item, Article) else (item.first_date, "day")
-             for item in items]
-    dated = [when for when in dated if when[0]]
-    return format_period(dated[-1], dated[0], lang) if dated else ""
+    moments = [(item.date, item.date_precision) if isinstance(item, Article) else (item.first_date, "day")
+               for item in reversed(items)]
+    return format_period([moment for moment in moments if moment[0]], lang)
 
 
 def _item_id(item: Article | Event) -> str:

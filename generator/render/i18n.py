@@ -118,17 +118,23 @@ def format_date(iso: str | None, precision: str | None, lang: str) -> str:
     return f"{day}{separator}{when.hour:02d}:{when.minute:02d}{zone}"
 
 
-def format_period(oldest: tuple[str, str | None], newest: tuple[str, str | None], lang: str) -> str:
-    """The span of a page's items, from its oldest (iso, precision) to its newest: 'Monday 10 August
-    2015, 19:04 – 20:58 GMT' within a day and one zone, the day alone within a day otherwise,
-    'Sunday 9 August 2015 – Monday 10 August 2015' across days."""
-    first, last = format_date(*oldest, lang), format_date(*newest, lang)
-    day = format_date(oldest[0], "day", lang)
-    if day != format_date(newest[0], "day", lang):
-        return f"{first} – {last}"
+def format_period(oldest_first: list[tuple[str, str | None]], lang: str) -> str:
+    """The span of a page's dated items, given as (iso, precision) from the oldest to the newest:
+    across days, the first and the last day ('Sunday 9 August 2015 – Monday 10 August 2015': the
+    items' own days, which items in several zones can give out of their order); within one day, its
+    times and zone once ('Monday 10 August 2015, 19:04 – 20:58 GMT'), or the day alone where an item
+    has no time, the two ends' zones differ, or they are one moment. '' for no items."""
+    if not oldest_first:
+        return ""
+    days = sorted({(when.year, when.month, when.day) for when in (parse_iso_date(iso) for iso, _ in oldest_first) if when})
+    if len(days) > 1:
+        first_day, last_day = (f"{year:04d}-{month:02d}-{day:02d}" for year, month, day in (days[0], days[-1]))
+        return f"{format_date(first_day, 'day', lang)} – {format_date(last_day, 'day', lang)}"
+    day = format_date(oldest_first[0][0], "day", lang)
     separator = "، " if lang == "ar" else ", "
+    first, last = format_date(*oldest_first[0], lang), format_date(*oldest_first[-1], lang)
     first_time, last_time = first.removeprefix(day + separator), last.removeprefix(day + separator)
-    if first == last or first_time == first or last_time == last or \
+    if first == last or any(moment[1] != "minute" for moment in oldest_first) or \
             first_time.split(" ", 1)[1:] != last_time.split(" ", 1)[1:]:
-        return day   # one moment, a date without a time, or two zones: the day says it
-    return f"{day}{separator}{first_time.split(' ', 1)[0]} – {last_time}"   # the day and the zone once
+        return day
+    return f"{day}{separator}{first_time.split(' ', 1)[0]} – {last_time}"

@@ -121,26 +121,35 @@ def test_format_date_of_missing_or_bad_date_is_empty(iso, lang):
     assert format_date(iso, "day", lang) == ""
 
 
-@pytest.mark.parametrize(("oldest", "newest", "ar", "en"), [
-    (("2021-01-22T10:42:00+00:00", "minute"), ("2021-01-22T13:05:00+00:00", "minute"),
+@pytest.mark.parametrize(("oldest_first", "ar", "en"), [
+    ([("2021-01-22T10:42:00+00:00", "minute"), ("2021-01-22T11:00:00+00:00", "minute"), ("2021-01-22T13:05:00+00:00", "minute")],
      "الجمعة 22 يناير 2021، 10:42 – 13:05 ت.غ", "Friday 22 January 2021, 10:42 – 13:05 GMT"),
-    (("2021-01-22T10:42:00", "minute"), ("2021-01-22T13:05:00", "minute"),
+    ([("2021-01-22T10:42:00", "minute"), ("2021-01-22T13:05:00", "minute")],
      "الجمعة 22 يناير 2021، 10:42 – 13:05", "Friday 22 January 2021, 10:42 – 13:05"),
-    (("2021-01-21", "day"), ("2021-01-22", "day"),
+    ([("2021-01-22T05:12:00-04:30", "minute"), ("2021-01-22T06:00:00-04:30", "minute")],
+     "الجمعة 22 يناير 2021، 05:12 – 06:00 UTC-04:30", "Friday 22 January 2021, 05:12 – 06:00 UTC-04:30"),
+    # Across days: the first and the last day, in the order of days.
+    ([("2021-01-21", "day"), ("2021-01-22", "day")],
      "الخميس 21 يناير 2021 – الجمعة 22 يناير 2021", "Thursday 21 January 2021 – Friday 22 January 2021"),
-    (("2021-01-21T23:50:00+00:00", "minute"), ("2021-01-22T00:10:00+00:00", "minute"),
-     "الخميس 21 يناير 2021، 23:50 ت.غ – الجمعة 22 يناير 2021، 00:10 ت.غ",
-     "Thursday 21 January 2021, 23:50 GMT – Friday 22 January 2021, 00:10 GMT"),
-    # One day: a date without a time, two zones or one moment name the day alone.
-    (("2021-01-22", "day"), ("2021-01-22T13:05:00+00:00", "minute"), "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
-    (("2021-01-22T10:42:00+00:00", "minute"), ("2021-01-22T13:05:00+03:00", "minute"),
+    ([("2021-01-21T23:50:00+00:00", "minute"), ("2021-01-22T00:10:00+00:00", "minute")],
+     "الخميس 21 يناير 2021 – الجمعة 22 يناير 2021", "Thursday 21 January 2021 – Friday 22 January 2021"),
+    # Ordered by the moment, a later zone's item is a day ahead of the newest one's.
+    ([("2021-01-23T01:00:00+03:00", "minute"), ("2021-01-22T23:00:00+00:00", "minute")],
+     "الجمعة 22 يناير 2021 – السبت 23 يناير 2021", "Friday 22 January 2021 – Saturday 23 January 2021"),
+    ([("2021-01-21T21:00:00-05:00", "minute"), ("2021-01-22", "day")],
+     "الخميس 21 يناير 2021 – الجمعة 22 يناير 2021", "Thursday 21 January 2021 – Friday 22 January 2021"),
+    # One day: an item without a time, two zones at the ends or one moment name the day alone.
+    ([("2021-01-22", "day"), ("2021-01-22T13:05:00+00:00", "minute")], "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
+    ([("2021-01-22T10:42:00+00:00", "minute"), ("2021-01-22T13:05:00+03:00", "minute")],
      "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
-    (("2021-01-22T10:42:00+00:00", "minute"), ("2021-01-22T10:42:00+00:00", "minute"),
+    ([("2021-01-22T10:42:00", "minute"), ("2021-01-22T13:05:00+00:00", "minute")],
      "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
+    ([("2021-01-22T10:42:00+00:00", "minute")] * 2, "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
+    ([], "", ""),
 ])
-def test_format_period(oldest, newest, ar, en):
-    assert format_period(oldest, newest, "ar") == ar
-    assert format_period(oldest, newest, "en") == en
+def test_format_period(oldest_first, ar, en):
+    assert format_period(oldest_first, "ar") == ar
+    assert format_period(oldest_first, "en") == en
 
 
 def test_every_month_and_weekday_has_a_name():

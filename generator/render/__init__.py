@@ -107,10 +107,10 @@ class Renderer:
         def add_list(kind: str, template: str, url_for: Callable[[str], str], items: list,
                      newest_first: bool = True, front: dict | None = None, **context) -> None:
             """Pages of PAGE_SIZE items, or for archive lists (newest first) of about as many, cut
-            by their items' ids and numbered from the oldest. `front` holds what only the list's own page shows (its
-            numbered pages get it empty: what a page's context holds is what its fingerprint
-            covers, and a numbered page of an archive list is to stay as it is while the list
-            grows elsewhere)."""
+            by their items' ids and numbered from the oldest. `front` holds what only the list's
+            own page shows (its numbered pages get it empty: what a page's context holds is what
+            its fingerprint covers, and a numbered page of an archive list is to stay as it is
+            while the list grows elsewhere)."""
             front = front or {}
             listed = paginate_archive(items, url_for, key=_item_id) if newest_first else paginate(items, url_for)
             for pager, chunk in listed:

@@ -137,7 +137,8 @@ def paginate_archive(newest_first: Sequence[T], url_for: Callable[[str], str], k
 
 def _page_ends(newest_first: Sequence[T], key: Callable[[T], str]) -> list[int]:
     """Where an archive list's pages end, counted in items from the oldest: after an item at a
-    boundary (see MIN_CUT), so that an item added or removed moves no end but its own page's."""
+    boundary (see MIN_CUT), so that an item added or removed usually moves no end but its own
+    page's."""
     ends: list[int] = []
     size = 0
     for taken, item in enumerate(reversed(newest_first), 1):

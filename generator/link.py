@@ -465,9 +465,8 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
     if kept:
         affected = _with_prefixes(lexicon.symmetric_difference(previous_lexicon))
         affected_words = symbols.known(affected)
-        holders = [article for article in articles if article.id in kept]
-        for article, meets in zip(holders, holding_any([kept[a.id].words for a in holders], affected_words)):
-            known = kept[article.id]
+        holders = [(article, kept[article.id]) for article in articles if article.id in kept]
+        for (article, known), meets in zip(holders, holding_any([known.words for _, known in holders], affected_words)):
             if meets or not affected.isdisjoint(known.also_looked_up):
                 del kept[article.id]
                 token_lists[article.id] = (tokens(article.title), tokens(article.body))
@@ -484,11 +483,12 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
 
     result = LinkMemo({}, symbols, documents, Counter(memo.occurrences), Counter(memo.as_name),
                       Counter(memo.document_frequency))
-    for article_id, old in memo.analyses.items():
-        if article_id not in kept:  # removed, changed or analysed again: its share leaves the sums
-            result.occurrences.subtract(old.occurrences)
-            result.as_name.subtract(old.as_name)
-            result.document_frequency.subtract(old.counts.keys())
+    # Removed, changed or analysed again: its share leaves the sums (and only its terms can fall to 0).
+    dropped = [old for article_id, old in memo.analyses.items() if article_id not in kept]
+    for old in dropped:
+        result.occurrences.subtract(old.occurrences)
+        result.as_name.subtract(old.as_name)
+        result.document_frequency.subtract(old.counts.keys())
     for article in articles:
         analysis = kept.get(article.id)
         if analysis is None:
@@ -501,9 +501,12 @@ def _analyse_archive(articles: list[Article], gazetteer: Gazetteer, memo: LinkMe
             result.document_frequency.update(counts.keys())  # each term once
         result.analyses[article.id] = analysis
     result.occurrences.pop(None, None)
-    for totals in (result.occurrences, result.as_name, result.document_frequency):
-        for term in [term for term, n in totals.items() if n <= 0]:
-            del totals[term]
+    for totals, shares in ((result.occurrences, [old.occurrences for old in dropped]),
+                           (result.as_name, [old.as_name for old in dropped]),
+                           (result.document_frequency, [old.counts for old in dropped])):
+        for term in {term for share in shares for term in share}:
+            if totals.get(term, 0) <= 0:
+                totals.pop(term, None)
     result.cue_terms = frozenset(term_of[token] for token in cues)
     result.cues = frozenset(cues)
     return result
@@ -705,7 +708,7 @@ def link_articles(articles: list[Article], gazetteer: Gazetteer | None = None, m
 
 def _link(articles: list[Article], gazetteer: Gazetteer, previous: LinkMemo,
           statistics: LinkStatistics | None) -> Linking:
-    ordered = sorted(articles, key=lambda a: (sort_instant(a) is None, sort_instant(a) or datetime.min, a.id))
+    ordered = sorted(articles, key=lambda a: ((when := sort_instant(a)) is None, when or datetime.min, a.id))
     analysed = _analyse_archive(ordered, gazetteer, previous)
     if statistics is None or not statistics.describes(len(ordered)):
         statistics = counted(len(ordered), analysed.document_frequency, _live_names(analysed))

@@ -3,10 +3,11 @@
 Each article of a built project (`content/articles/*.md`) becomes one Markdown file with front
 matter (title, date, source, event, language, author), so that each generator renders the same
 articles: one page per article, lists of all articles and of each source and event (taxonomies),
-paginated by 50 (the archive's pages hold 50 on average). The Hugo theme is written here (single and list templates);
-its article pages carry the same Pagefind body, filters and sort key as the archive's, so Pagefind
-indexes the same articles with the same filters. Pelican uses its default theme and writes an Atom
-feed per source, as the archive does. Nothing is fetched from the network by either.
+paginated by 50 (the archive's pages hold 50 on average). The Hugo theme is written here (single
+and list templates); its article pages carry the same Pagefind body, filters and sort key as the
+archive's, so Pagefind indexes the same articles with the same filters. Pelican uses its default
+theme and writes an Atom feed per source, as the archive does. Nothing is fetched from the network
+by either.
 """
 
 from __future__ import annotations

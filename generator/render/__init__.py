@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -112,7 +113,7 @@ class Renderer:
             its fingerprint covers, and a numbered page of an archive list is to stay as it is
             while the list grows elsewhere)."""
             front = front or {}
-            listed = paginate_archive(items, url_for, key=_item_id) if newest_first else paginate(items, url_for)
+            listed = paginate_archive(items, url_for, key=attrgetter("id")) if newest_first else paginate(items, url_for)
             for pager, chunk in listed:
                 shown = front if pager.is_front else dict.fromkeys(front)
                 add(kind, template, lambda lang, p=pager: p.url(lang, p.number),
@@ -474,10 +475,6 @@ def _items_period(items: list, lang: str) -> str:
     moments = [(item.date, item.date_precision) if isinstance(item, Article) else (item.first_date, "day")
                for item in reversed(items)]
     return format_period([moment for moment in moments if moment[0]], lang)
-
-
-def _item_id(item: Article | Event) -> str:
-    return item.id
 
 
 def render_articles_ahead(articles: list[Article], until: Callable[[], bool]) -> int:

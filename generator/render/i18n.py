@@ -126,7 +126,8 @@ def format_period(oldest_first: list[tuple[str, str | None]], lang: str) -> str:
     has no time, the two ends' zones differ, or they are one moment. '' for no items."""
     if not oldest_first:
         return ""
-    days = sorted({(when.year, when.month, when.day) for when in (parse_iso_date(iso) for iso, _ in oldest_first) if when})
+    moments = (parse_iso_date(iso) for iso, _ in oldest_first)
+    days = sorted({(when.year, when.month, when.day) for when in moments if when})
     if len(days) > 1:
         first_day, last_day = (f"{year:04d}-{month:02d}-{day:02d}" for year, month, day in (days[0], days[-1]))
         return f"{format_date(first_day, 'day', lang)} – {format_date(last_day, 'day', lang)}"

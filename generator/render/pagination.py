@@ -109,10 +109,8 @@ def paginate_archive(newest_first: Sequence[T], url_for: Callable[[str], str], k
     _check(page_size)
     count = len(newest_first)
     ends = _page_ends(newest_first, key)     # in items from the oldest, each page's last
-    numbered = 0                             # the front takes the newest pages until it holds page_size
-    for numbered in range(len(ends), -1, -1):
-        if numbered == 0 or count - ends[numbered - 1] >= page_size:
-            break
+    # The front takes the newest pages until it holds page_size items; the others are numbered.
+    numbered = next((n for n in range(len(ends), 0, -1) if count - ends[n - 1] >= page_size), 0)
     positions = numbered + 1                 # the front stands last, at position numbered + 1
 
     def number_at(position: int | None) -> int | None:

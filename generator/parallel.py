@@ -68,7 +68,8 @@ class WorkerError(RuntimeError):
 class AnswerFirst:
     """What a ForkedCall's function returns to answer with `value` at once and then do `then()`:
     the caller goes on with the value while the child finishes (saving what it made, say), and
-    `finish()` waits for that part."""
+    `finish()` waits for that part. A `then()` that returns an AnswerFirst answers again: the
+    caller takes each later value with next_result()."""
 
     def __init__(self, value: object, then: Callable[[], object]):
         self.value, self.then = value, then
@@ -88,16 +89,18 @@ class ForkedCall:
     traceback as a note), and a child that died raises WorkerError. With `fork` false (a build
     asked to use one process), without fork, or when no process can be had, the call is made by
     result() itself. A function that returns AnswerFirst(value, then) answers `value`, then does
-    `then()`; finish() waits for that and raises what it raised. Used as a context manager: leaving
-    the block ends a child whose result was not asked for, or whose wait was interrupted, or whose
-    `then` was not waited for."""
+    `then()`; finish() waits for that and raises what it raised. A `then` that returns an
+    AnswerFirst answers again, and so on: next_result() waits for the next answer. Used as a
+    context manager: leaving the block ends a child whose result was not asked for, or whose wait
+    was interrupted, or whose `then` was not waited for."""
+    # The child sends each answer as two pickles: whether another part follows, then the answer.
 
     def __init__(self, function: Callable[..., R], *arguments, fork: bool = True):
         self._call = (function, arguments)
         self.pid: int | None = None     # the child's, when one was forked
         self._read: int | None = None   # the pipe's end the child's answer comes through, until read
         self._answer: tuple | None = None
-        self._then: Callable[[], object] | None = None  # the part after the answer, made by finish()
+        self._then: Callable[[], object] | None = None  # the part after the answer, made by next_result() or finish()
         self._stream = None  # the pipe's end as a file, while the child still has a part to tell of
         self._reaped = False  # once the child's process is waited for
         if not fork or not hasattr(os, "fork"):
@@ -114,14 +117,15 @@ class ForkedCall:
                 os.close(read)
                 try:
                     with os.fdopen(write, "wb") as stream:
-                        answer, then = _answer_of(function, arguments), None
-                        if answer[0] and isinstance(answer[1], AnswerFirst):
-                            answer, then = (True, answer[1].value), answer[1].then
-                        # Whether a second answer follows, then the answer.
-                        stream.write(pickle.dumps(then is not None) + _pickled_answer(function.__qualname__, answer))
-                        if then is not None:
+                        answer = _answer_of(function, arguments)
+                        while True:
+                            answer, then = _split(answer)
+                            more = pickle.dumps(then is not None)
+                            stream.write(more + _pickled_answer(function.__qualname__, answer))
+                            if then is None:
+                                break
                             stream.flush()  # (the answer goes now; the rest is told when done)
-                            stream.write(_pickled_answer(function.__qualname__, _answer_of(then, ())))
+                            answer = _answer_of(then, ())
                 finally:
                     os._exit(0)
         os.close(write)  # (else the parent's own copy would keep the pipe open: no end of file)
@@ -130,42 +134,47 @@ class ForkedCall:
     def result(self):
         if self._answer is None:
             if self.pid is None:
-                answer = _answer_of(*self._call)
-                if answer[0] and isinstance(answer[1], AnswerFirst):
-                    answer, self._then = (True, answer[1].value), answer[1].then
-                self._answer = answer
+                self._answer, self._then = _split(_answer_of(*self._call))
             elif self._read is None:
                 raise WorkerError(f"the process of {self._call[0].__qualname__} was ended before it answered")
             else:
                 self._stream = os.fdopen(self._read, "rb")
                 self._read = None  # closed with the stream, whatever happens
-                try:
-                    more = self._next_frame()
-                    answer = self._next_frame() if more is not None else None
-                except BaseException:  # interrupted while waiting: the child is ended, not left behind
-                    self._end()
-                    raise
-                self._answer = answer if answer is not None else self._died()
-                if not more:
-                    self._close()
+                self._answer = self._next_answer()
         return _returned(self._answer)
 
-    def finish(self) -> None:
-        """Wait for what the function does after its answer (AnswerFirst), and raise what that
-        raised; nothing when it answered without one. Waits for the answer first."""
+    def next_result(self):
+        """The next answer of an AnswerFirst's `then` (after result()), which the child sends when
+        it has it; WorkerError when no further answer was to come."""
         self.result()
         if self._then is not None:
-            then, self._then = self._then, None
-            _returned(_answer_of(then, ()))
+            answer, self._then = _split(_answer_of(self._then, ()))
         elif self._stream is not None:
-            try:
-                frame = self._next_frame()
-            except BaseException:
-                self._end()
-                raise
-            answer = frame if frame is not None else self._died()
+            answer = self._next_answer()
+        else:
+            raise WorkerError(f"the process of {self._call[0].__qualname__} has no further answer")
+        return _returned(answer)
+
+    def finish(self) -> None:
+        """Wait for what the function does after its answers (AnswerFirst), and raise what that
+        raised; nothing when it answered without one. Waits for the answer first."""
+        self.result()
+        while self._then is not None or self._stream is not None:
+            self.next_result()
+
+    def _next_answer(self) -> tuple:
+        """The child's next answer; the pipe closed and the child reaped once it has no more."""
+        try:
+            more = self._next_frame()
+            answer = self._next_frame() if more is not None else None
+        except BaseException:  # interrupted while waiting: the child is ended, not left behind
+            self._end()
+            raise
+        if answer is None:
+            return self._died()
+        if not more:
             self._close()
-            _returned(answer)
+        return answer
 
     def _next_frame(self):
         """The child's next message (a pickle on the pipe), or None when it died before sending it."""
@@ -222,6 +231,13 @@ class ForkedCall:
 
     def __exit__(self, *exc_info) -> None:
         self._end()
+
+
+def _split(answer: tuple) -> tuple[tuple, Callable[[], object] | None]:
+    """An answer, and what is to be done after it (an AnswerFirst's `then`), if anything."""
+    if answer[0] and isinstance(answer[1], AnswerFirst):
+        return (True, answer[1].value), answer[1].then
+    return answer, None
 
 
 def _returned(answer: tuple):

@@ -337,6 +337,78 @@ def test_leaving_the_block_before_the_rest_of_an_answer_first_ends_the_process(t
     assert not done.exists()
 
 
+def _answers_three_times(go: str, done: str, how: str = "writes", go_on: str | None = None) -> AnswerFirst:
+    # answers ("first", pid) at once, then ("second", pid) once `go` exists, then does the rest
+    # (once `go_on` exists, when given)
+    def second() -> AnswerFirst:
+        return AnswerFirst(("second", os.getpid()), _answers_then_waits_for(go_on or go, done, how).then)
+
+    def first_then() -> AnswerFirst:
+        deadline = time.monotonic() + 30
+        while not os.path.exists(go) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        if how == "second fails":
+            raise ValueError("could not relate")
+        if how == "second dies":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return second()
+    return AnswerFirst(("first", os.getpid()), first_then)
+
+
+@pytest.mark.parametrize("fork", [True, False])
+def test_an_answer_first_whose_rest_answers_again_gives_each_answer_in_turn(tmp_path, fork):
+    go, go_on, done = tmp_path / "go", tmp_path / "go-on", tmp_path / "done"
+    with ForkedCall(_answers_three_times, str(go), str(done), "writes", str(go_on), fork=fork) as call:
+        first, where = call.result()
+        assert first == "first" and not done.exists()
+        go.touch()
+        if fork:  # the second answer comes before the rest, which waits for go-on
+            assert call.next_result() == ("second", where) and not done.exists()
+            go_on.touch()
+        else:  # (made by next_result() itself: the rest is made by finish())
+            go_on.touch()
+            assert call.next_result() == ("second", where) and not done.exists()
+        call.finish()  # the rest after the second answer
+        assert done.read_text(encoding="utf-8") == str(where)
+        assert call.result() == ("first", where)  # result() keeps the first answer
+        with pytest.raises(WorkerError, match="no further answer"):
+            call.next_result()
+        call.finish()  # (nothing more to wait for)
+    assert (where != os.getpid()) == fork
+
+
+@pytest.mark.parametrize("how, error, fork", [("second fails", "could not relate", True),
+                                              ("second fails", "could not relate", False),
+                                              ("second dies", "died", True),
+                                              ("fails", "could not save", True), ("fails", "could not save", False)])
+def test_what_goes_wrong_after_each_answer_is_raised_by_the_call_that_waits_for_it(tmp_path, how, error, fork):
+    go = tmp_path / "go"
+    go.touch()
+    with ForkedCall(_answers_three_times, str(go), str(tmp_path / "done"), how, fork=fork) as call:
+        assert call.result()[0] == "first"
+        if how == "fails":  # the second answer comes; the rest after it fails
+            assert call.next_result()[0] == "second"
+            with pytest.raises(ValueError, match=error):
+                call.finish()
+        else:
+            with pytest.raises((ValueError, WorkerError), match=error):
+                call.next_result()
+        call.finish()  # nothing more to wait for
+
+
+@pytest.mark.parametrize("how", ["writes", "fails"])
+def test_finish_waits_for_every_answer_not_taken_and_raises_what_failed(tmp_path, how):
+    go, done = tmp_path / "go", tmp_path / "done"
+    go.touch()
+    with ForkedCall(_answers_three_times, str(go), str(done), how) as call:
+        if how == "fails":  # the second answer, not asked for, is read on the way to the rest's failure
+            with pytest.raises(ValueError, match="could not save"):
+                call.finish()
+        else:
+            call.finish()  # the first answer, the second (not asked for) and the rest
+            assert done.exists()
+
+
 def test_finish_after_a_call_without_answer_first_waits_for_nothing():
     with ForkedCall(_where_and_what, [1, 2]) as call:
         call.finish()

@@ -137,9 +137,7 @@ def test_no_articles_no_events():
     assert assign_events([]) == {}
 
 
-def test_a_follow_up_days_later_is_related_coverage_not_the_same_event():
-    from generator.link import link_articles
-
+def _bombing_follow_up_and_football() -> list[Article]:
     def article(article_id, title, body, date):
         return Article(id=article_id, title=title, language="ar", body=body, date=date, date_precision="day")
 
@@ -152,11 +150,46 @@ def test_a_follow_up_days_later_is_related_coverage_not_the_same_event():
                         "ساحة الطيران الانتحاري الذي أوقع 32 قتيلا في سوق شعبية وسط بغداد", "2021-01-27")
     football = article("s1", "الأهلي يفوز على الزمالك في الدوري المصري",
                        "فاز الأهلي على الزمالك بهدفين مقابل هدف في مباراة الدوري المصري على ستاد القاهرة", "2021-01-23")
-    linking = link_articles([first, second, follow_up, football])
+    return [first, second, follow_up, football]
+
+
+def test_a_follow_up_days_later_is_related_coverage_not_the_same_event():
+    from generator.link import link_articles
+
+    linking = link_articles(_bombing_follow_up_and_football())
     assert linking.events["b1"] == linking.events["b2"] != linking.events["f1"]
     assert linking.related[linking.events["b1"]] == (linking.events["f1"],)
     assert linking.related[linking.events["f1"]] == (linking.events["b1"],)
     assert linking.events["s1"] not in linking.related
+
+
+def test_events_come_first_and_their_relations_with_the_second_step_as_link_articles_gives_them(monkeypatch):
+    import pickle
+
+    from generator import link
+    from generator.link import link_articles, link_events
+
+    articles = _bombing_follow_up_and_football()
+    whole = link_articles(articles)
+    relating = []
+    monkeypatch.setattr(link, "_relations", lambda events, relate=link._relations: relating.append(1) or relate(events))
+    events, relate = link_events(articles)
+    assert events.events == whole.events and not relating  # a full link relates its events in the second step
+    assert events.related == {} and events.memo is None  # nothing to save before the relations
+    linking = relate()
+    assert relating == [1]
+    assert (linking.events, linking.related) == (whole.events, whole.related)
+    assert linking.memo.relations == whole.memo.relations != {}
+
+    # A rebuild relates again only the events that changed, in the first step: the second has it.
+    # (The counts are kept: 5 articles are within RECOUNT_GROWTH of 4.)
+    kept = [a.with_changes(event=whole.events[a.id]) for a in articles]
+    later = kept + [kept[0].with_changes(id="b3", title=kept[0].title + " اليوم")]
+    events, relate = link_events(later, memo=pickle.loads(pickle.dumps(whole.memo)), statistics=whole.statistics)
+    clean = link_articles(later, statistics=whole.statistics)
+    assert events.events == clean.events and events.related == {}
+    assert relate() is relate()  # worked out in the first step
+    assert (relate().related, relate().memo.relations) == (clean.related, clean.memo.relations)
 
 
 def _inspection(article_id: str, source: str, town: str, kind: str, title: str, hour: int) -> Article:
@@ -313,6 +346,27 @@ def test_a_memo_damaged_inside_its_packed_parts_is_dropped_and_the_archive_linke
     assert again.events["copy-1"] == first.events[seed_002.id]
     assert (again.events, again.related) == (clean.events, clean.related)
     assert again.memo.analyses == clean.memo.analyses
+
+
+def test_a_memo_whose_events_profiles_are_damaged_is_dropped_in_the_first_step():
+    """A rebuild relates the events that changed to the memo's, whose profiles are unpacked then:
+    damage found there is found in link_events, which links afresh, before any event is answered."""
+    import pickle
+    from array import array
+
+    from generator.link import link_articles, link_events
+
+    articles = _bombing_follow_up_and_football()
+    whole = link_articles(articles)
+    memo = pickle.loads(pickle.dumps(whole.memo))
+    for event in memo.events.values():
+        event.__dict__["_profile"] = ("two\0terms", array("d", [1.0]).tobytes())  # terms and weights apart
+    kept = [a.with_changes(event=whole.events[a.id]) for a in articles]
+    later = kept + [kept[0].with_changes(id="b3", title=kept[0].title + " اليوم")]  # joins the event related to f1's
+    events, relate = link_events(later, memo=memo, statistics=whole.statistics)
+    clean = link_articles(later, statistics=whole.statistics)
+    assert (events.events, relate().related) == (clean.events, clean.related)
+    assert relate().memo.analyses["s1"] is not memo.analyses["s1"]  # linked afresh: nothing kept from the memo
 
 
 def test_every_packed_part_of_a_memo_says_when_it_is_damaged():

@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, TypeVar
 
@@ -27,7 +27,7 @@ from generator.file_cache import FileCache
 from generator.ingest import ingest_seeds
 from generator.gazetteer import Gazetteer, load_gazetteer
 from generator.inferred_dates import infer_dates
-from generator.link import LinkMemo, Linking, link_articles
+from generator.link import LinkMemo, Linking, link_events
 from generator.link_statistics import LinkStatistics, load_link_statistics, save_link_statistics
 from generator.model import Archive, build_archive
 from generator.output import SiteWriter
@@ -101,9 +101,10 @@ def ingest(config: Config, progress: Progress, force: frozenset[str] = frozenset
     """
     read = _read(config, progress, force, jobs, BuildState(config.paths.output))
     with progress.stage("link"):
-        linked = _linked(read.state, read.articles(), *_link_inputs(config, read))
-        linked.then()
-    return _settled(config, read, linked.value, force, jobs)
+        events = _linked(read.state, read.articles(), *_link_inputs(config, read))
+        related = events.then()
+        related.then()  # the memo saved
+    return _settled(config, read, replace(events.value, related=related.value), force, jobs)
 
 
 def _read(config: Config, progress: Progress, force: frozenset[str], jobs: int, state: BuildState) -> _Read:
@@ -200,14 +201,19 @@ def _link_inputs(config: Config, read: _Read) -> tuple[Gazetteer, LinkStatistics
 
 def _linked(state: BuildState, articles: list[Article], gazetteer: Gazetteer,
             kept_statistics: LinkStatistics | None) -> parallel.AnswerFirst:
-    """The events, then the link memo kept for the next build: the build goes on with the events
-    while the linking process saves it (0.3 s of a 31k rebuild, more than a second of a full
-    build). `statistics` is None when the kept counts were used (a Linking small enough to send
-    from another process: no memo)."""
-    linking = link_articles(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
-    counted = None if linking.statistics is kept_statistics else linking.statistics
-    return parallel.AnswerFirst(Linking(linking.events, linking.related, counted),
-                                lambda: state.save_parts("link", linking.memo, LinkMemo.ENTRIES))
+    """The events (a Linking without related events), then the related events, then the link memo
+    kept for the next build: the build settles the articles while a full build's events are
+    related (7 s), and goes on while the linking process saves the memo (0.3 s of a 31k rebuild,
+    more than a second of a full build). `statistics` is None when the kept counts were used (a
+    Linking small enough to send from another process: no memo)."""
+    events, relate = link_events(articles, gazetteer, state.load_parts("link", LinkMemo.ENTRIES), kept_statistics)
+    counted = None if events.statistics is kept_statistics else events.statistics
+
+    def related() -> parallel.AnswerFirst:
+        linking = relate()
+        return parallel.AnswerFirst(linking.related, lambda: state.save_parts("link", linking.memo, LinkMemo.ENTRIES))
+
+    return parallel.AnswerFirst(Linking(events.events, {}, counted), related)
 
 
 def _settled(config: Config, read: _Read, linking: Linking, force: frozenset[str] = frozenset(),
@@ -295,9 +301,10 @@ def _linked_and_search_forms(config: Config, progress: Progress, jobs: int, stat
     full build's 31k articles, 9 s of CPU, were worked out while rendering). Then `meanwhile(the
     articles as read)`, for the rest of what needs no events; then, until the linking answers, the
     bodies that pages and feeds will render are rendered (render_articles_ahead), unless the spare
-    version's process (`sweep`) still wants the other core. The linking process then saves the link
-    memo: its call is returned last, for the caller's finish(); leaving `background` ends it (a save
-    cut short is not read back: BuildState.load_parts)."""
+    version's process (`sweep`) still wants the other core. The Linking returned holds no related
+    events: the linking process then relates the events and saves the link memo. Its call is
+    returned last, for the caller's next_result() (the related events) and finish(); leaving
+    `background` ends it (a save cut short is not read back: BuildState.load_parts)."""
     # Its own state object, as `ingest` has: what it loads (the seed and content caches, whose
     # bases the state holds until they are saved, at the index stage's end) is not kept in the
     # build's own state.
@@ -377,6 +384,8 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
         ingested = _settled(config, read, linked, jobs=jobs, save_caches=False)
         record_search_words(config.paths.content, config.root, search_forms.decided, read.problems)
         merges = resolve_merges(early.curated, ingested.problems)
+        # (A full build's, worked out while the articles were settled.)
+        ingested = replace(ingested, related_events=linking.next_result())
         archive: Archive = build_archive(ingested.articles, ingested.sources, early.curated, merges,
                                          ingested.related_events, frozenset(early.raw_texts), early.content_pages,
                                          early.duplicates)

@@ -288,15 +288,20 @@ def test_a_call_not_forked_is_never_busy():
     assert call.result()[1] == 3
 
 
+def _wait_for(go: str, how: str, step: str, error: str) -> None:
+    """Wait until `go` exists; then fail with `error` or die when `how` says so for this `step`."""
+    deadline = time.monotonic() + 30  # (the answer never reached the caller: it never says go)
+    while not os.path.exists(go) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    if how == f"{step}fails":
+        raise ValueError(error)
+    if how == f"{step}dies":
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _answers_then_waits_for(go: str, done: str, how: str = "writes") -> AnswerFirst:
     def then() -> None:
-        deadline = time.monotonic() + 30  # (the answer never reached the caller: it never says go)
-        while not os.path.exists(go) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if how == "fails":
-            raise ValueError("could not save")
-        if how == "dies":
-            os.kill(os.getpid(), signal.SIGKILL)
+        _wait_for(go, how, "", "could not save")
         with open(done, "w", encoding="utf-8") as stream:
             stream.write(str(os.getpid()))
     return AnswerFirst(("answered", os.getpid()), then)
@@ -344,13 +349,7 @@ def _answers_three_times(go: str, done: str, how: str = "writes", go_on: str | N
         return AnswerFirst(("second", os.getpid()), _answers_then_waits_for(go_on or go, done, how).then)
 
     def first_then() -> AnswerFirst:
-        deadline = time.monotonic() + 30
-        while not os.path.exists(go) and time.monotonic() < deadline:
-            time.sleep(0.01)
-        if how == "second fails":
-            raise ValueError("could not relate")
-        if how == "second dies":
-            os.kill(os.getpid(), signal.SIGKILL)
+        _wait_for(go, how, "second ", "could not relate")
         return second()
     return AnswerFirst(("first", os.getpid()), first_then)
 

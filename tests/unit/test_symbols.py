@@ -18,6 +18,17 @@ def test_a_number_is_given_once_and_survives_the_build_state():
     assert len(kept) == 3 and len(symbols) == 2                  # the copy grew, not the original
 
 
+def test_new_strings_are_numbered_in_the_order_they_come_from_any_iterable():
+    from collections import Counter
+
+    symbols = Symbols(["قصف"])
+    assert list(symbols.numbers(iter(["بغداد", "قصف", "الموصل", "بغداد"]))) == [1, 0, 2, 1]
+    assert list(symbols.numbers(Counter({"كربلاء": 3, "الموصل": 1}))) == [3, 2]  # a mapping's keys
+    assert symbols.number("البصرة") == 4 and symbols.number("قصف") == 0
+    assert symbols.strings == ["قصف", "بغداد", "الموصل", "كربلاء", "البصرة"]
+    assert symbols.known(["النجف"]) == set() and len(symbols) == 5  # asking does not number
+
+
 def test_strings_of_any_kind_survive_the_build_state():
     # Kept as one string split on a separator; a string holding the separator keeps them apart.
     for strings in ([], [""], ["", ""], ["a", "", "ب"], ["a\0b", "c"], ["\0"], ["x", "\0", ""]):

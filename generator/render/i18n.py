@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 
 from generator.article import parse_iso_date
@@ -103,19 +104,28 @@ def format_date(iso: str | None, precision: str | None, lang: str) -> str:
     when = parse_iso_date(iso) if iso else None
     if when is None:
         return ""
-    day = f"{_WEEKDAYS[lang][when.weekday()]} {when.day} {MONTHS[lang][when.month - 1]} {when.year}"
     if precision != "minute":
-        return day
+        return _day(when, lang)
+    return f"{_day(when, lang)}{_separator(lang)}{when:%H:%M}{_zone(when, lang)}"
+
+
+def _separator(lang: str) -> str:  # between a day and its time
+    return "، " if lang == "ar" else ", "
+
+
+def _day(when: date, lang: str) -> str:
+    return f"{_WEEKDAYS[lang][when.weekday()]} {when.day} {MONTHS[lang][when.month - 1]} {when.year}"
+
+
+def _zone(when: datetime, lang: str) -> str:
+    """' ت.غ' / ' GMT', ' UTC+03:00', or '' for a time without a zone."""
     offset = when.utcoffset()
     if offset is None:
-        zone = ""
-    elif offset.total_seconds() == 0:
-        zone = " ت.غ" if lang == "ar" else " GMT"
-    else:
-        minutes = int(offset.total_seconds() // 60)
-        zone = f" UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-    separator = "، " if lang == "ar" else ", "
-    return f"{day}{separator}{when.hour:02d}:{when.minute:02d}{zone}"
+        return ""
+    if offset.total_seconds() == 0:
+        return " ت.غ" if lang == "ar" else " GMT"
+    minutes = int(offset.total_seconds() // 60)
+    return f" UTC{'+' if minutes >= 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def format_period(oldest_first: list[tuple[str, str | None]], lang: str) -> str:
@@ -124,18 +134,14 @@ def format_period(oldest_first: list[tuple[str, str | None]], lang: str) -> str:
     items' own days, which items in several zones can give out of their order); within one day, its
     times and zone once ('Monday 10 August 2015, 19:04 – 20:58 GMT'), or the day alone where an item
     has no time, the two ends' zones differ, or they are one moment. '' for no items."""
-    if not oldest_first:
+    moments = [(parse_iso_date(iso), precision) for iso, precision in oldest_first]
+    days = sorted({when.date() for when, _ in moments if when})
+    if not days:
         return ""
-    moments = (parse_iso_date(iso) for iso, _ in oldest_first)
-    days = sorted({(when.year, when.month, when.day) for when in moments if when})
     if len(days) > 1:
-        first_day, last_day = (f"{year:04d}-{month:02d}-{day:02d}" for year, month, day in (days[0], days[-1]))
-        return f"{format_date(first_day, 'day', lang)} – {format_date(last_day, 'day', lang)}"
-    day = format_date(oldest_first[0][0], "day", lang)
-    separator = "، " if lang == "ar" else ", "
-    first, last = format_date(*oldest_first[0], lang), format_date(*oldest_first[-1], lang)
-    first_time, last_time = first.removeprefix(day + separator), last.removeprefix(day + separator)
-    if first == last or any(moment[1] != "minute" for moment in oldest_first) or \
-            first_time.split(" ", 1)[1:] != last_time.split(" ", 1)[1:]:
-        return day
-    return f"{day}{separator}{first_time.split(' ', 1)[0]} – {last_time}"
+        return f"{_day(days[0], lang)} – {_day(days[-1], lang)}"
+    (first, _), (last, _) = moments[0], moments[-1]
+    if first is None or last is None or any(precision != "minute" for _, precision in moments) or \
+            _zone(first, lang) != _zone(last, lang) or f"{first:%H:%M}" == f"{last:%H:%M}":
+        return _day(days[0], lang)
+    return f"{_day(days[0], lang)}{_separator(lang)}{first:%H:%M} – {last:%H:%M}{_zone(last, lang)}"

@@ -145,6 +145,9 @@ def test_format_date_of_missing_or_bad_date_is_empty(iso, lang):
     ([("2021-01-22T10:42:00", "minute"), ("2021-01-22T13:05:00+00:00", "minute")],
      "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
     ([("2021-01-22T10:42:00+00:00", "minute")] * 2, "الجمعة 22 يناير 2021", "Friday 22 January 2021"),
+    ([("not a date", "minute"), ("2021-01-22T13:05:00+00:00", "minute")], "الجمعة 22 يناير 2021",
+     "Friday 22 January 2021"),
+    ([("not a date", "day")], "", ""),
     ([], "", ""),
 ])
 def test_format_period(oldest_first, ar, en):

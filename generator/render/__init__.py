@@ -437,14 +437,6 @@ class Renderer:
     def _write_page(self, site: SiteWriter, page: Page) -> None:
         site.write(self.urls.output_file(page.url), self.render_page(page))
 
-    def _write_apart(self, site: SiteWriter, pages: list[Page], todo: list[int]) -> dict[str, str]:
-        """Write these pages into the staging folder from another process: what they wrote, for
-        the parent's SiteWriter to record."""
-        local = SiteWriter(site.root, site.previous)
-        for index in todo:
-            self._write_page(local, pages[index])
-        return local.written
-
     def _write_in_processes(self, site: SiteWriter, pages: list[Page], todo: list[int],
                             on_pages: Callable[[int], None] | None, jobs: int) -> None:
         for written in parallel.in_forked_processes(_render_chunk, (self, site, pages), todo, jobs):
@@ -506,4 +498,7 @@ def _forms_chunk(indices: list[int]) -> dict[str, str]:
 
 def _render_chunk(indices: list[int]) -> dict[str, str]:
     renderer, site, pages = parallel.work()
-    return renderer._write_apart(site, pages, indices)
+    local = SiteWriter(site.root, site.previous)
+    for index in indices:
+        renderer._write_page(local, pages[index])
+    return local.written

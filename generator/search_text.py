@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from itertools import chain, filterfalse
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
@@ -160,6 +161,19 @@ class _Words(dict):
         return word
 
 
+class _Computed(dict):
+    """key -> `work(key)`, each worked out when first asked for."""
+    __slots__ = ("_work",)
+
+    def __init__(self, work) -> None:
+        super().__init__()
+        self._work = work
+
+    def __missing__(self, key):
+        value = self[key] = self._work(key)
+        return value
+
+
 def _as_folded(token: str) -> str:
     """A token folded with its seats kept, as `fold` writes it."""
     return token.replace("ؤ", SEATS["ؤ"]).replace("ئ", SEATS["ئ"])
@@ -197,6 +211,7 @@ class SearchForms:
         self._tables: dict[str, dict[str, int]] | None = None
         self._stripped: dict[str, int] = {}  # word (after the article) -> proclitic letters removed
         self._forms: dict[str, str] = {}  # token -> its form: an archive repeats its words
+        self._index_forms = _Computed(self._token_index_forms)  # token -> the forms it is indexed with
         # The other seat's spelling of a word may be no word of the archive: it is decided too, so
         # that the forms of a text depend on nothing but decisions.
         other_spellings = {strip_article(token) for pair in seated for token in pair} - self.document_frequency.keys()
@@ -224,6 +239,7 @@ class SearchForms:
         forms = cls(())
         forms._stripped = dict(stripped)
         forms._forms.clear()
+        forms._index_forms.clear()
         return forms
 
     def _proclitics(self, word: str) -> int:
@@ -293,25 +309,25 @@ class SearchForms:
         writes it with a hamza elsewhere. A query with ؤ, with ئ or without a hamza then finds all.
         """
         written = set(WORD.findall(text.lower()))
-        seen: set[str] = set()
-        out: list[str] = []
-        cached, other_seat = self._forms, self._other_seat
-        # Each distinct word once (an article repeats its words), with its hamza on either seat.
-        for word in dict.fromkeys(WORD.findall(fold_keeping_seats(text))):
-            spellings = (dict.fromkeys((_as_folded(word), _on_seat(word, "و"), _on_seat(word, "ي")))
-                         if "ؤ" in word or "ئ" in word else (word,))
-            for token in spellings:
-                form = cached.get(token)
-                if form is None:
-                    form = self.form(token)
-                if form not in seen and form not in written:
-                    seen.add(form)
-                    out.append(form)
-                other = other_seat.get(form)
-                if other is not None and other not in seen and other not in written:
-                    seen.add(other)
-                    out.append(other)
-        return " ".join(out)
+        # Each distinct word once (an article repeats its words), its forms known from any article
+        # before; the forms once each in order, less those the text writes (no loop over the words
+        # here: 13 s of a 31k build's CPU when there was one).
+        forms = chain.from_iterable(map(self._index_forms.__getitem__, dict.fromkeys(WORD.findall(fold_keeping_seats(text)))))
+        return " ".join(filterfalse(written.__contains__, dict.fromkeys(forms)))
+
+    def _token_index_forms(self, word: str) -> tuple[str, ...]:
+        """The forms a folded token (its seats kept) stands for in an index: its search form, with
+        its hamza on either seat, and each one's other-seat form, in that order."""
+        spellings = (dict.fromkeys((_as_folded(word), _on_seat(word, "و"), _on_seat(word, "ي")))
+                     if "ؤ" in word or "ئ" in word else (word,))
+        found = []
+        for token in spellings:
+            form = self.form(token)
+            found.append(form)
+            other = self._other_seat.get(form)
+            if other is not None:
+                found.append(other)
+        return tuple(found)
 
     def decisions(self) -> tuple[dict[str, int], dict[str, str]]:
         """What the forms of a text depend on beyond the text: the lone-proclitic decisions

@@ -9,7 +9,7 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Callable, Iterator
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
+from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError, select_autoescape
 from markupsafe import Markup
 
 from generator.article import Article
@@ -20,6 +20,7 @@ from generator.date_archive import article_day
 from generator.build_state import code_version
 from generator.model import Archive, Event, lead, newest_first, reading_minutes, word_count
 from generator.output import SiteWriter
+from generator.render.environment import InterfaceEnvironment
 from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
 from generator.render.i18n import (
@@ -75,7 +76,9 @@ class Renderer:
         self.urls = UrlScheme(config.site.base_url, config.site.default_language)
         self.languages = config.interface_languages
         self.strings: Strings = load_strings(config.paths.templates, self.languages)
-        self.env = Environment(
+        # An environment per interface, its templates compiled with that language's strings in them.
+        self.envs = {lang: InterfaceEnvironment(
+            self.strings.by_language[lang],
             loader=FileSystemLoader(config.paths.templates),
             autoescape=select_autoescape(("html", "xml"), default_for_string=True),
             undefined=StrictUndefined,
@@ -83,7 +86,7 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
             auto_reload=False,  # templates do not change during a build; checking costs a stat per page
-        )
+        ) for lang in self.languages}
         self._bodies: dict[str, str] = {}
         self._forms: dict[str, str] = dict(known_forms or {})
         self._shared_globals: dict[str, dict] = {}
@@ -257,7 +260,7 @@ class Renderer:
             drawn = self._list_items.get(key)
             if drawn is None:
                 if macro is None:
-                    module = self.env.get_template(LIST_ITEM_TEMPLATE).make_module(self._language_globals(lang))
+                    module = self.envs[lang].get_template(LIST_ITEM_TEMPLATE).make_module(self._language_globals(lang))
                     macro = module.article_list_item
                 try:
                     drawn = self._list_items[key] = Markup(macro(article))
@@ -326,7 +329,7 @@ class Renderer:
 
     def render_page(self, page: Page) -> str:
         try:
-            template = self.env.get_template(page.template)
+            template = self.envs[page.lang].get_template(page.template)
             return template.render({**self._globals(page), **page.context})
         except TemplateSyntaxError as error:
             where = self._template_path(error.filename or page.template)

@@ -1,0 +1,57 @@
+"""The Jinja environment of one interface language.
+
+Templates ask for their interface strings by key, `t('key')`, and most keys are asked for with no
+values to put in (a heading, a button's label). Each such call cost every page a call through the
+template's context and an escape of its text (a tenth of an article page's rendering), and its
+answer is the same on every page of the language. So each interface language has its own
+environment, whose templates are compiled with those strings in them: Jinja writes a constant
+into the compiled template once, escaped. A call with values (`t('page_n', number=…)`), with a key
+that is not a constant, of a plural string or of a key the language lacks stays a call, and is
+answered (or fails) as the `t` of the page's globals does. A template that gives the name another
+meaning anywhere (`{% set t = … %}`, a loop's or a macro's `t`, an import as `t`) is compiled as
+written.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping
+
+from jinja2 import Environment, nodes
+from jinja2.visitor import NodeTransformer
+
+STRINGS_FUNCTION = "t"  # the name templates call interface strings by (Renderer's globals)
+
+
+class InterfaceEnvironment(Environment):
+    def __init__(self, strings: Mapping[str, object], **options) -> None:
+        super().__init__(**options)
+        self.interface_strings = strings
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        template = super()._parse(source, name, filename)
+        if _names_anew(template, STRINGS_FUNCTION):
+            return template
+        return _StringsInPlace(self.interface_strings).visit(template)
+
+
+def _names_anew(template: nodes.Template, name: str) -> bool:
+    """Whether the template assigns `name` or takes it as a parameter or an import's name."""
+    return (any(found.name == name and found.ctx != "load" for found in template.find_all(nodes.Name))
+            or any(found.target == name for found in template.find_all(nodes.Import))
+            or any(name in ((item if isinstance(item, str) else item[-1]) for item in found.names)
+                   for found in template.find_all(nodes.FromImport)))
+
+
+class _StringsInPlace(NodeTransformer):
+    def __init__(self, strings: Mapping[str, object]) -> None:
+        self._strings = strings
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        node = self.generic_visit(node)
+        if (isinstance(node.node, nodes.Name) and node.node.name == STRINGS_FUNCTION
+                and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and not node.kwargs
+                and node.dyn_args is None and node.dyn_kwargs is None):
+            text = self._strings.get(node.args[0].value)
+            if isinstance(text, str):
+                return nodes.Const(text, lineno=node.lineno, environment=node.environment)
+        return node

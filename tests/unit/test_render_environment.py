@@ -1,0 +1,58 @@
+"""An interface language's environment (generator.render.environment): templates compiled with
+that language's strings in them answer as the calls they replace do."""
+
+import pytest
+from jinja2 import DictLoader, StrictUndefined, select_autoescape
+
+from generator.render.environment import InterfaceEnvironment
+from generator.render.i18n import Strings
+
+STRINGS = Strings({"ar": {"heading": "أحدث <المقالات> & الأحداث", "page_n": "الصفحة {number}",
+                          "reports": {"one": "تقرير واحد", "other": "{count} تقارير"}}})
+
+
+def _environment(templates: dict[str, str]) -> InterfaceEnvironment:
+    return InterfaceEnvironment(STRINGS.by_language["ar"], loader=DictLoader(templates), undefined=StrictUndefined,
+                                autoescape=select_autoescape(("html",), default_for_string=True))
+
+
+def _render(templates: dict[str, str], name: str = "page.html", **values) -> str:
+    calls = []
+
+    def t(key, **given):
+        calls.append(key)
+        return STRINGS.get("ar", key, **given)
+    return _environment(templates).get_template(name).render(t=t, **values), calls
+
+
+def test_a_string_asked_for_without_values_is_in_the_compiled_template_escaped():
+    page = "<h1>{{ t('heading') }}</h1><p title=\"{{ t('heading') }}\">{{ t('page_n', number=2) }}</p>"
+    rendered, calls = _render({"page.html": page})
+    assert rendered == ("<h1>أحدث &lt;المقالات&gt; &amp; الأحداث</h1>"
+                        "<p title=\"أحدث &lt;المقالات&gt; &amp; الأحداث\">الصفحة 2</p>")
+    assert calls == ["page_n"]  # the one with values is still a call
+    source = _environment({"page.html": page}).compile(page, "page.html", raw=True)
+    assert "&lt;المقالات&gt;" in source and "'heading'" not in source
+
+
+def test_plural_strings_computed_keys_and_missing_keys_stay_calls():
+    page = "{{ t('reports') }}|{{ t('reports', count=1) }}|{{ t(key) }}"
+    rendered, calls = _render({"page.html": page}, key="heading")
+    assert rendered == "{count} تقارير|تقرير واحد|أحدث &lt;المقالات&gt; &amp; الأحداث"
+    assert calls == ["reports", "reports", "heading"]
+    with pytest.raises(Exception, match="'nowhere' is missing"):
+        _render({"page.html": "{{ t('nowhere') }}"})
+
+
+@pytest.mark.parametrize("page", [
+    "{% set t = other %}{{ t('heading') }}",
+    "{% for t in [other] %}{{ t('heading') }}{% endfor %}",
+    "{% macro m(t) %}{{ t('heading') }}{% endmacro %}{{ m(other) }}",
+    "{% import 'lib.html' as t %}{{ t.heading() }}{{ other('heading') }}",
+    "{% from 'lib.html' import heading as t %}{{ t('heading') }}",
+])
+def test_a_template_that_gives_the_name_another_meaning_is_compiled_as_written(page):
+    lib = "{% macro heading(x='') %}macro{% endmacro %}"
+    rendered, _ = _render({"page.html": page, "lib.html": lib}, other=lambda key: f"other:{key}")
+    assert "أحدث" not in rendered and ("other:heading" in rendered or "macro" in rendered)
+

@@ -55,15 +55,15 @@ def apa_parts(facts: CitationFacts, lang: str) -> tuple[str, str]:
     return " ".join(parts), facts.permalink
 
 
-_BIBTEX_SPECIAL = {
+_BIBTEX_SPECIAL = str.maketrans({
     "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "$": r"\$", "&": r"\&", "#": r"\#",
     "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
-}
+})
 
 
 def bibtex_escape(text: str) -> str:
     """`text` safe inside a braced BibTeX field: special characters escaped, whitespace on one line."""
-    return "".join(_BIBTEX_SPECIAL.get(char, char) for char in " ".join(text.split()))
+    return " ".join(text.split()).translate(_BIBTEX_SPECIAL)
 
 
 def bibtex(facts: CitationFacts) -> str:

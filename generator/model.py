@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property, lru_cache
 
-from generator.arabic import WORD
+from generator.arabic import word_count as count_words
 from generator.article import Article, is_valid_id, parse_iso_date
 from generator.curated_events import CuratedEvent
 from generator.date_archive import DateArchive, build_date_archive
@@ -46,7 +46,7 @@ def word_count(article: Article) -> int:
 
 @lru_cache(maxsize=4096)  # an article's page in each interface language asks, one after the other
 def _words_in(text: str) -> int:
-    return len(WORD.findall(text))
+    return count_words(text)
 
 
 def reading_minutes(article: Article) -> int:

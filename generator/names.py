@@ -17,7 +17,7 @@ import unicodedata
 from collections import Counter
 from typing import Callable
 
-from generator.arabic import WORD, fold, strip_article
+from generator.arabic import fold, strip_article, words
 
 # Folded and without the article: words that announce the name of a person, place or organisation.
 _ARABIC_CUES = frozenset(strip_article(fold(word)) for word in """
@@ -52,7 +52,7 @@ def count_cued(tokens: list[str], terms: list[str | None], cues: set[str] | froz
 def count_capitalised(text: str, term_of: Callable[[str], str | None], into: Counter) -> None:
     """Count into `into` the terms of English text written with a capital inside a sentence."""
     for sentence in _SENTENCE_END.split(unicodedata.normalize("NFKC", text)):
-        for word in WORD.findall(sentence)[1:]:
+        for word in words(sentence)[1:]:
             if word[:1].isupper():
                 term = term_of(fold(word))
                 if term is not None:

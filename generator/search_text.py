@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 from generator.output import SiteWriter
-from generator.arabic import ARTICLE_PREFIXES, MIN_STEM, SEATS, WORD, fold_keeping_seats, strip_article, tokens  # noqa: F401 (strip_article, tokens: part of this module's API)
+from generator.arabic import ARTICLE_PREFIXES, MIN_STEM, SEATS, fold_keeping_seats, strip_article, tokens, words  # noqa: F401 (strip_article, tokens: part of this module's API)
 
 PROCLITICS = frozenset("وفبلك")
 MAX_PROCLITICS = 2
@@ -183,7 +183,7 @@ _WORDS = _Words()
 
 
 def text_words(text: str) -> TextWords:
-    distinct = set(WORD.findall(fold_keeping_seats(text)))
+    distinct = set(words(fold_keeping_seats(text)))
     seated = tuple(sorted((_on_seat(t, "و"), _on_seat(t, "ي")) for t in distinct if "ؤ" in t or "ئ" in t))
     return TextWords(" ".join(sorted(set(map(_WORDS.__getitem__, distinct)))), seated)
 
@@ -308,11 +308,11 @@ class SearchForms:
         written without a hamza (مسوول) is also indexed with the other seat's form when the archive
         writes it with a hamza elsewhere. A query with ؤ, with ئ or without a hamza then finds all.
         """
-        written = set(WORD.findall(text.lower()))
+        written = set(words(text.lower()))
         # Each distinct word once (an article repeats its words), its forms known from any article
         # before; the forms once each in order, less those the text writes (no loop over the words
         # here: 13 s of a 31k build's CPU when there was one).
-        forms = chain.from_iterable(map(self._index_forms.__getitem__, dict.fromkeys(WORD.findall(fold_keeping_seats(text)))))
+        forms = chain.from_iterable(map(self._index_forms.__getitem__, dict.fromkeys(words(fold_keeping_seats(text)))))
         return " ".join(filterfalse(written.__contains__, dict.fromkeys(forms)))
 
     def _token_index_forms(self, word: str) -> tuple[str, ...]:

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from generator import arabic
 from generator.arabic import FOLDED, arabic_share, detect_language, fold, strip_clitics, tokens
 
 # -- fold ------------------------------------------------------------------------------------------
@@ -166,3 +167,35 @@ def test_fold_replaces_every_variant_as_one_simultaneous_mapping_would(text):
     import unicodedata
     table = str.maketrans({variant: folded or None for variant, folded in FOLDED.items()})
     assert fold(text) == unicodedata.normalize("NFKC", text).translate(table).lower()
+
+
+# -- words: compiled and reference -----------------------------------------------------------------
+
+_compiled_words = pytest.mark.skipif(arabic.words is arabic.words_python, reason="generator/_words.c is not built")
+
+
+@_compiled_words
+@pytest.mark.parametrize("text", [
+    "", " ", "بغداد", "تفجيران انتحاريان في ساحة الطيران، ببغداد؛ 32 قتيلاً؟",
+    "كَتَبَ الطالبُ ـــ درسَه", "snake_case and CamelCase_2 x_", "٢٢ يناير ٢٠٢١ - ١٠:٤٢", "a\u0301b e\u200dx",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 𐎀𐎁 😀 text", "ﻻ ﷲ ²³ Ⅻ", "tab\tnew\nline\u2028sep\u00a0nbsp",
+])
+def test_the_compiled_words_are_the_patterns(text):
+    assert arabic.words(text) == arabic.words_python(text) == arabic.WORD.findall(text)
+    assert arabic.word_count(text) == arabic.word_count_python(text) == len(arabic.WORD.findall(text))
+
+
+@_compiled_words
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+       | st.text(alphabet="بغداد _-،؛ًٌَُـ0٢a\u200c\U0001d518", max_size=60))
+def test_the_compiled_words_are_the_patterns_for_any_text(text):
+    assert arabic.words(text) == arabic.words_python(text)
+    assert arabic.word_count(text) == arabic.word_count_python(text)
+
+
+@_compiled_words
+def test_the_compiled_words_refuse_what_is_no_text():
+    with pytest.raises(TypeError, match="must be a str"):
+        arabic.words(b"bytes")
+    with pytest.raises(TypeError, match="must be a str"):
+        arabic.word_count(None)

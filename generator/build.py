@@ -402,7 +402,7 @@ def _build(config: Config, progress: Progress, jobs: int, started: float, state:
     raw_texts = early.raw_texts
     replaced: list[Path | None] = []  # the index's parts put aside, until their removal is started
     try:
-        renderer = Renderer(config, archive, search_forms, forms_of, heads)
+        renderer = Renderer(config, archive, search_forms, forms_of, heads, state.folder / "templates")
         pages = renderer.pages()
         staging, present = early.started or start_output(early.trusted)
         site = SiteWriter(staging, previous.outputs, present)

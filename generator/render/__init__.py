@@ -20,7 +20,7 @@ from generator.date_archive import article_day
 from generator.build_state import code_version
 from generator.model import Archive, Event, lead, newest_first, reading_minutes, word_count
 from generator.output import SiteWriter
-from generator.render.environment import InterfaceEnvironment
+from generator.render.environment import InterfaceEnvironment, template_caches
 from generator.render.citation import CitationFacts, apa_parts, bibtex
 from generator.render.hijri import hijri_date_text, hijri_month_span_text, hijri_year_span_text
 from generator.render.i18n import (
@@ -67,9 +67,11 @@ class Rendered:
 
 class Renderer:
     def __init__(self, config: Config, archive: Archive, search_forms: SearchForms | None = None,
-                 known_forms: dict[str, str] | None = None, head_forms: list[str] | None = None):
+                 known_forms: dict[str, str] | None = None, head_forms: list[str] | None = None,
+                 compiled_templates: Path | None = None):
         """`search_forms` are the archive's (made from its articles when not given); `known_forms`
-        the index forms of articles whose forms are known already (article id -> forms)."""
+        the index forms of articles whose forms are known already (article id -> forms);
+        `compiled_templates` a folder where the compiled templates are kept between builds."""
         self.config = config
         self.archive = archive
         self._fingerprints: ContextFingerprints | None = None
@@ -77,8 +79,10 @@ class Renderer:
         self.languages = config.interface_languages
         self.strings: Strings = load_strings(config.paths.templates, self.languages)
         # An environment per interface, its templates compiled with that language's strings in them.
+        caches = template_caches(compiled_templates, self.strings.by_language) if compiled_templates else {}
         self.envs = {lang: InterfaceEnvironment(
             self.strings.by_language[lang],
+            bytecode_cache=caches.get(lang),
             loader=FileSystemLoader(config.paths.templates),
             autoescape=select_autoescape(("html", "xml"), default_for_string=True),
             undefined=StrictUndefined,

@@ -56,3 +56,31 @@ def test_a_template_that_gives_the_name_another_meaning_is_compiled_as_written(p
     rendered, _ = _render({"page.html": page, "lib.html": lib}, other=lambda key: f"other:{key}")
     assert "أحدث" not in rendered and ("other:heading" in rendered or "macro" in rendered)
 
+
+
+def test_compiled_templates_are_kept_per_language_and_strings(tmp_path):
+    from generator.render.environment import template_caches
+
+    folder = tmp_path / "templates"
+    templates = {"page.html": "<h1>{{ t('heading') }}</h1>"}
+    strings = {"ar": {"heading": "أحدث"}, "en": {"heading": "Latest"}}
+    (folder / "ar-stale").mkdir(parents=True)
+    caches = template_caches(folder, strings)
+    rendered = {}
+    for lang, cache in caches.items():
+        environment = InterfaceEnvironment(strings[lang], loader=DictLoader(templates), bytecode_cache=cache)
+        rendered[lang] = environment.get_template("page.html").render()
+    assert rendered == {"ar": "<h1>أحدث</h1>", "en": "<h1>Latest</h1>"}
+    kept = sorted(path.parent.name for path in folder.glob("*/*"))
+    assert len(kept) == 2 and kept[0].startswith("ar-") and kept[1].startswith("en-")  # the stale one gone
+
+    # A later build loads them compiled; other strings are other templates, the old ones removed.
+    again = template_caches(folder, strings)
+    environment = InterfaceEnvironment(strings["ar"], loader=DictLoader(templates), bytecode_cache=again["ar"])
+    environment.compile = None  # (what is loaded from the cache is not compiled)
+    assert environment.get_template("page.html").render() == "<h1>أحدث</h1>"
+    changed = {"ar": {"heading": "الأحدث"}, "en": strings["en"]}
+    caches = template_caches(folder, changed)
+    environment = InterfaceEnvironment(changed["ar"], loader=DictLoader(templates), bytecode_cache=caches["ar"])
+    assert environment.get_template("page.html").render() == "<h1>الأحدث</h1>"
+    assert len(list(folder.iterdir())) == 2

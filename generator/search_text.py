@@ -310,8 +310,8 @@ class SearchForms:
         """
         written = set(words(text.lower()))
         # Each distinct word once (an article repeats its words), its forms known from any article
-        # before; the forms once each in order, less those the text writes (no loop over the words
-        # here: 13 s of a 31k build's CPU when there was one).
+        # before; the forms once each in order, less those the text writes (a loop in Python over
+        # the words took 1.3 s more of the 31k articles' 13 s).
         forms = chain.from_iterable(map(self._index_forms.__getitem__, dict.fromkeys(words(fold_keeping_seats(text)))))
         return " ".join(filterfalse(written.__contains__, dict.fromkeys(forms)))
 

@@ -359,6 +359,30 @@ def test_the_demo_site_indexes_exactly_the_pages_that_ask_for_it(demo_project):
     assert marked and marked == {path.relative_to(site).as_posix() for path in site.glob(INDEXED_PAGES)}
 
 
+def test_pages_cut_to_what_pagefind_reads_give_the_index_the_whole_pages_give(demo_project, tmp_path):
+    # A build cuts the pages it reads; pages known from an earlier build, not read, go whole.
+    import hashlib
+
+    cut, whole = tmp_path / "cut", tmp_path / "whole"
+    for site in (cut, whole):
+        shutil.copytree(demo_project / "site", site)
+        shutil.rmtree(site / "pagefind")
+    digests = {path.relative_to(cut).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+               for path in cut.rglob("*") if path.is_file()}
+    handed = []
+
+    def discard(folder: Path) -> None:  # (what build_index is done with: here its cut pages)
+        handed.append(sorted(path.relative_to(folder).as_posix() for path in folder.rglob("*.html")))
+        shutil.rmtree(folder)
+    first = build_index(cut, file_digests=digests, discard=discard)
+    indexed = sorted(page.path for page in indexed_pages(cut))
+    assert len(indexed) >= 3 and handed == [indexed]  # every page read was cut
+    build_index(whole, file_digests=digests, known=first.read, discard=discard)
+    assert handed[1:] == [[]]  # none read: the whole pages were given to Pagefind
+    assert snapshot(cut / "pagefind") == snapshot(whole / "pagefind")
+    assert not list(cut.glob(".index-*")) and not list(whole.glob(".index-*"))  # the cut pages are gone
+
+
 def _meta(bundle: Path) -> list:
     from generator.pagefind_bundle import read_file
 
@@ -912,6 +936,14 @@ def test_pagefind_s_input_folder_holds_links_to_each_piece_s_pages_and_nothing_e
 
     linked(paths[:4])
     linked(paths[4:7])  # the last piece's links are gone
+    # A page cut this build is linked from where it was cut, the others from the site.
+    cut = tmp_path / "cut"
+    (cut / "articles").mkdir(parents=True)
+    (cut / paths[5]).write_bytes(b"cut")
+    search._link_pages(str(site), str(scratch), paths[4:7], str(cut))
+    files, _ = _held(scratch)
+    assert files == {paths[4]: (site / paths[4]).stat().st_ino, paths[5]: (cut / paths[5]).stat().st_ino,
+                     paths[6]: (site / paths[6]).stat().st_ino}
     # A page still held keeps its place; a wrong link left at a page's path (a run that failed
     # midway) is replaced by the page's own.
     (scratch / paths[6]).unlink()

@@ -4,8 +4,7 @@
  * may join, then each event against its nearby events), in the linking process that every later
  * stage of a full build waits for. The Python version in vectors.py stays the reference (used
  * where this module is not built) and gives the same floats: the products are added in the first
- * vector's order, one after another in doubles, as Python's sum does (tests/unit/test_vectors.py
- * runs both).
+ * vector's order, one after another in doubles (tests/unit/test_vectors.py runs both).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -22,10 +21,19 @@ static PyObject *dot(PyObject *self, PyObject *args) {
             if (PyErr_Occurred()) return NULL;
             continue;
         }
-        double x = PyFloat_AsDouble(weight);
-        if (x == -1.0 && PyErr_Occurred()) return NULL;
-        double y = PyFloat_AsDouble(other_weight);
-        if (y == -1.0 && PyErr_Occurred()) return NULL;
+        double x, y;
+        if (PyFloat_CheckExact(weight) && PyFloat_CheckExact(other_weight)) {
+            x = PyFloat_AS_DOUBLE(weight);
+            y = PyFloat_AS_DOUBLE(other_weight);
+        } else {  /* a conversion may run Python code that changes the vectors: their values held meanwhile */
+            Py_INCREF(weight);
+            Py_INCREF(other_weight);
+            x = PyFloat_AsDouble(weight);
+            y = (x == -1.0 && PyErr_Occurred()) ? -1.0 : PyFloat_AsDouble(other_weight);
+            Py_DECREF(weight);
+            Py_DECREF(other_weight);
+            if (PyErr_Occurred()) return NULL;
+        }
         total += x * y;
     }
     return PyFloat_FromDouble(total);

@@ -15,7 +15,9 @@ static int text_of(PyObject *text, int *kind, const void **data, Py_ssize_t *len
         PyErr_Format(PyExc_TypeError, "a text must be a str, not %.100s", Py_TYPE(text)->tp_name);
         return -1;
     }
+#if PY_VERSION_HEX < 0x030C0000
     if (PyUnicode_READY(text) < 0) return -1;
+#endif
     *kind = PyUnicode_KIND(text);
     *data = PyUnicode_DATA(text);
     *length = PyUnicode_GET_LENGTH(text);

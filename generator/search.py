@@ -164,7 +164,8 @@ def _cut_page(html_tag: bytes, body: bytes) -> bytes:
     """A page holding only what Pagefind reads of an indexed page: its <html> tag (the language)
     and the element with data-pagefind-body, which the index's keys hash. Pagefind writes the same
     fragments and index from it as from the whole page, with about a tenth less of its CPU (an
-    article page of the 31k archive is 14 KB, this 6 KB)."""
+    article page of the 31k archive is 14 KB, this 6 KB). Like the keys, this holds while every
+    data-pagefind-* attribute of the page is inside that element (templates/_search_index.html)."""
     return b'<!DOCTYPE html>' + html_tag + b'<head><meta charset="utf-8"></head><body>' + body + b'</body></html>'
 
 
@@ -639,8 +640,9 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     left pieces that look whole. Without it, the store's pieces are taken by their manifests.
     `file_digests` (every file in `site_dir` with its digest, when known) spares listing the folder,
     and with `known` reading the pages unchanged since the run that returned `known` in its
-    summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced
-    (the build hands it to a background removal). `meanwhile(running)` is called once, while Pagefind
+    summary's `read` (see indexed_pages). `discard` deletes a folder of the index being replaced,
+    and the folder of the pages cut for Pagefind when it holds many (the build hands them to a
+    background removal). `meanwhile(running)` is called once, while Pagefind
     runs (the build writes the site's other files then: Pagefind's runs are processes of their own,
     so both cores work); `running` tells whether any run or merge is going, in threads that wait
     for it, beside which the caller must not fork. `on_part(name, key)` is called once a part is in
@@ -661,7 +663,10 @@ def build_index(site_dir: Path, previous_site: Path | None = None, executable: P
     except BaseException:
         shutil.rmtree(cut_dir, ignore_errors=True)
         raise
-    discard(cut_dir)
+    if len(os.listdir(cut_dir / "articles")) >= PAGES_READ_IN_PROCESSES:
+        discard(cut_dir)
+    else:  # (a rebuild's few: at once, rather than a folder put aside and a process started)
+        shutil.rmtree(cut_dir, ignore_errors=True)
     return summary
 
 

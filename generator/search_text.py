@@ -148,28 +148,18 @@ def _on_seat(token: str, seat: str) -> str:
     return token.replace("ؤ", seat).replace("ئ", seat)
 
 
-class _Words(dict):
-    """Folded token with its seats kept -> the word it counts as (folded, after the article).
-    Articles share most of their words, so each is worked out once per process."""
-
-    LIMIT = 500_000
-
-    def __missing__(self, token: str) -> str:
-        if len(self) >= self.LIMIT:
-            self.clear()
-        word = self[token] = strip_article(_as_folded(token))
-        return word
-
-
 class _Computed(dict):
-    """key -> `work(key)`, each worked out when first asked for."""
-    __slots__ = ("_work",)
+    """key -> `work(key)`, each worked out when first asked for; with a `limit`, all forgotten once
+    that many are held."""
+    __slots__ = ("_work", "_limit")
 
-    def __init__(self, work) -> None:
+    def __init__(self, work, limit: int | None = None) -> None:
         super().__init__()
-        self._work = work
+        self._work, self._limit = work, limit
 
     def __missing__(self, key):
+        if self._limit is not None and len(self) >= self._limit:
+            self.clear()
         value = self[key] = self._work(key)
         return value
 
@@ -179,7 +169,9 @@ def _as_folded(token: str) -> str:
     return token.replace("ؤ", SEATS["ؤ"]).replace("ئ", SEATS["ئ"])
 
 
-_WORDS = _Words()
+# Folded token with its seats kept -> the word it counts as (folded, after the article). Articles
+# share most of their words, so each is worked out once per process.
+_WORDS = _Computed(lambda token: strip_article(_as_folded(token)), limit=500_000)
 
 
 def text_words(text: str) -> TextWords:

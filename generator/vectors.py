@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import operator
+from functools import reduce
 
 
 def dot(vector: dict[str, float], other: dict[str, float]) -> float:
-    """The dot product of two sparse vectors: the products of the terms both hold, added in
-    `vector`'s order (so iterate the smaller one). Compiled (generator/_vectors.c) where it is
-    built, else `dot_python`, its reference: the same floats."""
+    """The dot product of two sparse vectors of float weights: the products of the terms both hold,
+    added one after another in `vector`'s order (so iterate the smaller one). Compiled
+    (generator/_vectors.c) where it is built, else `dot_python`, its reference: the same floats."""
     return _compiled_dot(vector, other)
 
 
 def dot_python(vector: dict[str, float], other: dict[str, float]) -> float:
     shared = list(filter(other.__contains__, vector))
-    return float(sum(map(operator.mul, map(vector.__getitem__, shared), map(other.__getitem__, shared))))
+    # (Not `sum`, which adds floats with compensation from Python 3.12 on: other floats than the loop's.)
+    return reduce(operator.add, map(operator.mul, map(vector.__getitem__, shared), map(other.__getitem__, shared)), 0.0)
 
 
 try:

@@ -7,9 +7,10 @@ answer is the same on every page of the language. So each interface language has
 environment, whose templates are compiled with those strings in them: Jinja writes a constant
 into the compiled template once, escaped. A call with values (`t('page_n', number=…)`), with a key
 that is not a constant, of a plural string or of a key the language lacks stays a call, and is
-answered (or fails) as the `t` of the page's globals does. A template that gives the name another
-meaning anywhere (`{% set t = … %}`, a loop's or a macro's `t`, an import as `t`) is compiled as
-written.
+answered (or fails) as the `t` of the page's globals does. So `t` is the strings' name alone: a
+template that gives it another meaning (`{% set t = … %}`, a loop's or a macro's `t`, an import as
+`t`), which other templates would see through an include or an extends, is refused with a syntax
+error naming it.
 
 Compiling a language's templates takes about 0.1 s, which a rebuild of a few hundred pages would
 pay for both languages: the compiled templates are kept between builds (`template_caches`), in a
@@ -24,8 +25,9 @@ import shutil
 from pathlib import Path
 from typing import Mapping
 
-import jinja2
-from jinja2 import Environment, FileSystemBytecodeCache, nodes
+from importlib import metadata
+
+from jinja2 import Environment, FileSystemBytecodeCache, TemplateSyntaxError, nodes
 from jinja2.visitor import NodeTransformer
 
 from generator.build_state import code_version
@@ -40,17 +42,25 @@ class InterfaceEnvironment(Environment):
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         template = super()._parse(source, name, filename)
-        if _names_anew(template, STRINGS_FUNCTION):
-            return template
+        naming = _naming(template, STRINGS_FUNCTION)
+        if naming is not None:
+            raise TemplateSyntaxError(f"'{STRINGS_FUNCTION}' is the name of the interface strings: a template cannot "
+                                      "give it another meaning", naming.lineno, name, filename)
         return _StringsInPlace(self.interface_strings).visit(template)
 
 
-def _names_anew(template: nodes.Template, name: str) -> bool:
-    """Whether the template assigns `name` or takes it as a parameter or an import's name."""
-    return (any(found.name == name and found.ctx != "load" for found in template.find_all(nodes.Name))
-            or any(found.target == name for found in template.find_all(nodes.Import))
-            or any(name in ((item if isinstance(item, str) else item[-1]) for item in found.names)
-                   for found in template.find_all(nodes.FromImport)))
+def _naming(template: nodes.Template, name: str) -> nodes.Node | None:
+    """Where the template assigns `name`, takes it as a parameter or imports something as it."""
+    for found in template.find_all((nodes.Name, nodes.Import, nodes.FromImport)):
+        if isinstance(found, nodes.Name):
+            if found.name == name and found.ctx != "load":
+                return found
+        elif isinstance(found, nodes.Import):
+            if found.target == name:
+                return found
+        elif any((item if isinstance(item, str) else item[-1]) == name for item in found.names):
+            return found
+    return None
 
 
 class _StringsInPlace(NodeTransformer):
@@ -73,7 +83,8 @@ def template_caches(folder: Path, strings: Mapping[str, Mapping[str, object]]) -
     `folder`; the folder's other entries (older strings or code) are removed."""
     names = {}
     for lang, table in strings.items():
-        key = json.dumps([lang, table, code_version(), jinja2.__version__], ensure_ascii=False, sort_keys=True)
+        key = json.dumps([lang, table, code_version(), metadata.version("jinja2"), metadata.version("markupsafe")],
+                         ensure_ascii=False, sort_keys=True, default=str)
         names[lang] = f"{lang}-{hashlib.blake2b(key.encode('utf-8', 'surrogatepass'), digest_size=8).hexdigest()}"
     if folder.is_dir():
         for entry in folder.iterdir():

@@ -22,10 +22,9 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
+from importlib import metadata
 from pathlib import Path
 from typing import Mapping
-
-from importlib import metadata
 
 from jinja2 import Environment, FileSystemBytecodeCache, TemplateSyntaxError, nodes
 from jinja2.visitor import NodeTransformer

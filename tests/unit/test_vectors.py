@@ -6,7 +6,7 @@ import pytest
 
 from generator import vectors
 
-compiled = vectors._compiled_dot
+compiled = vectors.dot
 needs_compiled = pytest.mark.skipif(compiled is vectors.dot_python, reason="generator/_vectors.c is not built")
 
 
